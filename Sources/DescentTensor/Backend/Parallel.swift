@@ -1,0 +1,58 @@
+import Dispatch
+import Foundation
+
+/// Splits work over the machine's cores. Elementwise kernels and reductions use this; BLAS and
+/// oneDNN run their own thread pools, so a `parallelChunks` body must never call into them.
+public enum Parallel {
+  /// Number of worker threads used for Swift kernels (defaults to all cores).
+  nonisolated(unsafe) public static var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  /// Below this many elements a kernel runs on the calling thread: waking workers costs more.
+  public static let minimumParallelElements = 1 << 15
+
+  /// Calls `body(start, end)` over disjoint chunks covering `0..<count`, on all cores when
+  /// `count` is large enough. Chunks are multiples of 64 elements, so SIMD loops stay aligned.
+  @inlinable
+  public static func chunks(_ count: Int, _ body: (Int, Int) -> Void) {
+    let workers = Swift.min(threads, count / minimumParallelElements)
+    if workers <= 1 {
+      body(0, count)
+      return
+    }
+    let per = ((count + workers - 1) / workers + 63) & ~63
+    withoutActuallyEscaping(body) { body in
+      let body = assumeSendable(body)
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let start = w * per
+        let end = Swift.min(count, start + per)
+        if start < end { body(start, end) }
+      }
+    }
+  }
+
+  /// Runs `body(i)` for each `i` in `0..<count` spread over the cores (coarse tasks, such as one
+  /// image of a batch).
+  @inlinable
+  public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+    if count <= 1 || threads <= 1 {
+      for i in 0..<count { body(i) }
+      return
+    }
+    withoutActuallyEscaping(body) { body in
+      DispatchQueue.concurrentPerform(iterations: count, execute: assumeSendable(body))
+    }
+  }
+
+  /// Kernels hand raw buffers to workers. This is safe because each worker writes a disjoint
+  /// range, nothing is shared mutably across chunks, and `concurrentPerform` returns only after
+  /// every worker is done — so the closure never outlives the buffers it captures.
+  @usableFromInline
+  static func assumeSendable<A, B>(_ f: @escaping (A, B) -> Void) -> @Sendable (A, B) -> Void {
+    unsafeBitCast(f, to: (@Sendable (A, B) -> Void).self)
+  }
+
+  @usableFromInline
+  static func assumeSendable<A>(_ f: @escaping (A) -> Void) -> @Sendable (A) -> Void {
+    unsafeBitCast(f, to: (@Sendable (A) -> Void).self)
+  }
+}

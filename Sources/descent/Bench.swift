@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `descent bench …`: speed figures, each printed beside the machine's own limit measured in the
+/// same run, so that results compare across machines.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Measure Descent's speed against this machine's sgemm rate and copy bandwidth.",
+    subcommands: [BenchKernels.self])
+}

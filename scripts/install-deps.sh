@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the C libraries Descent links against (Debian packages), skipping those already there.
+set -euo pipefail
+packages=(libopenblas-dev libdnnl-dev libturbojpeg0-dev libpng-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "Installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
