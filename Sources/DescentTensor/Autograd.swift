@@ -1,0 +1,123 @@
+/// One recorded operation of the tape: the inputs that need gradients and a closure that maps
+/// the output's gradient to theirs. The closure holds the buffers saved for backward; it is
+/// dropped after one `backward()` (unless the graph is retained), which frees them.
+final class GradNode {
+  let op: String
+  let inputs: [Tensor]
+  var backward: ((Tensor) -> [Tensor?])?
+
+  init(op: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+    self.op = op
+    self.inputs = inputs
+    self.backward = backward
+  }
+}
+
+/// Whether operations are being recorded (off inside `noGrad`). Task-local, so a data-loading
+/// thread never sees another thread's setting.
+public enum GradMode {
+  @TaskLocal public static var isEnabled = true
+}
+
+/// Runs `body` without recording operations: results do not require grad (PyTorch's
+/// `torch.no_grad()`).
+public func noGrad<R>(_ body: () throws -> R) rethrows -> R {
+  try GradMode.$isEnabled.withValue(false, operation: body)
+}
+
+extension Tensor {
+  /// Records `op` on the tape when any input requires grad and recording is on. `backward`
+  /// receives the output's gradient and returns one gradient (or nil) per input, in order.
+  @discardableResult
+  func recorded(_ op: String, _ inputs: [Tensor], _ backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+    guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
+    requiresGrad = true
+    gradFn = GradNode(op: op, inputs: inputs, backward: backward)
+    return self
+  }
+
+  /// A tensor sharing this one's storage, cut from the tape (PyTorch's `detach()`).
+  public func detach() -> Tensor {
+    Tensor(storage: storage, shape: shape)
+  }
+
+  /// Drops the accumulated gradient's values (kept allocated and zeroed, as an optimizer wants).
+  public func zeroGrad() {
+    if let g = grad { g.pointer.update(repeating: 0, count: g.count) }
+  }
+
+  /// Reverse-mode differentiation: walks the tape from this tensor once, in reverse topological
+  /// order, and accumulates gradients into the `grad` of every leaf that requires grad.
+  /// Without `gradient`, this tensor must have one element (its seed is 1).
+  public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) throws {
+    guard requiresGrad else { throw TensorError.backwardWithoutGrad }
+    let seed: Tensor
+    if let gradient {
+      guard gradient.shape == shape else {
+        throw TensorError.seedGradientShape(expected: shape, got: gradient.shape)
+      }
+      seed = gradient
+    } else {
+      guard count == 1 else { throw TensorError.backwardOnNonScalar(shape: shape) }
+      seed = Tensor.full(shape, 1)
+    }
+    let order = topologicalOrder()
+    // Check the whole graph first, so that a second backward fails before touching any grad.
+    for t in order where t.gradFn?.backward == nil {
+      throw TensorError.graphFreed(op: t.gradFn!.op)
+    }
+    var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+    // Storages already handed out as a gradient (or owned by the caller): a gradient that
+    // shares one is copied before it is kept, since kept gradients are accumulated into.
+    var handedOut: Set<ObjectIdentifier> = [ObjectIdentifier(seed.storage)]
+    func owned(_ t: Tensor) -> Tensor {
+      handedOut.insert(ObjectIdentifier(t.storage)).inserted ? t : t.copy()
+    }
+    try noGrad {
+      if isLeaf { accumulate(into: self, seed.copy()); return }
+      for t in order.reversed() {
+        guard let node = t.gradFn, let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
+        guard let fn = node.backward else { throw TensorError.graphFreed(op: node.op) }
+        let inputGrads = fn(g)
+        if !retainGraph { node.backward = nil }
+        for (input, ig) in zip(node.inputs, inputGrads) {
+          guard let ig, input.requiresGrad else { continue }
+          precondition(ig.shape == input.shape, "backward of \(node.op) gave a gradient of shape \(ig.shape) for an input of shape \(input.shape)")
+          if input.isLeaf {
+            if input.grad != nil { input.grad!.add_(ig) } else { input.grad = owned(ig) }
+          } else if let existing = grads[ObjectIdentifier(input)] {
+            existing.add_(ig)
+          } else {
+            grads[ObjectIdentifier(input)] = owned(ig)
+          }
+        }
+      }
+    }
+  }
+
+  private func accumulate(into leaf: Tensor, _ g: Tensor) {
+    if let existing = leaf.grad { existing.add_(g) } else { leaf.grad = g }
+  }
+
+  /// Tensors with a recorded op reachable from this one, each after all of its inputs.
+  private func topologicalOrder() -> [Tensor] {
+    var order: [Tensor] = []
+    var visited = Set<ObjectIdentifier>()
+    // Iterative DFS: deep networks would overflow the stack with recursion.
+    var stack: [(Tensor, Int)] = [(self, 0)]
+    visited.insert(ObjectIdentifier(self))
+    while let (t, next) = stack.popLast() {
+      let inputs = t.gradFn?.inputs ?? []
+      if next < inputs.count {
+        stack.append((t, next + 1))
+        let child = inputs[next]
+        if child.gradFn != nil, visited.insert(ObjectIdentifier(child)).inserted {
+          stack.append((child, 0))
+        }
+      } else if t.gradFn != nil {
+        order.append(t)
+      }
+    }
+    return order
+  }
+}

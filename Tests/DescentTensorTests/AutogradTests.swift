@@ -1,0 +1,61 @@
+import Testing
+@testable import DescentTensor
+
+@Suite struct AutogradTests {
+  @Test func gradientsAccumulateAcrossBackwardCalls() throws {
+    let w = Tensor([1, 2, 3], shape: [3], requiresGrad: true)
+    try (w * w).sum().backward()
+    #expect(w.grad!.scalars == [2, 4, 6])
+    try (w * 3).sum().backward()
+    #expect(w.grad!.scalars == [5, 7, 9])
+    w.zeroGrad()
+    #expect(w.grad!.scalars == [0, 0, 0])
+  }
+
+  @Test func sharedSubexpressionGetsBothPaths() throws {
+    let x = Tensor([2], shape: [1], requiresGrad: true)
+    let y = x * x          // used twice below
+    try (y + y * x).sum().backward()  // d/dx (x² + x³) = 2x + 3x² = 16
+    #expect(x.grad!.scalars == [16])
+  }
+
+  @Test func detachAndNoGradStopRecording() throws {
+    let x = Tensor([1, 2], shape: [2], requiresGrad: true)
+    let d = x.detach()
+    #expect(!d.requiresGrad && d.storage === x.storage)
+    let y = noGrad { x * 2 }
+    #expect(!y.requiresGrad)
+    #expect(throws: TensorError.backwardWithoutGrad) { try y.sum().backward() }
+    try (x * 2 + d).sum().backward()
+    #expect(x.grad!.scalars == [2, 2])
+  }
+
+  @Test func nonScalarBackwardNeedsASeed() throws {
+    let x = Tensor([1, 2], shape: [2], requiresGrad: true)
+    let y = x * 3
+    #expect(throws: TensorError.backwardOnNonScalar(shape: [2])) { try y.backward() }
+    #expect(throws: TensorError.seedGradientShape(expected: [2], got: [3])) {
+      try y.backward(gradient: Tensor([1, 1, 1], shape: [3]))
+    }
+    try y.backward(gradient: Tensor([1, 10], shape: [2]))
+    #expect(x.grad!.scalars == [3, 30])
+  }
+
+  @Test func secondBackwardThroughFreedGraphIsAnError() throws {
+    let x = Tensor([1, 2], shape: [2], requiresGrad: true)
+    let loss = (x.exp() * 2).sum()
+    try loss.backward()
+    let before = x.grad!.scalars
+    #expect(throws: TensorError.self) { try loss.backward() }
+    #expect(x.grad!.scalars == before)  // nothing accumulated by the failed call
+    let kept = (x * x).sum()
+    try kept.backward(retainGraph: true)
+    try kept.backward()
+    #expect(x.grad!.scalars == [before[0] + 4, before[1] + 8])
+  }
+
+  @Test func errorMessagesNameTheProblem() {
+    #expect(TensorError.graphFreed(op: "exp").description.contains("'exp'"))
+    #expect(TensorError.backwardOnNonScalar(shape: [2, 3]).description.contains("[2, 3]"))
+  }
+}
