@@ -1,6 +1,48 @@
 #!/usr/bin/env bash
 # End-to-end checks through the release-built binary: short runs with real assertions.
-set -euo pipefail
+# Each check prints one line; the script fails if any check fails.
+set -uo pipefail
 descent="${1:?usage: end-to-end.sh PATH_TO_DESCENT}"
-"$descent" --help >/dev/null
-echo "end-to-end: 1 passed, 0 failed"
+passed=0 failed=0
+
+check() {  # check NAME COMMAND... : the command must exit 0
+  local name="$1"; shift
+  if output=$("$@" 2>&1); then
+    passed=$((passed + 1)); echo "ok   $name"
+  else
+    failed=$((failed + 1)); echo "FAIL $name"; echo "$output" | tail -20 | sed 's/^/     /'
+  fi
+}
+
+expect_exit() {  # expect_exit NAME CODE COMMAND... : the command must exit with CODE
+  local name="$1" code="$2"; shift 2
+  "$@" >/dev/null 2>&1
+  local got=$?
+  if [ "$got" -eq "$code" ]; then
+    passed=$((passed + 1)); echo "ok   $name"
+  else
+    failed=$((failed + 1)); echo "FAIL $name (exit $got, expected $code)"
+  fi
+}
+
+check "help" "$descent" --help
+expect_exit "unknown flag is a usage error" 2 "$descent" bench kernels --no-such-flag
+expect_exit "bad --seconds is a usage error" 2 "$descent" bench kernels --seconds -1
+
+# bench kernels --json: one JSON object with every figure, each a positive number.
+bench_json() {
+  "$descent" bench kernels --json --seconds 0.2 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+for k in ("sgemm_gflops", "copy_gbps", "matmul_gflops"):
+    assert isinstance(r[k], (int, float)) and r[k] > 0, k
+conv = r.get("conv_gflops")
+if conv is not None:
+    for k in ("64x32x32", "128x16x16", "256x8x8", "stem7x7s2", "mean"):
+        assert conv[k] > 0, k
+print(r)'
+}
+check "bench kernels --json" bench_json
+
+echo "end-to-end: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

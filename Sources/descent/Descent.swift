@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Descent: ParsableCommand {
@@ -6,4 +7,20 @@ struct Descent: ParsableCommand {
     commandName: "descent",
     abstract: "Train image classifiers and compare optimizers, fastai-style, in Swift.",
     subcommands: [Bench.self])
+
+  /// Usage errors (a bad flag or value) exit with code 2, as most Unix tools do, rather than
+  /// ArgumentParser's 64; help and other errors keep their codes.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .validationFailure {
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
 }
