@@ -28,6 +28,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
-    .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
+    .testTarget(
+      name: "DescentTensorTests", dependencies: ["DescentTensor"],
+      // Reference/: the Python scripts that made the expected values; Resources/: their output
+      // files, which tests open by path relative to #filePath.
+      exclude: ["Reference", "Resources"]),
   ]
 )
