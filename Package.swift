@@ -30,7 +30,8 @@ let package = Package(
       swiftSettings: fast),
     .testTarget(
       name: "DescentTensorTests", dependencies: ["DescentTensor"],
-      // The PyTorch scripts that produced the tests' reference values.
-      exclude: ["Reference"]),
+      // Reference/: the Python scripts that made the expected values; Resources/: their output
+      // files, which tests open by path relative to #filePath.
+      exclude: ["Reference", "Resources"]),
   ]
 )
