@@ -11,6 +11,7 @@ let package = Package(
   name: "Descent",
   products: [
     .library(name: "DescentTensor", targets: ["DescentTensor"]),
+    .library(name: "DescentOptim", targets: ["DescentOptim"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
   dependencies: [
@@ -21,10 +22,12 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
     .target(name: "DescentTensor", dependencies: ["COpenBLAS", "CDNNL"], swiftSettings: fast),
+    .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
     .executableTarget(
       name: "descent",
       dependencies: [
         "DescentTensor",
+        "DescentOptim",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
@@ -33,5 +36,8 @@ let package = Package(
       // Reference/: the Python scripts that made the expected values; Resources/: their output
       // files, which tests open by path relative to #filePath.
       exclude: ["Reference", "Resources"]),
+    .testTarget(
+      name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentTensor"],
+      exclude: ["Reference"]),
   ]
 )

@@ -1,0 +1,98 @@
+import DescentTensor
+
+/// A stepper written per element: the Optimizer composes the element steppers of a chain into
+/// ONE loop over each parameter's memory, so a chain of any length reads and writes each buffer
+/// once. `update` works on 8 lanes at a time; `p` and `g` are carried through the chain in
+/// registers. Buffers a stepper names are read and written through the pointers it binds in
+/// `prepare`.
+///
+///     struct SGDStep: ElementStepper {
+///       var lr: Float = 0
+///       mutating func prepare(_ b: inout ElementBinding) { lr = b["lr"] }
+///       func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
+///         p -= lr * g
+///       }
+///     }
+public protocol ElementStepper {
+  /// Hyper-parameter defaults this stepper brings.
+  var defaults: Hypers { get }
+  /// Whether the loop must store `g` back to the gradient (a stepper that changes it, such as
+  /// L2 regularization, so that later tensor steppers see it).
+  var writesGradient: Bool { get }
+  /// Whether the stepper accumulates per-parameter sums (LAMB's and LARC's norms): then
+  /// `finish` is called once per parameter with the sums after the loop.
+  var reduces: Bool { get }
+
+  /// Once per parameter and step, before the loop: read hyper-parameters and scalar state,
+  /// bind buffers, precompute scalars (debias terms).
+  mutating func prepare(_ binding: inout ElementBinding)
+
+  /// Elements i..<i+8 of the parameter.
+  func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators)
+
+  /// After the loop, with the parameter's sums of `acc.a` and `acc.b` over all its elements.
+  func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding)
+}
+
+extension ElementStepper {
+  public var defaults: Hypers { [:] }
+  public var writesGradient: Bool { false }
+  public var reduces: Bool { false }
+  public func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding) {}
+}
+
+/// Two running sums per parameter, for steppers that need norms.
+public struct Accumulators {
+  public var a = SIMD8<Float>()
+  public var b = SIMD8<Float>()
+  @inlinable public init() {}
+}
+
+/// What an element stepper sees of one parameter in `prepare` and `finish`.
+public struct ElementBinding {
+  public let param: Tensor
+  public let grad: Tensor
+  public let state: ParameterState
+  public let hypers: Hypers
+
+  @inlinable
+  public init(param: Tensor, grad: Tensor, state: ParameterState, hypers: Hypers) {
+    self.param = param
+    self.grad = grad
+    self.state = state
+    self.hypers = hypers
+  }
+
+  /// A hyper-parameter, or else a scalar of the state (a hyper-parameter shadows a state
+  /// entry of the same name, as in fastai).
+  public subscript(_ name: String) -> Float {
+    if let v = hypers[name] ?? state.scalars[name] { return v }
+    preconditionFailure("an element stepper reads '\(name)', which is neither a hyper-parameter (\(hypers.keys.sorted())) nor in the state")
+  }
+
+  /// A hyper-parameter or state scalar if present.
+  public func value(_ name: String) -> Float? { hypers[name] ?? state.scalars[name] }
+
+  /// The state buffer `name` (zero-filled like the gradient on first use), as a pointer valid
+  /// for `paddedCount` elements.
+  public func buffer(_ name: String) -> UnsafeMutablePointer<Float> { state.buffer(name, like: grad).pointer }
+
+  public func hasBuffer(_ name: String) -> Bool { state.buffers[name] != nil }
+
+  public func setScalar(_ name: String, _ value: Float) { state.scalars[name] = value }
+
+  public var doWD: Bool { state.doWD }
+  public var count: Int { param.count }
+}
+
+extension SIMD8<Float> {
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(p + i).load(as: SIMD8<Float>.self)
+  }
+
+  @inlinable @inline(__always)
+  public func store(_ p: UnsafeMutablePointer<Float>, _ i: Int) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: SIMD8<Float>.self)
+  }
+}

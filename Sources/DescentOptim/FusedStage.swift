@@ -1,0 +1,131 @@
+import DescentTensor
+
+/// One parameter handed to a stepper for one step.
+public struct StepItem {
+  public let param: Tensor
+  public let grad: Tensor
+  public let state: ParameterState
+  public let hypers: Hypers
+}
+
+/// A chain of element steppers compiled into one loop, run over every parameter of the
+/// optimizer on all cores: the parameters' buffers are laid end to end as one flat range that
+/// is cut into one chunk per worker, so many small tensors don't leave cores idle.
+public final class FusedStage {
+  public let defaults: Hypers
+  /// The loop stores the (scaled) gradient back, so a later stage must not scale it again.
+  public let writesGradient: Bool
+  @usableFromInline let body: ([StepItem], Float) -> Void
+
+  /// Creates the stage; `@inlinable` so that a chain defined in another module (a user's own
+  /// steppers) is specialized where it is written.
+  @inlinable
+  public init<C: ElementStepper>(_ chain: C) {
+    defaults = chain.defaults
+    writesGradient = chain.writesGradient
+    let scratch = FusedScratch<C>()
+    body = { items, gradScale in FusedLoop.run(chain, items, gradScale: gradScale, scratch: scratch) }
+  }
+
+  /// Runs the chain once for every item; gradients are multiplied by `gradScale` as they are
+  /// loaded (gradient clipping and accumulation fold in here at no extra memory traffic).
+  public func run(_ items: [StepItem], gradScale: Float = 1) { body(items, gradScale) }
+}
+
+/// Buffers a stage reuses from step to step, so that a step allocates nothing once warm.
+public final class FusedScratch<C: ElementStepper> {
+  @usableFromInline var bound: [C] = []
+  @usableFromInline var offsets: [Int] = []
+  @usableFromInline var partials: [Float] = []
+  @usableFromInline var params: [UnsafeMutablePointer<Float>] = []
+  @usableFromInline var grads: [UnsafeMutablePointer<Float>] = []
+  @inlinable public init() {}
+}
+
+public enum FusedLoop {
+  @inlinable
+  public static func run<C: ElementStepper>(_ chain: C, _ items: [StepItem], gradScale: Float, scratch: FusedScratch<C>) {
+    let n = items.count
+    if n == 0 { return }
+    // Prepare once per parameter (hyper-parameters, buffers, debias terms).
+    scratch.bound.removeAll(keepingCapacity: true)
+    scratch.offsets.removeAll(keepingCapacity: true)
+    scratch.params.removeAll(keepingCapacity: true)
+    scratch.grads.removeAll(keepingCapacity: true)
+    var total = 0
+    for item in items {
+      var binding = ElementBinding(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers)
+      var c = chain
+      c.prepare(&binding)
+      scratch.bound.append(c)
+      scratch.offsets.append(total)
+      // Zero the SIMD padding of p and g so that reductions and state past `count` stay 0.
+      zeroPadding(item.param)
+      zeroPadding(item.grad)
+      scratch.params.append(item.param.pointer)
+      scratch.grads.append(item.grad.pointer)
+      total += (item.param.count + 7) & ~7
+    }
+    scratch.offsets.append(total)
+    let reduces = chain.reduces, writesGradient = chain.writesGradient
+    let workers = Swift.max(1, Swift.min(Parallel.threads, total / Parallel.minimumParallelElements))
+    if reduces {
+      scratch.partials.removeAll(keepingCapacity: true)
+      scratch.partials.append(contentsOf: repeatElement(0, count: 2 * n * workers))
+    }
+    let params = scratch.params, grads = scratch.grads
+    scratch.bound.withUnsafeBufferPointer { bound in
+      scratch.offsets.withUnsafeBufferPointer { offsets in
+        scratch.partials.withUnsafeMutableBufferPointer { partials in
+          Parallel.forEach(workers) { w in
+            let lo = (total * w / workers) & ~7
+            let hi = w == workers - 1 ? total : (total * (w + 1) / workers) & ~7
+            // The first parameter overlapping [lo, hi): binary search over the offsets.
+            var k = 0, top = n
+            while k + 1 < top {
+              let mid = (k + top) / 2
+              if offsets[mid] <= lo { k = mid } else { top = mid }
+            }
+            let scale = SIMD8<Float>(repeating: gradScale)
+            while k < n && offsets[k] < hi {
+              let start = Swift.max(lo, offsets[k]) - offsets[k], end = Swift.min(hi, offsets[k + 1]) - offsets[k]
+              let c = bound[k], p = params[k], g = grads[k]
+              var acc = Accumulators()
+              var i = start
+              while i < end {
+                var pv = SIMD8<Float>.load(p, i)
+                var gv = SIMD8<Float>.load(g, i) * scale
+                c.update(i, &pv, &gv, &acc)
+                pv.store(p, i)
+                if writesGradient { gv.store(g, i) }
+                i += 8
+              }
+              if reduces {
+                partials[2 * (w * n + k)] += acc.a.sum()
+                partials[2 * (w * n + k) + 1] += acc.b.sum()
+              }
+              k += 1
+            }
+          }
+        }
+      }
+    }
+    if reduces {
+      for (k, item) in items.enumerated() {
+        var a: Float = 0, b: Float = 0
+        for w in 0..<workers {
+          a += scratch.partials[2 * (w * n + k)]
+          b += scratch.partials[2 * (w * n + k) + 1]
+        }
+        var binding = ElementBinding(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers)
+        scratch.bound[k].finish(a, b, &binding)
+      }
+    }
+  }
+
+  @inlinable
+  static func zeroPadding(_ t: Tensor) {
+    let padded = t.storage.paddedCount
+    if padded > t.count { (t.pointer + t.count).update(repeating: 0, count: padded - t.count) }
+  }
+}

@@ -1,0 +1,142 @@
+import DescentTensor
+import Foundation
+
+/// fastai's Optimizer: parameter groups, one dictionary of hyper-parameters per group, a state
+/// per parameter, and a chain of steppers run in order for every parameter that has a gradient.
+public final class Optimizer {
+  public private(set) var paramGroups: [[Tensor]]
+  public var hypers: [Hypers]
+  public let steppers: [Stepper]
+  /// Index of the first trainable group (fastai's `frozen_idx`).
+  public private(set) var frozenIndex = 0
+  /// When set, gradients are scaled so that their global L2 norm is at most this, as
+  /// `torch.nn.utils.clip_grad_norm_` before each step.
+  public var clipGradNorm: Float?
+  /// Apply the update every `accumulationSteps` calls to `step()`, with the gradients summed
+  /// over those batches and divided by their count; `zeroGrad()` waits for the update.
+  public var accumulationSteps = 1 {
+    didSet { precondition(accumulationSteps >= 1, "accumulationSteps must be at least 1, not \(accumulationSteps)") }
+  }
+  /// The global gradient norm measured by the last clipped step (before clipping).
+  public private(set) var lastGradNorm: Float?
+
+  private var states: [ObjectIdentifier: ParameterState] = [:]
+  private var pendingBatches = 0
+  private var items: [StepItem] = []
+
+  /// `params`: the parameter groups (fastai's param_lists); `defaults`: hyper-parameters for
+  /// every group, merged over the steppers' own defaults.
+  public init(_ params: [[Tensor]], steppers: [Stepper], defaults: [String: HyperSetting] = [:]) {
+    precondition(!params.isEmpty, "Optimizer needs at least one parameter group")
+    paramGroups = params
+    self.steppers = steppers
+    hypers = Array(repeating: [:], count: params.count)
+    for s in steppers {
+      for (k, v) in s.defaults { setHyper(k, .all(v)) }
+    }
+    for (k, v) in defaults { setHyper(k, v) }
+    for p in params.joined() { states[ObjectIdentifier(p)] = ParameterState() }
+  }
+
+  public convenience init(_ params: [Tensor], steppers: [Stepper], defaults: [String: HyperSetting] = [:]) {
+    self.init([params], steppers: steppers, defaults: defaults)
+  }
+
+  public var allParameters: [Tensor] { Array(paramGroups.joined()) }
+
+  public func state(of p: Tensor) -> ParameterState {
+    guard let s = states[ObjectIdentifier(p)] else {
+      preconditionFailure("tensor of shape \(p.shape) is not a parameter of this optimizer")
+    }
+    return s
+  }
+
+  // MARK: Hyper-parameters
+
+  public func setHyper(_ name: String, _ setting: HyperSetting) {
+    for (i, v) in setting.values(groups: paramGroups.count, name: name).enumerated() { hypers[i][name] = v }
+  }
+
+  public func setHypers(_ settings: [String: HyperSetting]) {
+    for (k, v) in settings { setHyper(k, v) }
+  }
+
+  // MARK: Freezing
+
+  /// Makes groups before `n` untrainable (except parameters with `forceTrain`), the rest
+  /// trainable; a negative `n` counts from the end (fastai's `freeze_to`).
+  public func freezeTo(_ n: Int) {
+    frozenIndex = n >= 0 ? n : paramGroups.count + n
+    for (g, group) in paramGroups.enumerated() {
+      for p in group { p.requiresGrad = g >= frozenIndex || state(of: p).forceTrain }
+    }
+  }
+
+  /// Freezes every group but the last.
+  public func freeze() {
+    precondition(paramGroups.count > 1, "freeze() needs more than one parameter group")
+    freezeTo(-1)
+  }
+
+  public func unfreeze() { freezeTo(0) }
+
+  // MARK: Stepping
+
+  /// Zeroes the gradients in place (unless gradients are being accumulated over more batches).
+  public func zeroGrad() {
+    if pendingBatches != 0 { return }
+    for p in paramGroups.joined() { p.zeroGrad() }
+  }
+
+  /// Runs the steppers for every parameter that requires grad and has a gradient. Returns
+  /// whether the parameters were updated (false while accumulating gradients).
+  @discardableResult
+  public func step() -> Bool {
+    pendingBatches += 1
+    if pendingBatches < accumulationSteps { return false }
+    pendingBatches = 0
+    var scale = 1 / Float(accumulationSteps)
+    items.removeAll(keepingCapacity: true)
+    for (g, group) in paramGroups.enumerated() {
+      for p in group {
+        guard p.requiresGrad, let grad = p.grad else { continue }
+        items.append(StepItem(param: p, grad: grad, state: state(of: p), hypers: hypers[g]))
+      }
+    }
+    if let maxNorm = clipGradNorm {
+      var sumSquares: Double = 0
+      for item in items {
+        let g = item.grad.buffer
+        var s: Float = 0
+        for v in g { s += v * v }
+        sumSquares += Double(s)
+      }
+      let norm = Float(sumSquares.squareRoot()) * scale
+      lastGradNorm = norm
+      // torch.nn.utils.clip_grad_norm_: coefficient max_norm / (norm + 1e-6), applied when < 1.
+      let coefficient = maxNorm / (norm + 1e-6)
+      if coefficient < 1 { scale *= coefficient }
+    }
+    noGrad {
+      for s in steppers {
+        switch s {
+        case .fused(let stage):
+          stage.run(items, gradScale: scale)
+          if stage.writesGradient { scale = 1 }
+        case .tensor(let t):
+          if scale != 1 { for item in items { item.grad.mul_(scale) } }
+          scale = 1
+          for item in items {
+            t.body(TensorStepContext(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers, stepper: t.name))
+          }
+        }
+      }
+    }
+    return true
+  }
+
+  /// Drops every parameter's state but its `doWD` and `forceTrain` flags.
+  public func clearState() {
+    for s in states.values { s.clear() }
+  }
+}

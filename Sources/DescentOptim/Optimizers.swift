@@ -1,0 +1,116 @@
+import DescentTensor
+
+// fastai's optimizers with fastai's defaults, as fused chains of element steppers. Each takes
+// the parameter groups and `decoupleWD`: true weight decay (p ← p·(1 − lr·wd)) first in the
+// chain, or L2 regularization (g ← g + wd·p).
+
+/// SGD, with momentum when `mom` ≠ 0 (fastai's `SGD`).
+public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0, wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+  let steppers: [Stepper]
+  switch (decoupleWD, mom != 0) {
+  case (true, false): steppers = [.fused { WeightDecay(); SGDStep() }]
+  case (false, false): steppers = [.fused { L2Regularization(); SGDStep() }]
+  case (true, true): steppers = [.fused { WeightDecay(); AverageGrad(); MomentumStep() }]
+  case (false, true): steppers = [.fused { L2Regularization(); AverageGrad(); MomentumStep() }]
+  }
+  return Optimizer(params, steppers: steppers, defaults: ["lr": lr, "mom": .all(mom), "wd": .all(wd)])
+}
+
+/// RMSProp (fastai's `RMSProp`). Unlike fastai 2.8, whose `RMSProp` drops its `eps` argument
+/// (the step's default 1e-8 always wins), `eps` here takes effect.
+public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0, sqrMom: Float = 0.99, eps: Float = 1e-8,
+                    wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+  let steppers: [Stepper]
+  switch (decoupleWD, mom != 0) {
+  case (true, false): steppers = [.fused { WeightDecay(); AverageSqrGrad(); RMSPropStep() }]
+  case (false, false): steppers = [.fused { L2Regularization(); AverageSqrGrad(); RMSPropStep() }]
+  case (true, true): steppers = [.fused { WeightDecay(); AverageGrad(); AverageSqrGrad(); RMSPropStep() }]
+  case (false, true): steppers = [.fused { L2Regularization(); AverageGrad(); AverageSqrGrad(); RMSPropStep() }]
+  }
+  return Optimizer(params, steppers: steppers,
+                   defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
+}
+
+/// Adam, or AdamW with decoupled weight decay (fastai's `Adam`: eps 1e-5, wd 0.01 decoupled).
+public func Adam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrMom: Float = 0.99, eps: Float = 1e-5,
+                 wd: Float = 0.01, decoupleWD: Bool = true) -> Optimizer {
+  let steppers: [Stepper] = decoupleWD
+    ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
+    : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
+  return Optimizer(params, steppers: steppers,
+                   defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
+}
+
+/// RAdam (fastai's `RAdam`; `beta` ≠ 0 gives SAdam).
+public func RAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrMom: Float = 0.99, eps: Float = 1e-5,
+                  wd: Float = 0, beta: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+  let steppers: [Stepper] = decoupleWD
+    ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
+    : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
+  return Optimizer(params, steppers: steppers,
+                   defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd),
+                              "beta": .all(beta)])
+}
+
+/// QHAdam (fastai's `QHAdam`).
+public func QHAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.999, sqrMom: Float = 0.999, nu1: Float = 0.7,
+                   nu2: Float = 1.0, eps: Float = 1e-8, wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+  let steppers: [Stepper] = decoupleWD
+    ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep() }]
+    : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep() }]
+  return Optimizer(params, steppers: steppers,
+                   defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "nu_1": .all(nu1), "nu_2": .all(nu2),
+                              "eps": .all(eps), "wd": .all(wd)])
+}
+
+/// LARC (`clip` true) or LARS (fastai's `Larc`). The norms are reduced in the first fused stage,
+/// the step taken in the second.
+public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, clip: Bool = true, trustCoeff: Float = 0.02,
+                 eps: Float = 1e-8, wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+  let first: Stepper
+  switch (decoupleWD, mom != 0) {
+  case (true, false): first = .fused { WeightDecay(); LarcLayerLR(clip: clip) }
+  case (false, false): first = .fused { L2Regularization(); LarcLayerLR(clip: clip) }
+  case (true, true): first = .fused { WeightDecay(); AverageGrad(); LarcLayerLR(clip: clip) }
+  case (false, true): first = .fused { L2Regularization(); AverageGrad(); LarcLayerLR(clip: clip) }
+  }
+  return Optimizer(params, steppers: [first, .fused { LarcStep() }],
+                   defaults: ["lr": lr, "mom": .all(mom), "trust_coeff": .all(trustCoeff), "eps": .all(eps), "wd": .all(wd)])
+}
+
+/// LAMB (fastai's `Lamb`).
+public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrMom: Float = 0.99, eps: Float = 1e-5,
+                 wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+  let first: Stepper = decoupleWD
+    ? .fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
+    : .fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
+  return Optimizer(params, steppers: [first, .fused { LambStep() }],
+                   defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
+}
+
+/// Lookahead around `optimizer`'s chain (fastai's `Lookahead`): slow weights, copied from the
+/// parameters at the first step, move `alpha` of the way to the fast weights every `k` steps,
+/// and the fast weights restart from them.
+public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Float = 0.5) -> Optimizer {
+  precondition(k >= 1, "Lookahead: k must be at least 1, not \(k)")
+  let snapshot = TensorStepper("lookahead_init") { s in
+    if s.existingBuffer("slow_p") == nil { s.buffer("slow_p").copy_(s.param) }
+  }
+  let sync = TensorStepper("lookahead_sync") { s in
+    let count = (s.state.scalars["lookahead_count"] ?? 0) + 1
+    s.setScalar("lookahead_count", count)
+    guard Int(count) % k == 0 else { return }
+    let slow = s.buffer("slow_p")
+    slow.lerp_(s.param, weight: alpha)
+    s.param.copy_(slow)
+  }
+  let wrapped = Optimizer(optimizer.paramGroups, steppers: [.tensor(snapshot)] + optimizer.steppers + [.tensor(sync)])
+  wrapped.hypers = optimizer.hypers
+  return wrapped
+}
+
+/// fastai's `ranger`: Lookahead over RAdam with mom 0.95, wd 0.01, eps 1e-6.
+public func Ranger(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.95, sqrMom: Float = 0.99, eps: Float = 1e-6,
+                   wd: Float = 0.01, beta: Float = 0, k: Int = 6, alpha: Float = 0.5, decoupleWD: Bool = true) -> Optimizer {
+  Lookahead(RAdam(params, lr: lr, mom: mom, sqrMom: sqrMom, eps: eps, wd: wd, beta: beta, decoupleWD: decoupleWD), k: k, alpha: alpha)
+}

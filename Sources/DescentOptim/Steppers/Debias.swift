@@ -1,0 +1,7 @@
+/// fastai's bias correction of a moving average: damp · (1 − mom^step) / (1 − mom).
+@inlinable
+public func debias(_ mom: Float, _ damp: Float, _ step: Float) -> Float {
+  damp * (1 - Foundation.pow(mom, step)) / (1 - mom)
+}
+
+import Foundation
