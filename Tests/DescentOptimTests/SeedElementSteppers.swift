@@ -1,0 +1,60 @@
+import DescentOptim
+
+// The seed's five custom steppers as element steppers: each says what it does to 8 lanes, and
+// the Optimizer fuses a chain of them into one loop. The README shows the same code.
+
+struct SGDCallback: ElementStepper {
+  var lr = SIMD8<Float>()
+  mutating func prepare(_ b: inout ElementBinding) { lr = SIMD8(repeating: b["lr"]) }
+  func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
+    p -= lr * g
+  }
+}
+
+struct AverageGradCallback: ElementStepper {
+  var mom = SIMD8<Float>(), avg: UnsafeMutablePointer<Float>? = nil
+  var defaults: Hypers { ["mom": 0.9] }
+  mutating func prepare(_ b: inout ElementBinding) {
+    mom = SIMD8(repeating: b["mom"])
+    avg = b.buffer("grad_avg")
+  }
+  func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
+    (SIMD8.load(avg!, i) * mom + g).store(avg!, i)
+  }
+}
+
+struct MomentumStepCallback: ElementStepper {
+  var lr = SIMD8<Float>(), avg: UnsafeMutablePointer<Float>? = nil
+  mutating func prepare(_ b: inout ElementBinding) {
+    lr = SIMD8(repeating: b["lr"])
+    avg = b.buffer("grad_avg")
+  }
+  func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
+    p -= lr * SIMD8.load(avg!, i)
+  }
+}
+
+struct AverageSquareGradCallback: ElementStepper {
+  var sqrMom = SIMD8<Float>(), sqr: UnsafeMutablePointer<Float>? = nil
+  var defaults: Hypers { ["sqr_mom": 0.99] }
+  mutating func prepare(_ b: inout ElementBinding) {
+    sqrMom = SIMD8(repeating: b["sqr_mom"])
+    sqr = b.buffer("sqr_avg")
+  }
+  func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
+    (SIMD8.load(sqr!, i) * sqrMom + (1 - sqrMom) * g * g).store(sqr!, i)
+  }
+}
+
+struct RMSPropStepCallback: ElementStepper {
+  var lr = SIMD8<Float>(), eps = SIMD8<Float>(), sqr: UnsafeMutablePointer<Float>? = nil
+  var defaults: Hypers { ["eps": 1e-8] }
+  mutating func prepare(_ b: inout ElementBinding) {
+    lr = SIMD8(repeating: b["lr"])
+    eps = SIMD8(repeating: b["eps"])
+    sqr = b.buffer("sqr_avg")
+  }
+  func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
+    p -= lr * (g / (SIMD8.load(sqr!, i).squareRoot() + eps))
+  }
+}
