@@ -21,7 +21,9 @@ let package = Package(
     // C system libraries, wrapped once; only DescentTensor's backend calls them.
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
-    .target(name: "DescentTensor", dependencies: ["COpenBLAS", "CDNNL"], swiftSettings: fast),
+    // Header-only: vector square root for the SIMD kernels (nothing to link).
+    .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
+    .target(name: "DescentTensor", dependencies: ["COpenBLAS", "CDNNL", "CVectorMath"], swiftSettings: fast),
     .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
     .executableTarget(
       name: "descent",

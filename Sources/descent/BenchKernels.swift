@@ -43,12 +43,3 @@ struct BenchKernels: ParsableCommand {
     }
   }
 }
-
-/// One table row in fixed-width columns.
-func row(_ name: String, _ figure: String, _ ratio: String) {
-  func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
-    let fill = String(repeating: " ", count: max(0, width - s.count))
-    return left ? fill + s : s + fill
-  }
-  print(pad(name, 30) + pad(figure, 16, left: true) + pad(ratio, 10, left: true))
-}

@@ -1,4 +1,5 @@
 import DescentOptim
+import DescentTensor
 
 // The seed's five custom steppers as element steppers: each says what it does to 8 lanes, and
 // the Optimizer fuses a chain of them into one loop. The README shows the same code.
@@ -55,6 +56,6 @@ struct RMSPropStepCallback: ElementStepper {
     sqr = b.buffer("sqr_avg")
   }
   func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    p -= lr * (g / (SIMD8.load(sqr!, i).squareRoot() + eps))
+    p -= lr * (g / (SIMD8.load(sqr!, i).vectorSquareRoot() + eps))
   }
 }

@@ -1,3 +1,4 @@
+import DescentTensor
 import Foundation
 
 /// The debias terms of Adam-family steps, from the state's `step` and the group's moms.
@@ -30,7 +31,7 @@ public struct AdamStep: ElementStepper {
 
   @inlinable @inline(__always)
   public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    let denom = (SIMD8.load(v!, i) * invDebias2).squareRoot() + eps
+    let denom = (SIMD8.load(v!, i) * invDebias2).vectorSquareRoot() + eps
     p += scale * (SIMD8.load(m!, i) / denom)
   }
 }
@@ -74,7 +75,7 @@ public struct RAdamStep: ElementStepper {
       p += scale * avg
       return
     }
-    var denom = (SIMD8.load(v!, i) * invDebias2).squareRoot() + eps
+    var denom = (SIMD8.load(v!, i) * invDebias2).vectorSquareRoot() + eps
     if useBeta {
       // softplus(x, beta) = log(1 + e^(beta·x)) / beta, the identity above beta·x > 20.
       for l in 0..<8 {
@@ -113,7 +114,7 @@ public struct QHAdamStep: ElementStepper {
   public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
     let one = SIMD8<Float>(repeating: 1)
     let numerator = (one - nu1) * g + nu1 * (SIMD8.load(m!, i) * invDebias1)
-    let denom = ((one - nu2) * g * g + nu2 * (SIMD8.load(v!, i) * invDebias2)).squareRoot() + eps
+    let denom = ((one - nu2) * g * g + nu2 * (SIMD8.load(v!, i) * invDebias2)).vectorSquareRoot() + eps
     p -= lr * (numerator / denom)
   }
 }

@@ -1,3 +1,5 @@
+import DescentTensor
+
 /// p ← p − lr·g (fastai's `sgd_step`).
 public struct SGDStep: ElementStepper {
   @usableFromInline var lr = SIMD8<Float>()
@@ -40,6 +42,6 @@ public struct RMSPropStep: ElementStepper {
   @inlinable @inline(__always)
   public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
     let numerator = m.map { SIMD8.load($0, i) } ?? g
-    p -= lr * (numerator / (SIMD8.load(v!, i).squareRoot() + eps))
+    p -= lr * (numerator / (SIMD8.load(v!, i).vectorSquareRoot() + eps))
   }
 }

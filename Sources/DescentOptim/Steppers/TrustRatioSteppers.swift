@@ -1,3 +1,5 @@
+import DescentTensor
+
 /// LARC/LARS's layer-wise learning rate (fastai's `larc_layer_lr`), computed from ‖p‖ and ‖g‖
 /// after the steppers before it: local_lr = lr·trust_coeff·‖p‖ / (‖g‖ + ‖p‖·wd + eps), clipped
 /// at lr for LARC. The norms accumulate in the fused loop; the result lands in state `local_lr`
@@ -59,7 +61,7 @@ struct LambDirection {
   }
 
   @inlinable @inline(__always) func at(_ i: Int) -> SIMD8<Float> {
-    (SIMD8.load(m!, i) * invDebias1) / ((SIMD8.load(v!, i) * invDebias2).squareRoot() + eps)
+    (SIMD8.load(m!, i) * invDebias1) / ((SIMD8.load(v!, i) * invDebias2).vectorSquareRoot() + eps)
   }
 }
 

@@ -83,7 +83,7 @@ public enum LogKernel: UnaryKernel {
 }
 public enum SqrtKernel: UnaryKernel {
   @inlinable public static func scalar(_ x: Float) -> Float { x.squareRoot() }
-  @inlinable public static func simd(_ x: SIMD8<Float>) -> SIMD8<Float> { x.squareRoot() }
+  @inlinable public static func simd(_ x: SIMD8<Float>) -> SIMD8<Float> { x.vectorSquareRoot() }
 }
 public enum ReluKernel: UnaryKernel {
   @inlinable public static func scalar(_ x: Float) -> Float { x > 0 ? x : 0 }

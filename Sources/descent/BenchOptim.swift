@@ -1,0 +1,98 @@
+import ArgumentParser
+import DescentOptim
+import DescentTensor
+import Foundation
+
+struct BenchOptim: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "optim",
+    abstract: "Time one optimizer step over ResNet-34's 21.8 M parameters, against copy bandwidth.",
+    discussion: """
+      Builds parameters and gradients in torchvision ResNet-34's tensor shapes (21,797,672 \
+      values), then times one step of each optimizer (the median of --steps steps after a \
+      warm-up). Each figure is reported as milliseconds and as GB/s of the bytes the step must \
+      move — Adam reads p, g, m, v and writes p, m, v: 28 bytes a parameter — beside this \
+      machine's copy bandwidth measured in the same run.
+
+      Examples:
+        descent bench optim
+        descent bench optim --json --steps 20
+      """)
+
+  @Flag(help: "Print one JSON object instead of a table.")
+  var json = false
+
+  @Option(help: "Timed steps per optimizer (the median is reported).")
+  var steps = 10
+
+  func validate() throws {
+    guard steps >= 1 else { throw ValidationError("--steps must be at least 1, not \(steps)") }
+  }
+
+  /// Optimizer key, a factory, and the bytes per parameter a step must move.
+  static var cases: [(String, ([[Tensor]]) -> Optimizer, Int)] { [
+    ("sgd_momentum", { SGD($0, lr: 1e-3, mom: 0.9) }, 20),
+    ("rmsprop", { RMSProp($0, lr: 1e-3) }, 20),
+    ("adam", { Adam($0, lr: 1e-3) }, 28),
+    ("lamb", { Lamb($0, lr: 1e-3) }, 28),
+    ("adam_tensor_steppers", {
+      Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
+    }, 28),
+  ] }
+
+  func run() throws {
+    let copy = MachineLimits.copyGBps()
+    let params = ResNetShapes.resnet34().map { shape -> Tensor in
+      let p = Tensor.full(shape, 0.01, requiresGrad: true)
+      p.grad = Tensor.full(shape, 0.001)
+      return p
+    }
+    let count = params.reduce(0) { $0 + $1.count }
+    var results: [(String, Double, Double)] = []
+    for (name, make, bytes) in Self.cases {
+      let opt = make([params])
+      opt.step()  // warm-up: creates the state buffers
+      var times: [Double] = []
+      for _ in 0..<steps {
+        let start = Timing.now()
+        opt.step()
+        times.append(Timing.now() - start)
+      }
+      let median = times.sorted()[times.count / 2]
+      results.append((name, median * 1e3, Double(count * bytes) / median / 1e9))
+    }
+    if json {
+      var object: [String: Any] = ["copy_gbps": copy, "parameters": count]
+      for (name, ms, gbps) in results { object[name] = ["ms": ms, "gbps": gbps] }
+      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+      print(String(decoding: data, as: UTF8.self))
+    } else {
+      print("\(count) parameters in ResNet-34's shapes")
+      row("optimizer", "step", "GB/s", "× copy")
+      row("copy (limit)", "", String(format: "%.1f", copy), "")
+      for (name, ms, gbps) in results {
+        row(name, String(format: "%.2f ms", ms), String(format: "%.1f", gbps), String(format: "%.2f", gbps / copy))
+      }
+    }
+  }
+}
+
+/// The parameter shapes of torchvision's ResNet-34 (1000 classes), in `parameters()` order,
+/// for benchmarks that need realistic tensor sizes without building the model.
+enum ResNetShapes {
+  static func resnet34(classes: Int = 1000) -> [[Int]] {
+    var shapes: [[Int]] = [[64, 3, 7, 7], [64], [64]]
+    var inChannels = 64
+    for (channels, blocks) in [(64, 3), (128, 4), (256, 6), (512, 3)] {
+      for b in 0..<blocks {
+        shapes += [[channels, b == 0 ? inChannels : channels, 3, 3], [channels], [channels],
+                   [channels, channels, 3, 3], [channels], [channels]]
+        if b == 0 && inChannels != channels {
+          shapes += [[channels, inChannels, 1, 1], [channels], [channels]]
+        }
+      }
+      inChannels = channels
+    }
+    return shapes + [[classes, 512], [classes]]
+  }
+}
