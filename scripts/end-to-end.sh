@@ -44,5 +44,17 @@ print(r)'
 }
 check "bench kernels --json" bench_json
 
+# bench optim --json: copy bandwidth and, per optimizer, ms and GB/s.
+optim_json() {
+  "$descent" bench optim --json --steps 1 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["copy_gbps"] > 0 and r["parameters"] == 21797672, r
+for k in ("adam", "sgd_momentum", "rmsprop", "lamb", "adam_tensor_steppers"):
+    assert r[k]["ms"] > 0 and r[k]["gbps"] > 0, k
+print(r)'
+}
+check "bench optim --json" optim_json
+
 echo "end-to-end: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
