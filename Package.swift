@@ -12,6 +12,7 @@ let package = Package(
   products: [
     .library(name: "DescentTensor", targets: ["DescentTensor"]),
     .library(name: "DescentOptim", targets: ["DescentOptim"]),
+    .library(name: "DescentNN", targets: ["DescentNN"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
   dependencies: [
@@ -25,11 +26,13 @@ let package = Package(
     .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
     .target(name: "DescentTensor", dependencies: ["COpenBLAS", "CDNNL", "CVectorMath"], swiftSettings: fast),
     .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
+    .target(name: "DescentNN", dependencies: ["DescentTensor"], swiftSettings: fast),
     .executableTarget(
       name: "descent",
       dependencies: [
         "DescentTensor",
         "DescentOptim",
+        "DescentNN",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
