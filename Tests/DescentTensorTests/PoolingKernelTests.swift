@@ -302,6 +302,29 @@ private func runAdaptive(_ s: AdaptiveCase, max: Bool, _ x: [Float], _ dy: [Floa
     KernelFixture.expectClose(dx, NaivePool.scatter(dy, argmax, count: planes * planeSize), "gradInput")
   }
 
+  /// PyTorch's loop lets a NaN win and keeps the last one; its outputs for this input were
+  /// taken from `F.adaptive_max_pool2d(..., return_indices=True)`.
+  @Test func adaptiveMaxPropagatesNaNLikePyTorch() {
+    var x = (0..<20).map(Float.init)
+    x[6] = .nan
+    x[13] = .nan
+    for (oh, ow, values, expected) in [
+      (1, 1, [Float.nan], [13]), (2, 2, [.nan, 9, 17, .nan], [6, 9, 17, 13]), (4, 1, [4, .nan, .nan, 19], [4, 6, 13, 19]),
+    ] as [(Int, Int, [Float], [Int32])] {
+      let s = AdaptiveCase(n: 1, c: 1, h: 4, w: 5, oh: oh, ow: ow)
+      let (y, _, indices) = runAdaptive(s, max: true, x, [Float](repeating: 1, count: oh * ow))
+      #expect(indices == expected, "\(s)")
+      #expect(zip(y, values).allSatisfy { $0.isNaN ? $1.isNaN : $0 == $1 }, "\(s): \(y)")
+    }
+    // Infinities of both signs: no NaN, but a lane sum of them is one.
+    var inf = (0..<20).map(Float.init)
+    inf[0] = -.infinity
+    inf[3] = .infinity
+    inf[17] = .infinity
+    let (y, _, indices) = runAdaptive(AdaptiveCase(n: 1, c: 1, h: 4, w: 5, oh: 1, ow: 1), max: true, inf, [1])
+    #expect(y == [.infinity] && indices == [3])
+  }
+
   @Test func adaptivePoolingMatchesPyTorch() {
     let s = AdaptiveCase(n: 2, c: 3, h: 5, w: 7, oh: 3, ow: 2)
     let x = KernelFixture.values(s.n * s.c * s.h * s.w)

@@ -11,20 +11,26 @@ public enum AdaptivePoolingKernels {
     input: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int,
     outHeight: Int, outWidth: Int, output: UnsafeMutablePointer<Float>
   ) {
-    let bins = Bins(height: height, width: width, outHeight: outHeight, outWidth: outWidth)
-    forEachPlane(batch * channels, bins) { plane in
-      let x = input + plane * height * width
-      let y = output + plane * outHeight * outWidth
-      for i in 0..<outHeight {
-        let (h0, h1) = bins.rows(i)
-        for j in 0..<outWidth {
-          let (w0, w1) = bins.columns(j)
-          var sum: Float = 0
-          for h in h0..<h1 {
-            let row = x + h * width
-            for w in w0..<w1 { sum += row[w] }
+    Bins.with(height: height, width: width, outHeight: outHeight, outWidth: outWidth) { bins in
+      forEachPlane(batch * channels, bins) { plane in
+        let x = input + plane * height * width
+        let y = output + plane * outHeight * outWidth
+        for i in 0..<outHeight {
+          let (h0, h1) = bins.rows(i)
+          for j in 0..<outWidth {
+            let (w0, w1) = bins.columns(j)
+            var sum: Float = 0
+            if w1 - w0 == width {
+              // Full-width bins (global pooling in every classifier head) are one contiguous run.
+              sum = contiguousSum(x + h0 * width, (h1 - h0) * width)
+            } else {
+              for h in h0..<h1 {
+                let row = x + h * width
+                for w in w0..<w1 { sum += row[w] }
+              }
+            }
+            y[i * outWidth + j] = sum / Float((h1 - h0) * (w1 - w0))
           }
-          y[i * outWidth + j] = sum / Float((h1 - h0) * (w1 - w0))
         }
       }
     }
@@ -35,54 +41,84 @@ public enum AdaptivePoolingKernels {
     gradOutput: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int,
     outHeight: Int, outWidth: Int, gradInput: UnsafeMutablePointer<Float>
   ) {
-    let bins = Bins(height: height, width: width, outHeight: outHeight, outWidth: outWidth)
-    forEachPlane(batch * channels, bins) { plane in
-      let dx = gradInput + plane * height * width
-      let dy = gradOutput + plane * outHeight * outWidth
-      dx.update(repeating: 0, count: height * width)
-      for i in 0..<outHeight {
-        let (h0, h1) = bins.rows(i)
-        for j in 0..<outWidth {
-          let (w0, w1) = bins.columns(j)
-          let g = dy[i * outWidth + j] / Float((h1 - h0) * (w1 - w0))
-          for h in h0..<h1 {
-            let row = dx + h * width
-            for w in w0..<w1 { row[w] += g }
+    Bins.with(height: height, width: width, outHeight: outHeight, outWidth: outWidth) { bins in
+      forEachPlane(batch * channels, bins) { plane in
+        let dx = gradInput + plane * height * width
+        let dy = gradOutput + plane * outHeight * outWidth
+        if outHeight == 1 && outWidth == 1 {
+          // Global pooling: one bin, one write pass.
+          dx.update(repeating: dy[0] / Float(height * width), count: height * width)
+          return
+        }
+        dx.update(repeating: 0, count: height * width)
+        for i in 0..<outHeight {
+          let (h0, h1) = bins.rows(i)
+          for j in 0..<outWidth {
+            let (w0, w1) = bins.columns(j)
+            let g = dy[i * outWidth + j] / Float((h1 - h0) * (w1 - w0))
+            for h in h0..<h1 {
+              let row = dx + h * width
+              for w in w0..<w1 { row[w] += g }
+            }
           }
         }
       }
     }
   }
 
-  /// Max over each bin; ties keep the first in row order and a NaN wins, as in PyTorch's loop.
+  /// Max over each bin as PyTorch's loop picks it: ties keep the first in row order, and a NaN
+  /// beats any number (the last NaN of the bin, as its `v > best || isnan(v)` test gives).
   public static func maxPool2dForward(
     input: UnsafePointer<Float>, batch: Int, channels: Int, height: Int, width: Int,
     outHeight: Int, outWidth: Int, output: UnsafeMutablePointer<Float>,
     indices: UnsafeMutablePointer<Int32>
   ) {
     precondition(height * width <= Int(Int32.max), "plane too large for Int32 indices")
-    let bins = Bins(height: height, width: width, outHeight: outHeight, outWidth: outWidth)
-    forEachPlane(batch * channels, bins) { plane in
-      let x = input + plane * height * width
-      let y = output + plane * outHeight * outWidth
-      let index = indices + plane * outHeight * outWidth
-      for i in 0..<outHeight {
-        let (h0, h1) = bins.rows(i)
-        for j in 0..<outWidth {
-          let (w0, w1) = bins.columns(j)
-          var best = -Float.infinity
-          var bestIndex = h0 * width + w0
-          for h in h0..<h1 {
-            for w in w0..<w1 {
-              let v = x[h * width + w]
-              if v > best || v.isNaN {
-                best = v
-                bestIndex = h * width + w
+    Bins.with(height: height, width: width, outHeight: outHeight, outWidth: outWidth) { bins in
+      forEachPlane(batch * channels, bins) { plane in
+        let x = input + plane * height * width
+        let y = output + plane * outHeight * outWidth
+        let index = indices + plane * outHeight * outWidth
+        for i in 0..<outHeight {
+          let (h0, h1) = bins.rows(i)
+          for j in 0..<outWidth {
+            let (w0, w1) = bins.columns(j)
+            // Two passes over the (cached) bin: the maximum alone, which has no index to carry
+            // and so no long dependency chain, then the first position holding it.
+            var best = -Float.infinity
+            var nan = false
+            if w1 - w0 == width {
+              (best, nan) = contiguousMax(x + h0 * width, (h1 - h0) * width)
+            } else {
+              for h in h0..<h1 {
+                let row = x + h * width
+                for w in w0..<w1 {
+                  best = row[w] > best ? row[w] : best
+                  nan = nan || row[w].isNaN
+                }
               }
             }
+            var bestIndex = h0 * width + w0
+            if nan {
+              // PyTorch's loop: `v > best || isnan(v)` wins, so the last NaN of the bin.
+              best = -Float.infinity
+              for h in h0..<h1 {
+                for w in w0..<w1 where x[h * width + w] > best || x[h * width + w].isNaN {
+                  best = x[h * width + w]
+                  bestIndex = h * width + w
+                }
+              }
+            } else {
+              find: for h in h0..<h1 {
+                for w in w0..<w1 where x[h * width + w] == best {
+                  bestIndex = h * width + w
+                  break find
+                }
+              }
+            }
+            y[i * outWidth + j] = best
+            index[i * outWidth + j] = Int32(bestIndex)
           }
-          y[i * outWidth + j] = best
-          index[i * outWidth + j] = Int32(bestIndex)
         }
       }
     }
@@ -94,37 +130,91 @@ public enum AdaptivePoolingKernels {
     batch: Int, channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int,
     gradInput: UnsafeMutablePointer<Float>
   ) {
-    let bins = Bins(height: height, width: width, outHeight: outHeight, outWidth: outWidth)
-    forEachPlane(batch * channels, bins) { plane in
-      let dx = gradInput + plane * height * width
-      let dy = gradOutput + plane * outHeight * outWidth
-      let index = indices + plane * outHeight * outWidth
-      dx.update(repeating: 0, count: height * width)
-      for k in 0..<(outHeight * outWidth) {
-        dx[Int(index[k])] += dy[k]
+    Bins.with(height: height, width: width, outHeight: outHeight, outWidth: outWidth) { bins in
+      forEachPlane(batch * channels, bins) { plane in
+        let dx = gradInput + plane * height * width
+        let dy = gradOutput + plane * outHeight * outWidth
+        let index = indices + plane * outHeight * outWidth
+        dx.update(repeating: 0, count: height * width)
+        for k in 0..<(outHeight * outWidth) {
+          dx[Int(index[k])] += dy[k]
+        }
       }
     }
   }
 
-  /// PyTorch's adaptive bins along both axes, computed on the fly (no tables to allocate).
+  typealias Vector = SIMD16<Float>
+
+  /// Σx over a contiguous run, in SIMD lanes.
+  @inline(__always)
+  static func contiguousSum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+    var lanes = Vector()
+    var i = 0
+    while i + Vector.scalarCount <= count {
+      lanes += UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
+      i += Vector.scalarCount
+    }
+    var sum = lanes.sum()
+    while i < count {
+      sum += x[i]
+      i += 1
+    }
+    return sum
+  }
+
+    /// The maximum of a contiguous run in SIMD lanes, and whether the run holds a NaN (which the
+  /// lanes skip: a NaN never compares greater). A lane sum catches NaN in one add per vector.
+  @inline(__always)
+  static func contiguousMax(_ x: UnsafePointer<Float>, _ count: Int) -> (Float, Bool) {
+    var lanes = Vector(repeating: -.infinity), sum = Vector()
+    var i = 0
+    while i + Vector.scalarCount <= count {
+      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
+      lanes.replace(with: v, where: v .> lanes)
+      sum += v
+      i += Vector.scalarCount
+    }
+    var best = lanes.max()
+    // An infinity minus an infinity also gives NaN; the caller's exact loop then decides.
+    var nan = sum.sum().isNaN
+    while i < count {
+      best = x[i] > best ? x[i] : best
+      nan = nan || x[i].isNaN
+      i += 1
+    }
+    return (best, nan)
+  }
+
+  /// PyTorch's bins along both axes, computed once per call into a small table so that the
+  /// per-plane loops do no integer division.
   struct Bins {
     let height: Int, width: Int, outHeight: Int, outWidth: Int
+    /// [start, end) of row bin i at 2i, 2i+1; of column bin j at 2·outHeight + 2j, +1.
+    let edges: UnsafeMutablePointer<Int>
 
-    init(height: Int, width: Int, outHeight: Int, outWidth: Int) {
+    static func with(
+      height: Int, width: Int, outHeight: Int, outWidth: Int, _ body: (Bins) -> Void
+    ) {
       precondition(height > 0 && width > 0, "adaptive pooling input must be non-empty, got \(height)×\(width)")
       precondition(outHeight > 0 && outWidth > 0, "adaptive pooling output must be non-empty, got \(outHeight)×\(outWidth)")
-      self.height = height
-      self.width = width
-      self.outHeight = outHeight
-      self.outWidth = outWidth
+      withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (outHeight + outWidth)) { table in
+        let edges = table.baseAddress!
+        for i in 0..<outHeight {
+          edges[2 * i] = i * height / outHeight
+          edges[2 * i + 1] = ((i + 1) * height + outHeight - 1) / outHeight
+        }
+        for j in 0..<outWidth {
+          edges[2 * (outHeight + j)] = j * width / outWidth
+          edges[2 * (outHeight + j) + 1] = ((j + 1) * width + outWidth - 1) / outWidth
+        }
+        body(Bins(height: height, width: width, outHeight: outHeight, outWidth: outWidth, edges: edges))
+      }
     }
 
-    @inline(__always) func rows(_ i: Int) -> (Int, Int) {
-      (i * height / outHeight, ((i + 1) * height + outHeight - 1) / outHeight)
-    }
+    @inline(__always) func rows(_ i: Int) -> (Int, Int) { (edges[2 * i], edges[2 * i + 1]) }
 
     @inline(__always) func columns(_ j: Int) -> (Int, Int) {
-      (j * width / outWidth, ((j + 1) * width + outWidth - 1) / outWidth)
+      (edges[2 * (outHeight + j)], edges[2 * (outHeight + j) + 1])
     }
 
     /// Elements one plane reads or writes, input and output sides together.
