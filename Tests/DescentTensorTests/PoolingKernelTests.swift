@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import DescentTensor
 
@@ -251,6 +252,22 @@ private func runAdaptive(_ s: AdaptiveCase, max: Bool, _ x: [Float], _ dy: [Floa
     dx = [Float](repeating: 7, count: g.inputCount)
     PoolingKernels.avgPool2dBackward(g, gradOutput: dy, gradInput: &dx)
     #expect(!dx.contains(7) && dx.contains(0))
+  }
+
+  /// Cached primitives run from many threads at once (each call brings its own scratchpad).
+  @Test func concurrentCallsAgree() {
+    let g = Pool2dGeometry(batch: 4, channels: 32, height: 33, width: 32, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padH: 1, padW: 1)
+    let x = KernelFixture.values(g.inputCount, scale: 2)
+    let dy = KernelFixture.values(g.outputCount, phase: 0.5)
+    let expected = [runPool(g, max: true, x, dy), runPool(g, max: false, x, dy)]
+    let agree = Mutex(true)
+    DispatchQueue.concurrentPerform(iterations: 64) { i in
+      let r = runPool(g, max: i % 2 == 0, x, dy)
+      if r.output != expected[i % 2].output || r.gradInput != expected[i % 2].gradInput {
+        agree.withLock { $0 = false }
+      }
+    }
+    #expect(agree.withLock { $0 })
   }
 
   @Test func primitivesAreCachedPerGeometry() {
