@@ -91,11 +91,9 @@ public enum AdaptivePoolingKernels {
               (best, nan) = contiguousMax(x + h0 * width, (h1 - h0) * width)
             } else {
               for h in h0..<h1 {
-                let row = x + h * width
-                for w in w0..<w1 {
-                  best = row[w] > best ? row[w] : best
-                  nan = nan || row[w].isNaN
-                }
+                let (rowBest, rowNaN) = contiguousMax(x + h * width + w0, w1 - w0)
+                best = Swift.max(best, rowBest)
+                nan = nan || rowNaN
               }
             }
             var bestIndex = h0 * width + w0
@@ -162,19 +160,24 @@ public enum AdaptivePoolingKernels {
     return sum
   }
 
-    /// The maximum of a contiguous run in SIMD lanes, and whether the run holds a NaN (which the
-  /// lanes skip: a NaN never compares greater). A lane sum catches NaN in one add per vector.
+    /// The maximum of a contiguous run, and whether the run holds a NaN (which the maxima skip: a
+  /// NaN never compares greater). Four independent maxima keep the compare-select chains short
+  /// (Swift's generic SIMD masks compile to scalar code); a vector sum catches NaN in one add.
   @inline(__always)
   static func contiguousMax(_ x: UnsafePointer<Float>, _ count: Int) -> (Float, Bool) {
-    var lanes = Vector(repeating: -.infinity), sum = Vector()
+    var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0
+    var sum = SIMD4<Float>()
     var i = 0
-    while i + Vector.scalarCount <= count {
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
-      lanes.replace(with: v, where: v .> lanes)
+    while i + 4 <= count {
+      let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+      m0 = v[0] > m0 ? v[0] : m0
+      m1 = v[1] > m1 ? v[1] : m1
+      m2 = v[2] > m2 ? v[2] : m2
+      m3 = v[3] > m3 ? v[3] : m3
       sum += v
-      i += Vector.scalarCount
+      i += 4
     }
-    var best = lanes.max()
+    var best = Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
     // An infinity minus an infinity also gives NaN; the caller's exact loop then decides.
     var nan = sum.sum().isNaN
     while i < count {
