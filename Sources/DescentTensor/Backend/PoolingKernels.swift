@@ -1,0 +1,141 @@
+import CDNNL
+
+/// What max pooling's backward needs from its forward: for each output element, which element
+/// of its window was the maximum, in oneDNN's own encoding and layout. The caller makes one per
+/// forward call (or reuses one per geometry across steps) and hands the same object to backward.
+///
+/// `@unchecked Sendable`: the buffer is written only by `maxPool2dForward` and read by
+/// `maxPool2dBackward`; the autograd tape orders those two calls, and nothing else touches it.
+public final class MaxPoolWorkspace: @unchecked Sendable {
+  public let geometry: Pool2dGeometry
+  let bytes: UnsafeMutableRawPointer
+  let desc: dnnl_memory_desc_t
+
+  public init(_ geometry: Pool2dGeometry) {
+    self.geometry = geometry
+    var desc = PoolingKernels.primitive(geometry, .maxTraining).memoryDesc(dnnl_query_workspace_md)
+    bytes = .allocate(byteCount: max(1, dnnl_memory_desc_get_size(&desc)), alignment: 64)
+    self.desc = desc
+  }
+
+  deinit { bytes.deallocate() }
+}
+
+/// Max and average 2-D pooling over NCHW Float32 buffers, forward and backward, through oneDNN.
+/// Average pooling counts padding in the divisor (PyTorch's default `count_include_pad=True`);
+/// max pooling ignores padding. Outputs and input gradients are overwritten, never accumulated.
+public enum PoolingKernels {
+  /// Max pooling. With a workspace (training) it records the argmax for backward; without one
+  /// (inference, `noGrad`) it uses oneDNN's cheaper inference primitive.
+  public static func maxPool2dForward(
+    _ g: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    workspace: MaxPoolWorkspace?
+  ) {
+    let (src, dst) = descs(g)
+    guard let workspace else {
+      primitive(g, .maxInference).execute([
+        (DNNL_ARG_SRC, src, UnsafeMutableRawPointer(mutating: input)),
+        (DNNL_ARG_DST, dst, UnsafeMutableRawPointer(output)),
+      ])
+      return
+    }
+    precondition(workspace.geometry == g, "max pool workspace was made for \(workspace.geometry), not \(g)")
+    primitive(g, .maxTraining).execute([
+      (DNNL_ARG_SRC, src, UnsafeMutableRawPointer(mutating: input)),
+      (DNNL_ARG_DST, dst, UnsafeMutableRawPointer(output)),
+      (DNNL_ARG_WORKSPACE, workspace.desc, workspace.bytes),
+    ])
+  }
+
+  /// Routes each output gradient to the input element that was the window's maximum in the
+  /// forward call that filled `workspace`.
+  public static func maxPool2dBackward(
+    _ g: Pool2dGeometry, gradOutput: UnsafePointer<Float>, workspace: MaxPoolWorkspace,
+    gradInput: UnsafeMutablePointer<Float>
+  ) {
+    precondition(workspace.geometry == g, "max pool workspace was made for \(workspace.geometry), not \(g)")
+    let (src, dst) = descs(g)
+    primitive(g, .maxBackward).execute([
+      (DNNL_ARG_DIFF_DST, dst, UnsafeMutableRawPointer(mutating: gradOutput)),
+      (DNNL_ARG_DIFF_SRC, src, UnsafeMutableRawPointer(gradInput)),
+      (DNNL_ARG_WORKSPACE, workspace.desc, workspace.bytes),
+    ])
+  }
+
+  /// Average pooling; every window divides by kernelH·kernelW, padded positions counting as zero.
+  public static func avgPool2dForward(
+    _ g: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
+  ) {
+    let (src, dst) = descs(g)
+    primitive(g, .avgForward).execute([
+      (DNNL_ARG_SRC, src, UnsafeMutableRawPointer(mutating: input)),
+      (DNNL_ARG_DST, dst, UnsafeMutableRawPointer(output)),
+    ])
+  }
+
+  public static func avgPool2dBackward(
+    _ g: Pool2dGeometry, gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>
+  ) {
+    let (src, dst) = descs(g)
+    primitive(g, .avgBackward).execute([
+      (DNNL_ARG_DIFF_DST, dst, UnsafeMutableRawPointer(mutating: gradOutput)),
+      (DNNL_ARG_DIFF_SRC, src, UnsafeMutableRawPointer(gradInput)),
+    ])
+  }
+
+  // MARK: - Primitive cache
+
+  enum Kind: Hashable, Sendable {
+    case maxTraining, maxInference, maxBackward, avgForward, avgBackward
+  }
+
+  struct Key: Hashable, Sendable {
+    var geometry: Pool2dGeometry
+    var kind: Kind
+  }
+
+  static let cache = DNNLPrimitiveCache<Key, DNNLPrimitive>()
+
+  static func descs(_ g: Pool2dGeometry) -> (src: dnnl_memory_desc_t, dst: dnnl_memory_desc_t) {
+    (
+      DNNL.memoryDesc([g.batch, g.channels, g.height, g.width], dnnl_nchw),
+      DNNL.memoryDesc([g.batch, g.channels, g.outHeight, g.outWidth], dnnl_nchw)
+    )
+  }
+
+  static func primitive(_ g: Pool2dGeometry, _ kind: Kind) -> DNNLPrimitive {
+    // A backward primitive is built against its forward one, fetched first: the cache lock is
+    // not reentrant.
+    let hint: DNNLPrimitive? =
+      switch kind {
+      case .maxBackward: primitive(g, .maxTraining)
+      case .avgBackward: primitive(g, .avgForward)
+      default: nil
+      }
+    return cache.value(for: Key(geometry: g, kind: kind)) {
+      var (src, dst) = descs(g)
+      let strides: [dnnl_dim_t] = [dnnl_dim_t(g.strideH), dnnl_dim_t(g.strideW)]
+      let kernel: [dnnl_dim_t] = [dnnl_dim_t(g.kernelH), dnnl_dim_t(g.kernelW)]
+      let dilation: [dnnl_dim_t] = [0, 0]
+      // Symmetric padding: oneDNN's output size then follows the same floor rule as PyTorch's.
+      let padding: [dnnl_dim_t] = [dnnl_dim_t(g.padH), dnnl_dim_t(g.padW)]
+      let isMax = kind == .maxTraining || kind == .maxInference || kind == .maxBackward
+      let algorithm = isMax ? dnnl_pooling_max : dnnl_pooling_avg_include_padding
+      var desc = dnnl_pooling_v2_desc_t()
+      switch kind {
+      case .maxTraining, .maxInference, .avgForward:
+        let prop = kind == .maxInference ? dnnl_forward_inference : dnnl_forward_training
+        DNNL.check(
+          dnnl_pooling_v2_forward_desc_init(
+            &desc, prop, algorithm, &src, &dst, strides, kernel, dilation, padding, padding),
+          "describing \(kind) pooling \(g)")
+      case .maxBackward, .avgBackward:
+        DNNL.check(
+          dnnl_pooling_v2_backward_desc_init(
+            &desc, algorithm, &src, &dst, strides, kernel, dilation, padding, padding),
+          "describing \(kind) pooling \(g)")
+      }
+      return withUnsafePointer(to: &desc) { DNNLPrimitive($0, hint: hint, "\(kind) pooling \(g)") }
+    }
+  }
+}
