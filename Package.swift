@@ -28,6 +28,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
-    .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
+    // Reference/ holds the PyTorch scripts that produced the tests' literal values.
+    .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"], exclude: ["Reference"]),
   ]
 )

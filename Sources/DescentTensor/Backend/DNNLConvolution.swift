@@ -1,0 +1,224 @@
+import CDNNL
+import Synchronization
+
+/// One oneDNN convolution primitive (forward, backward data or backward weights) for one
+/// geometry, ready to run on plain NCHW/OIHW pointers. oneDNN picks its own blocked layouts
+/// (`dnnl_format_tag_any`); this plan owns the reorders between them and the caller's plain
+/// layout, the blocked buffers, and a user-mode scratchpad, so that running it allocates nothing.
+///
+/// `@unchecked Sendable`: every handle and buffer is written only in `init`; the memories'
+/// data handles are rebound on each run, so a plan is used by one caller at a time —
+/// `DNNLConvolutionCache` lends each plan to a single borrower.
+final class DNNLConvolution: @unchecked Sendable {
+  /// One primitive execution: the primitive and its argument list, built once.
+  private struct Step {
+    let primitive: dnnl_primitive_t
+    let args: UnsafeMutablePointer<dnnl_exec_arg_t>
+    let count: Int32
+  }
+
+  /// Steps in order: reorders into oneDNN's layouts, the convolution, reorders back out.
+  private var steps: [Step] = []
+  /// Memories wrapping the caller's pointers, in the order of `bind`'s index.
+  private var user: [dnnl_memory_t] = []
+  /// Which implementation oneDNN chose (e.g. "jit:avx512_core"), for benchmarks and logs.
+  private(set) var implementation = ""
+
+  init(_ g: Conv2dGeometry, _ direction: ConvolutionDirection, hasBias: Bool) {
+    let grouped = g.groups > 1
+    let srcDims = [g.batch, g.inChannels, g.height, g.width]
+    let dstDims = [g.batch, g.outChannels, g.outHeight, g.outWidth]
+    let weightDims =
+      grouped
+      ? [g.groups, g.outChannels / g.groups, g.inChannels / g.groups, g.kernelHeight, g.kernelWidth]
+      : [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth]
+    let srcPlain = DNNL.memoryDesc(srcDims, dnnl_nchw)
+    let dstPlain = DNNL.memoryDesc(dstDims, dnnl_nchw)
+    // Plain OIHW weights are the same bytes as GOIHW with O split into groups.
+    let weightPlain = DNNL.memoryDesc(weightDims, grouped ? dnnl_goihw : dnnl_oihw)
+    // A zeroed descriptor tells oneDNN there is no bias.
+    let biasPlain = hasBias ? DNNL.memoryDesc([g.outChannels], dnnl_a) : dnnl_memory_desc_t()
+    var srcAny = DNNL.memoryDesc(srcDims, dnnl_format_tag_any)
+    var dstAny = DNNL.memoryDesc(dstDims, dnnl_format_tag_any)
+    var weightAny = DNNL.memoryDesc(weightDims, dnnl_format_tag_any)
+    var bias = biasPlain
+
+    // oneDNN counts dilation from 0 and wants the right/bottom padding that the output size
+    // actually uses (never negative).
+    let strides: [dnnl_dim_t] = [dnnl_dim_t(g.strideH), dnnl_dim_t(g.strideW)]
+    let dilates: [dnnl_dim_t] = [dnnl_dim_t(g.dilationH - 1), dnnl_dim_t(g.dilationW - 1)]
+    let padL: [dnnl_dim_t] = [dnnl_dim_t(g.padH), dnnl_dim_t(g.padW)]
+    let padR: [dnnl_dim_t] = [
+      dnnl_dim_t(Swift.max(0, (g.outHeight - 1) * g.strideH + g.dilatedKernelHeight - g.height - g.padH)),
+      dnnl_dim_t(Swift.max(0, (g.outWidth - 1) * g.strideW + g.dilatedKernelWidth - g.width - g.padW)),
+    ]
+    let what = "\(direction) convolution \(g)"
+
+    var attr: dnnl_primitive_attr_t?
+    DNNL.check(dnnl_primitive_attr_create(&attr), "creating attributes for \(what)")
+    defer { dnnl_primitive_attr_destroy(attr) }
+    DNNL.check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "setting scratchpad mode")
+
+    // The forward descriptor is also the hint every backward primitive is paired with.
+    var forwardDesc = dnnl_convolution_desc_t()
+    DNNL.check(
+      dnnl_dilated_convolution_forward_desc_init(
+        &forwardDesc, dnnl_forward_training, dnnl_convolution_direct, &srcAny, &weightAny, &bias, &dstAny,
+        strides, dilates, padL, padR),
+      "describing \(what)")
+    var forwardPD: dnnl_primitive_desc_t?
+    DNNL.check(dnnl_primitive_desc_create(&forwardPD, &forwardDesc, attr, DNNL.engine, nil), "planning \(what)")
+    defer { dnnl_primitive_desc_destroy(forwardPD) }
+
+    let pd: dnnl_primitive_desc_t
+    // (argument, plain layout, is it an input)
+    let operands: [(Int32, dnnl_memory_desc_t, Bool)]
+    switch direction {
+    case .forward:
+      pd = forwardPD!
+      operands =
+        [(DNNL_ARG_SRC, srcPlain, true), (DNNL_ARG_WEIGHTS, weightPlain, true)]
+        + (hasBias ? [(DNNL_ARG_BIAS, biasPlain, true)] : []) + [(DNNL_ARG_DST, dstPlain, false)]
+    case .backwardData:
+      var desc = dnnl_convolution_desc_t()
+      DNNL.check(
+        dnnl_dilated_convolution_backward_data_desc_init(
+          &desc, dnnl_convolution_direct, &srcAny, &weightAny, &dstAny, strides, dilates, padL, padR),
+        "describing \(what)")
+      pd = Self.primitiveDesc(&desc, attr, hint: forwardPD, what)
+      operands = [
+        (DNNL_ARG_DIFF_DST, dstPlain, true), (DNNL_ARG_WEIGHTS, weightPlain, true),
+        (DNNL_ARG_DIFF_SRC, srcPlain, false),
+      ]
+    case .backwardWeights:
+      var desc = dnnl_convolution_desc_t()
+      DNNL.check(
+        dnnl_dilated_convolution_backward_weights_desc_init(
+          &desc, dnnl_convolution_direct, &srcAny, &weightAny, &bias, &dstAny, strides, dilates, padL, padR),
+        "describing \(what)")
+      pd = Self.primitiveDesc(&desc, attr, hint: forwardPD, what)
+      operands =
+        [
+          (DNNL_ARG_SRC, srcPlain, true), (DNNL_ARG_DIFF_DST, dstPlain, true),
+          (DNNL_ARG_DIFF_WEIGHTS, weightPlain, false),
+        ] + (hasBias ? [(DNNL_ARG_DIFF_BIAS, biasPlain, false)] : [])
+    }
+
+    var info: UnsafePointer<CChar>?
+    if dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &info) == dnnl_success, let info {
+      implementation = String(cString: info)
+    }
+
+    var convArgs: [(Int32, dnnl_memory_t)] = []
+    var inputReorders: [Step] = []
+    var outputReorders: [Step] = []
+    for (arg, plain, isInput) in operands {
+      var plain = plain
+      let userMemory = Self.memory(&plain, nil, what)
+      user.append(userMemory)
+      let chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, arg)!
+      if dnnl_memory_desc_equal(&plain, chosen) != 0 {
+        convArgs.append((arg, userMemory))
+        continue
+      }
+      let inner = Self.memory(chosen, Self.allocate(dnnl_memory_desc_get_size(chosen)), what)
+      convArgs.append((arg, inner))
+      let reorder =
+        isInput
+        ? Self.reorder(from: userMemory, &plain, to: inner, chosen, what)
+        : Self.reorder(from: inner, chosen, to: userMemory, &plain, what)
+      if isInput { inputReorders.append(reorder) } else { outputReorders.append(reorder) }
+    }
+    let scratchpadDesc = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0)!
+    let scratchpadSize = dnnl_memory_desc_get_size(scratchpadDesc)
+    if scratchpadSize > 0 {
+      convArgs.append((DNNL_ARG_SCRATCHPAD, Self.memory(scratchpadDesc, Self.allocate(scratchpadSize), what)))
+    }
+    var convolution: dnnl_primitive_t?
+    DNNL.check(dnnl_primitive_create(&convolution, pd), "creating \(what)")
+    steps = inputReorders + [Self.step(convolution!, convArgs)] + outputReorders
+    if direction != .forward { dnnl_primitive_desc_destroy(pd) }
+  }
+
+  /// Points operand `index` (in the order forward: src, weights, [bias], dst; backward data:
+  /// diff dst, weights, diff src; backward weights: src, diff dst, diff weights, [diff bias])
+  /// at the caller's buffer for the next `run`.
+  @inline(__always)
+  func bind(_ index: Int, _ pointer: UnsafeRawPointer) {
+    DNNL.check(dnnl_memory_set_data_handle(user[index], UnsafeMutableRawPointer(mutating: pointer)), "binding a buffer")
+  }
+
+  /// Runs the reorders and the convolution on the bound buffers and waits for them.
+  func run() {
+    for step in steps {
+      DNNL.check(dnnl_primitive_execute(step.primitive, DNNL.stream, step.count, step.args), "running a convolution step")
+    }
+    DNNL.check(dnnl_stream_wait(DNNL.stream), "waiting for a convolution")
+  }
+
+  // MARK: Building blocks (used only while planning)
+
+  private static func primitiveDesc(
+    _ desc: UnsafeMutablePointer<dnnl_convolution_desc_t>, _ attr: dnnl_primitive_attr_t?,
+    hint: dnnl_primitive_desc_t?, _ what: String
+  ) -> dnnl_primitive_desc_t {
+    var pd: dnnl_primitive_desc_t?
+    DNNL.check(dnnl_primitive_desc_create(&pd, desc, attr, DNNL.engine, hint), "planning \(what)")
+    return pd!
+  }
+
+  /// Plans live for the process, so their buffers are never freed.
+  private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
+    UnsafeMutableRawPointer.allocate(byteCount: Swift.max(bytes, 64), alignment: 64)
+  }
+
+  private static func memory(
+    _ desc: UnsafePointer<dnnl_memory_desc_t>, _ handle: UnsafeMutableRawPointer?, _ what: String
+  ) -> dnnl_memory_t {
+    var memory: dnnl_memory_t?
+    DNNL.check(dnnl_memory_create(&memory, desc, DNNL.engine, handle), "creating memory for \(what)")
+    return memory!
+  }
+
+  private static func reorder(
+    from source: dnnl_memory_t, _ sourceDesc: UnsafePointer<dnnl_memory_desc_t>,
+    to destination: dnnl_memory_t, _ destinationDesc: UnsafePointer<dnnl_memory_desc_t>, _ what: String
+  ) -> Step {
+    var pd: dnnl_primitive_desc_t?
+    DNNL.check(
+      dnnl_reorder_primitive_desc_create(&pd, sourceDesc, DNNL.engine, destinationDesc, DNNL.engine, nil),
+      "planning a reorder for \(what)")
+    defer { dnnl_primitive_desc_destroy(pd) }
+    var primitive: dnnl_primitive_t?
+    DNNL.check(dnnl_primitive_create(&primitive, pd), "creating a reorder for \(what)")
+    return step(primitive!, [(DNNL_ARG_FROM, source), (DNNL_ARG_TO, destination)])
+  }
+
+  private static func step(_ primitive: dnnl_primitive_t, _ args: [(Int32, dnnl_memory_t)]) -> Step {
+    let list = UnsafeMutablePointer<dnnl_exec_arg_t>.allocate(capacity: args.count)
+    for (i, (arg, memory)) in args.enumerated() { list[i] = dnnl_exec_arg_t(arg: arg, memory: memory) }
+    return Step(primitive: primitive, args: list, count: Int32(args.count))
+  }
+}
+
+/// Process-global store of oneDNN convolution plans, so that a training loop creates each
+/// primitive, reorder and buffer once. A plan is lent to one caller at a time (its memories
+/// are rebound per run); concurrent callers with the same geometry get a plan each.
+enum DNNLConvolutionCache {
+  struct Key: Hashable, Sendable {
+    let geometry: Conv2dGeometry
+    let direction: ConvolutionDirection
+    let hasBias: Bool
+  }
+
+  /// Free plans per key; a plan is out of the list while it runs.
+  private static let free = Mutex<[Key: [DNNLConvolution]]>([:])
+
+  static func withPlan<R>(_ key: Key, _ body: (DNNLConvolution) -> R) -> R {
+    let plan =
+      free.withLock { $0[key]?.popLast() }
+      ?? DNNLConvolution(key.geometry, key.direction, hasBias: key.hasBias)
+    defer { free.withLock { $0[key, default: []].append(plan) } }
+    return body(plan)
+  }
+}
