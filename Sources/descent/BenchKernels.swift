@@ -10,7 +10,7 @@ struct BenchKernels: ParsableCommand {
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
 
-  @Option(help: "Force a convolution algorithm: auto, dnnl or im2col.")
+  @Option(help: "Force a convolution algorithm: auto, dnnl, im2col or winograd.")
   var conv = "auto"
 
   @Flag(help: "Also print each convolution direction's GFLOP/s.")
@@ -26,7 +26,7 @@ struct BenchKernels: ParsableCommand {
 
   func run() throws {
     guard let algorithm = ConvolutionAlgorithm.allCases.first(where: { "\($0)" == conv }) else {
-      throw ValidationError("--conv must be auto, dnnl or im2col")
+      throw ValidationError("--conv must be auto, dnnl, im2col or winograd")
     }
     ConvolutionKernels.algorithm = algorithm
     let sgemm = Self.sgemmGFLOPs(size: 2048)

@@ -5,7 +5,7 @@ import Testing
 
 /// Both convolution algorithms against a direct-loop reference, and against PyTorch.
 @Suite struct ConvolutionKernelTests {
-  static let forcedAlgorithms: [ConvolutionAlgorithm] = [.dnnl, .im2col, .auto]
+  static let forcedAlgorithms: [ConvolutionAlgorithm] = [.dnnl, .im2col, .winograd, .auto]
 
   /// Small shapes covering every option of the geometry (debug builds are slow).
   static let geometries: [Conv2dGeometry] = [
@@ -31,6 +31,9 @@ import Testing
     Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 8, height: 16, width: 16, kernelHeight: 7, kernelWidth: 7, strideH: 2, strideW: 2, padH: 3, padW: 3),
     // channels that are not multiples of oneDNN's 16-wide blocks
     Conv2dGeometry(batch: 3, inChannels: 20, outChannels: 18, height: 5, width: 5, kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1),
+    // shapes oneDNN's Winograd kernels cover (16-channel blocks, 3×3, stride 1)
+    Conv2dGeometry(batch: 2, inChannels: 16, outChannels: 16, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1),
+    Conv2dGeometry(batch: 3, inChannels: 32, outChannels: 16, height: 9, width: 7, kernelHeight: 3, kernelWidth: 3),
   ]
 
   @Test(arguments: forcedAlgorithms, geometries)
@@ -99,6 +102,19 @@ import Testing
     ConvolutionKernels.algorithm = .auto
     #expect(ConvolutionKernels.chosenAlgorithm(g, .forward) != nil)
     #expect(ConvolutionKernels.chosenAlgorithm(g, .backwardData) == nil)
+  }
+
+  /// On machines with oneDNN's Winograd kernels (AVX-512), the 16-channel test shapes do run
+  /// Winograd, so the tests above check its numbers; elsewhere `.winograd` runs direct.
+  @Test(arguments: ConvolutionDirection.allCases)
+  func winogradRunsWhereAvailable(direction: ConvolutionDirection) {
+    let g = Self.geometries[Self.geometries.count - 2]
+    let stride2 = Self.geometries[1]
+    #expect(!DNNLConvolutionCache.supportsWinograd(stride2, direction, hasBias: false))
+    guard DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: false) else { return }
+    let key = DNNLConvolutionCache.Key(geometry: g, direction: direction, hasBias: false, winograd: true)
+    let implementation = DNNLConvolutionCache.withPlan(key) { $0.implementation }
+    #expect(implementation.contains("wino"), "\(implementation)")
   }
 
   @Test func geometryArithmetic() {

@@ -21,25 +21,26 @@ enum ConvolutionAlgorithmCache {
     choices.withLock { $0[key] }
   }
 
-  /// Times oneDNN and im2col with `run` and remembers the faster for `key`. Each candidate runs once untimed (building its plan, scratch and caches) and
-  /// then `rounds` times; the best round counts, which keeps a busy neighbour from deciding.
-  /// Two threads meeting a new key at once both time it; either answer is fine.
+  /// Times the candidates with `run` and remembers the fastest for `key`. Each candidate
+  /// runs once untimed (building its plan, scratch and caches), then they take turns for
+  /// `rounds` timed runs each and each keeps its best: taking turns and keeping the best keep
+  /// a burst of load from another process from deciding. Two threads meeting a new key at once
+  /// both time it; either answer is fine.
   @discardableResult
   static func choose(
-    _ key: Key, rounds: Int = 2, _ run: (ConvolutionAlgorithm) -> Void
+    _ key: Key, among candidates: [ConvolutionAlgorithm], rounds: Int = 3, _ run: (ConvolutionAlgorithm) -> Void
   ) -> ConvolutionAlgorithm {
-    var best = ConvolutionAlgorithm.dnnl
-    var bestTime = UInt64.max
-    for candidate in [ConvolutionAlgorithm.dnnl, .im2col] {
-      run(candidate)
-      for _ in 0..<rounds {
+    var best = [UInt64](repeating: .max, count: candidates.count)
+    for candidate in candidates { run(candidate) }
+    for _ in 0..<rounds {
+      for (i, candidate) in candidates.enumerated() {
         let start = DispatchTime.now().uptimeNanoseconds
         run(candidate)
-        let time = DispatchTime.now().uptimeNanoseconds - start
-        if time < bestTime { (best, bestTime) = (candidate, time) }
+        best[i] = Swift.min(best[i], DispatchTime.now().uptimeNanoseconds - start)
       }
     }
-    choices.withLock { $0[key] = best }
-    return best
+    let choice = candidates[best.indices.min { best[$0] < best[$1] }!]
+    choices.withLock { $0[key] = choice }
+    return choice
   }
 }

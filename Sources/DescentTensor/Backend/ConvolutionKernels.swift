@@ -4,21 +4,33 @@ import Synchronization
 /// direction and keeps the fastest; the others force one path (tests check each).
 public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   case auto
-  /// oneDNN's convolution primitives, with reorders to and from its blocked layouts.
+  /// oneDNN's direct convolution primitives, with reorders to and from its blocked layouts.
   case dnnl
   /// im2col / col2im around OpenBLAS sgemm, one image per worker thread.
   case im2col
+  /// oneDNN's Winograd F(4×4, 3×3): about 2× fewer multiplications than direct for 3×3,
+  /// stride 1, undilated, ungrouped convolutions, at the cost of rounding errors around 1e-6
+  /// relative instead of 1e-7. Geometries it does not cover run `.dnnl`.
+  case winograd
 }
 
 /// 2-D convolution forward and backward on raw, contiguous NCHW activations and OIHW weights
 /// (Float32). Every function overwrites its outputs; callers that accumulate add afterwards.
 public enum ConvolutionKernels {
   private static let forced = Atomic<UInt8>(ConvolutionAlgorithm.auto.rawValue)
+  private static let winogradInAuto = Atomic<Bool>(true)
 
   /// Process-wide algorithm override; `.auto` (the default) picks per geometry and direction.
   public static var algorithm: ConvolutionAlgorithm {
     get { ConvolutionAlgorithm(rawValue: forced.load(ordering: .relaxed)) ?? .auto }
     set { forced.store(newValue.rawValue, ordering: .relaxed) }
+  }
+
+  /// Whether `.auto` may pick `.winograd` (on by default, as cuDNN's benchmark mode may).
+  /// Turn off before the first convolution for results within float rounding of direct.
+  public static var autoUsesWinograd: Bool {
+    get { winogradInAuto.load(ordering: .relaxed) }
+    set { winogradInAuto.store(newValue, ordering: .relaxed) }
   }
 
   /// The algorithm `.auto` settled on for a geometry and direction, or nil before its first use.
@@ -57,12 +69,14 @@ public enum ConvolutionKernels {
     _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm
   ) {
-    dispatch(g, .forward, algorithm) { algorithm in
+    dispatch(g, .forward, algorithm, hasBias: bias != nil) { algorithm in
       switch algorithm {
       case .im2col:
         Im2colConvolution.forward(g, input: input, weight: weight, bias: bias, output: output)
-      case .dnnl, .auto:
-        DNNLConvolutionCache.withPlan(.init(geometry: g, direction: .forward, hasBias: bias != nil)) { plan in
+      case .dnnl, .winograd, .auto:
+        let key = DNNLConvolutionCache.Key(
+          geometry: g, direction: .forward, hasBias: bias != nil, winograd: algorithm == .winograd)
+        DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, input)
           plan.bind(1, weight)
           if let bias {
@@ -81,12 +95,14 @@ public enum ConvolutionKernels {
     _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm
   ) {
-    dispatch(g, .backwardData, algorithm) { algorithm in
+    dispatch(g, .backwardData, algorithm, hasBias: false) { algorithm in
       switch algorithm {
       case .im2col:
         Im2colConvolution.backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
-      case .dnnl, .auto:
-        DNNLConvolutionCache.withPlan(.init(geometry: g, direction: .backwardData, hasBias: false)) { plan in
+      case .dnnl, .winograd, .auto:
+        let key = DNNLConvolutionCache.Key(
+          geometry: g, direction: .backwardData, hasBias: false, winograd: algorithm == .winograd)
+        DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, gradOutput)
           plan.bind(1, weight)
           plan.bind(2, gradInput)
@@ -101,13 +117,14 @@ public enum ConvolutionKernels {
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
     using algorithm: ConvolutionAlgorithm
   ) {
-    dispatch(g, .backwardWeights, algorithm) { algorithm in
+    dispatch(g, .backwardWeights, algorithm, hasBias: gradBias != nil) { algorithm in
       switch algorithm {
       case .im2col:
         Im2colConvolution.backwardWeights(
           g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
-      case .dnnl, .auto:
-        let key = DNNLConvolutionCache.Key(geometry: g, direction: .backwardWeights, hasBias: gradBias != nil)
+      case .dnnl, .winograd, .auto:
+        let key = DNNLConvolutionCache.Key(
+          geometry: g, direction: .backwardWeights, hasBias: gradBias != nil, winograd: algorithm == .winograd)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, input)
           plan.bind(1, gradOutput)
@@ -123,7 +140,7 @@ public enum ConvolutionKernels {
   /// each candidate while timing them (every candidate writes the same result).
   @inline(__always)
   private static func dispatch(
-    _ g: Conv2dGeometry, _ direction: ConvolutionDirection, _ algorithm: ConvolutionAlgorithm,
+    _ g: Conv2dGeometry, _ direction: ConvolutionDirection, _ algorithm: ConvolutionAlgorithm, hasBias: Bool,
     _ body: (ConvolutionAlgorithm) -> Void
   ) {
     var algorithm = algorithm
@@ -131,7 +148,11 @@ public enum ConvolutionKernels {
       let key = ConvolutionAlgorithmCache.Key(geometry: g, direction: direction)
       guard let known = ConvolutionAlgorithmCache.choice(key) else {
         // Timing the candidates already left a correct result in the outputs.
-        ConvolutionAlgorithmCache.choose(key, body)
+        var candidates: [ConvolutionAlgorithm] = [.dnnl, .im2col]
+        if autoUsesWinograd && DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: hasBias) {
+          candidates.append(.winograd)
+        }
+        ConvolutionAlgorithmCache.choose(key, among: candidates, body)
         return
       }
       algorithm = known

@@ -2,7 +2,7 @@ import CDNNL
 import Synchronization
 
 /// One oneDNN convolution primitive (forward, backward data or backward weights) for one
-/// geometry, ready to run on plain NCHW/OIHW pointers. oneDNN picks its own blocked layouts
+/// geometry, direct or Winograd, ready to run on plain NCHW/OIHW pointers. oneDNN picks its own blocked layouts
 /// (`dnnl_format_tag_any`); this plan owns the reorders between them and the caller's plain
 /// layout, the blocked buffers, and a user-mode scratchpad, so that running it allocates nothing.
 ///
@@ -24,7 +24,18 @@ final class DNNLConvolution: @unchecked Sendable {
   /// Which implementation oneDNN chose (e.g. "jit:avx512_core"), for benchmarks and logs.
   private(set) var implementation = ""
 
-  init(_ g: Conv2dGeometry, _ direction: ConvolutionDirection, hasBias: Bool) {
+  /// Nil only for Winograd where oneDNN has no Winograd kernel for the geometry (it covers
+  /// 3×3, stride 1, undilated, ungrouped convolutions on AVX-512 machines).
+  init?(_ key: DNNLConvolutionCache.Key) {
+    let (g, direction, hasBias) = (key.geometry, key.direction, key.hasBias)
+    let algorithm = key.winograd ? dnnl_convolution_winograd : dnnl_convolution_direct
+    /// A failure is fatal for direct convolution and means "not available" for Winograd.
+    func succeeded(_ status: dnnl_status_t, _ what: @autoclosure () -> String) -> Bool {
+      if status == dnnl_success { return true }
+      if key.winograd && (status == dnnl_unimplemented || status == dnnl_invalid_arguments) { return false }
+      DNNL.check(status, what())
+      return false
+    }
     let grouped = g.groups > 1
     let srcDims = [g.batch, g.inChannels, g.height, g.width]
     let dstDims = [g.batch, g.outChannels, g.outHeight, g.outWidth]
@@ -52,7 +63,7 @@ final class DNNLConvolution: @unchecked Sendable {
       dnnl_dim_t(Swift.max(0, (g.outHeight - 1) * g.strideH + g.dilatedKernelHeight - g.height - g.padH)),
       dnnl_dim_t(Swift.max(0, (g.outWidth - 1) * g.strideW + g.dilatedKernelWidth - g.width - g.padW)),
     ]
-    let what = "\(direction) convolution \(g)"
+    let what = "\(direction) \(key.winograd ? "Winograd" : "direct") convolution \(g)"
 
     var attr: dnnl_primitive_attr_t?
     DNNL.check(dnnl_primitive_attr_create(&attr), "creating attributes for \(what)")
@@ -61,13 +72,15 @@ final class DNNLConvolution: @unchecked Sendable {
 
     // The forward descriptor is also the hint every backward primitive is paired with.
     var forwardDesc = dnnl_convolution_desc_t()
-    DNNL.check(
-      dnnl_dilated_convolution_forward_desc_init(
-        &forwardDesc, dnnl_forward_training, dnnl_convolution_direct, &srcAny, &weightAny, &bias, &dstAny,
-        strides, dilates, padL, padR),
-      "describing \(what)")
     var forwardPD: dnnl_primitive_desc_t?
-    DNNL.check(dnnl_primitive_desc_create(&forwardPD, &forwardDesc, attr, DNNL.engine, nil), "planning \(what)")
+    guard
+      succeeded(
+        dnnl_dilated_convolution_forward_desc_init(
+          &forwardDesc, dnnl_forward_training, algorithm, &srcAny, &weightAny, &bias, &dstAny,
+          strides, dilates, padL, padR),
+        "describing \(what)"),
+      succeeded(dnnl_primitive_desc_create(&forwardPD, &forwardDesc, attr, DNNL.engine, nil), "planning \(what)")
+    else { return nil }
     defer { dnnl_primitive_desc_destroy(forwardPD) }
 
     let pd: dnnl_primitive_desc_t
@@ -81,22 +94,30 @@ final class DNNLConvolution: @unchecked Sendable {
         + (hasBias ? [(DNNL_ARG_BIAS, biasPlain, true)] : []) + [(DNNL_ARG_DST, dstPlain, false)]
     case .backwardData:
       var desc = dnnl_convolution_desc_t()
-      DNNL.check(
-        dnnl_dilated_convolution_backward_data_desc_init(
-          &desc, dnnl_convolution_direct, &srcAny, &weightAny, &dstAny, strides, dilates, padL, padR),
-        "describing \(what)")
-      pd = Self.primitiveDesc(&desc, attr, hint: forwardPD, what)
+      var backwardPD: dnnl_primitive_desc_t?
+      guard
+        succeeded(
+          dnnl_dilated_convolution_backward_data_desc_init(
+            &desc, algorithm, &srcAny, &weightAny, &dstAny, strides, dilates, padL, padR),
+          "describing \(what)"),
+        succeeded(dnnl_primitive_desc_create(&backwardPD, &desc, attr, DNNL.engine, forwardPD), "planning \(what)")
+      else { return nil }
+      pd = backwardPD!
       operands = [
         (DNNL_ARG_DIFF_DST, dstPlain, true), (DNNL_ARG_WEIGHTS, weightPlain, true),
         (DNNL_ARG_DIFF_SRC, srcPlain, false),
       ]
     case .backwardWeights:
       var desc = dnnl_convolution_desc_t()
-      DNNL.check(
-        dnnl_dilated_convolution_backward_weights_desc_init(
-          &desc, dnnl_convolution_direct, &srcAny, &weightAny, &bias, &dstAny, strides, dilates, padL, padR),
-        "describing \(what)")
-      pd = Self.primitiveDesc(&desc, attr, hint: forwardPD, what)
+      var backwardPD: dnnl_primitive_desc_t?
+      guard
+        succeeded(
+          dnnl_dilated_convolution_backward_weights_desc_init(
+            &desc, algorithm, &srcAny, &weightAny, &bias, &dstAny, strides, dilates, padL, padR),
+          "describing \(what)"),
+        succeeded(dnnl_primitive_desc_create(&backwardPD, &desc, attr, DNNL.engine, forwardPD), "planning \(what)")
+      else { return nil }
+      pd = backwardPD!
       operands =
         [
           (DNNL_ARG_SRC, srcPlain, true), (DNNL_ARG_DIFF_DST, dstPlain, true),
@@ -158,15 +179,6 @@ final class DNNLConvolution: @unchecked Sendable {
 
   // MARK: Building blocks (used only while planning)
 
-  private static func primitiveDesc(
-    _ desc: UnsafeMutablePointer<dnnl_convolution_desc_t>, _ attr: dnnl_primitive_attr_t?,
-    hint: dnnl_primitive_desc_t?, _ what: String
-  ) -> dnnl_primitive_desc_t {
-    var pd: dnnl_primitive_desc_t?
-    DNNL.check(dnnl_primitive_desc_create(&pd, desc, attr, DNNL.engine, hint), "planning \(what)")
-    return pd!
-  }
-
   /// Plans live for the process, so their buffers are never freed.
   private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
     UnsafeMutableRawPointer.allocate(byteCount: Swift.max(bytes, 64), alignment: 64)
@@ -209,16 +221,41 @@ enum DNNLConvolutionCache {
     let geometry: Conv2dGeometry
     let direction: ConvolutionDirection
     let hasBias: Bool
+    var winograd = false
   }
 
-  /// Free plans per key; a plan is out of the list while it runs.
-  private static let free = Mutex<[Key: [DNNLConvolution]]>([:])
+  private struct State {
+    /// Free plans per key; a plan is out of its list while it runs.
+    var free: [Key: [DNNLConvolution]] = [:]
+    /// Winograd keys oneDNN cannot plan (answered once, then remembered).
+    var unsupported: Set<Key> = []
+  }
 
+  private static let state = Mutex(State())
+
+  /// Runs `body` with a plan for `key`; a Winograd key oneDNN cannot plan runs direct instead.
   static func withPlan<R>(_ key: Key, _ body: (DNNLConvolution) -> R) -> R {
-    let plan =
-      free.withLock { $0[key]?.popLast() }
-      ?? DNNLConvolution(key.geometry, key.direction, hasBias: key.hasBias)
-    defer { free.withLock { $0[key, default: []].append(plan) } }
+    let (found, unsupported) = state.withLock { ($0.free[key]?.popLast(), $0.unsupported.contains(key)) }
+    if unsupported { return withPlan(Key(geometry: key.geometry, direction: key.direction, hasBias: key.hasBias), body) }
+    guard let plan = found ?? DNNLConvolution(key) else {
+      _ = state.withLock { $0.unsupported.insert(key) }
+      return withPlan(key, body)
+    }
+    defer { state.withLock { $0.free[key, default: []].append(plan) } }
     return body(plan)
+  }
+
+  /// Whether oneDNN has a Winograd kernel for this geometry and direction on this machine.
+  static func supportsWinograd(_ g: Conv2dGeometry, _ direction: ConvolutionDirection, hasBias: Bool) -> Bool {
+    let key = Key(geometry: g, direction: direction, hasBias: hasBias, winograd: true)
+    if let known = state.withLock({ $0.unsupported.contains(key) ? false : ($0.free[key] != nil ? true : nil) }) {
+      return known
+    }
+    guard let plan = DNNLConvolution(key) else {
+      _ = state.withLock { $0.unsupported.insert(key) }
+      return false
+    }
+    state.withLock { $0.free[key, default: []].append(plan) }
+    return true
   }
 }
