@@ -12,10 +12,10 @@ enum Im2colConvolution {
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
   ) {
     let s = Shape(g)
-    perImage(g, scratchPerWorker: s.colCount) { n, scratch in
+    perImage(g, scratchPerWorker: s.scratchCount) { n, scratch in
       let x = input + n * s.inImage
       let y = output + n * s.outImage
-      let col = s.identityUnfold ? x : UnsafePointer(unfold(g, x, into: scratch))
+      let col = s.identityUnfold ? x : UnsafePointer(unfold(g, s, x, into: scratch))
       // Seeding the output with the bias and accumulating (beta 1) costs no extra pass:
       // OpenBLAS would otherwise zero C first for beta 0.
       if let bias {
@@ -36,7 +36,7 @@ enum Im2colConvolution {
     gradInput: UnsafeMutablePointer<Float>
   ) {
     let s = Shape(g)
-    perImage(g, scratchPerWorker: s.colCount) { n, scratch in
+    perImage(g, scratchPerWorker: s.scratchCount) { n, scratch in
       let dy = gradOutput + n * s.outImage
       let dx = gradInput + n * s.inImage
       // d col = Wᵀ · d y, then folded back onto the image (directly the image for 1×1).
@@ -48,7 +48,9 @@ enum Im2colConvolution {
           b: dy + grp * s.outPerGroup * s.pixels, ldb: s.pixels,
           beta: 0, c: col + grp * s.rowsPerGroup * s.pixels, ldc: s.pixels)
       }
-      if !s.identityUnfold { Im2col.fold(g, channels: g.inChannels, col: col, image: dx) }
+      if !s.identityUnfold {
+        Im2col.fold(g, channels: g.inChannels, col: col, image: dx, scratch: scratch + s.colCount)
+      }
     }
   }
 
@@ -62,17 +64,17 @@ enum Im2colConvolution {
     let weights = g.weightCount, biases = gradBias == nil ? 0 : g.outChannels
     let accumulators = roundUp(weights + biases)
     let workers = workerCount(g)
-    ScratchPool.withBuffer(count: workers * (roundUp(s.colCount) + accumulators)) { scratch in
-      let partials = scratch + workers * roundUp(s.colCount)
+    ScratchPool.withBuffer(count: workers * (roundUp(s.scratchCount) + accumulators)) { scratch in
+      let partials = scratch + workers * roundUp(s.scratchCount)
       gradWeight.initialize(repeating: 0, count: weights)
       gradBias?.initialize(repeating: 0, count: biases)
       partials.initialize(repeating: 0, count: workers * accumulators)
-      perImage(g, workers: workers, scratch: scratch, scratchPerWorker: s.colCount) { n, worker, col in
+      perImage(g, workers: workers, scratch: scratch, scratchPerWorker: s.scratchCount) { n, worker, col in
         let x = input + n * s.inImage
         let dy = gradOutput + n * s.outImage
         let dW = worker == 0 ? gradWeight : partials + worker * accumulators
         let dB = worker == 0 ? gradBias : partials + worker * accumulators + weights
-        let cols = s.identityUnfold ? x : UnsafePointer(unfold(g, x, into: col))
+        let cols = s.identityUnfold ? x : UnsafePointer(unfold(g, s, x, into: col))
         for grp in 0..<g.groups {
           BLAS.sgemm(
             transA: false, transB: true, m: s.outPerGroup, n: s.rowsPerGroup, k: s.pixels,
@@ -103,7 +105,10 @@ enum Im2colConvolution {
     let outImage: Int
     /// 1×1, stride 1, no padding: the image already is its unfolded matrix.
     let identityUnfold: Bool
+    /// The unfolded matrix of one image.
     let colCount: Int
+    /// Per-worker scratch: the matrix, then what Im2col needs beside it.
+    let scratchCount: Int
 
     init(_ g: Conv2dGeometry) {
       pixels = g.outHeight * g.outWidth
@@ -115,15 +120,17 @@ enum Im2colConvolution {
         g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideH == 1 && g.strideW == 1
         && g.padH == 0 && g.padW == 0
       colCount = identityUnfold ? 0 : rowsPerGroup * g.groups * pixels
+      scratchCount = identityUnfold ? 0 : colCount + Im2col.scratchCount(g)
     }
   }
 
+  /// Unfolds `image` into a worker's scratch: the matrix first, Im2col's phase plane after it.
   @inline(__always)
-  static func unfold(_ g: Conv2dGeometry, _ image: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>)
-    -> UnsafeMutablePointer<Float>
-  {
-    Im2col.unfold(g, channels: g.inChannels, image: image, col: col)
-    return col
+  static func unfold(
+    _ g: Conv2dGeometry, _ s: Shape, _ image: UnsafePointer<Float>, into scratch: UnsafeMutablePointer<Float>
+  ) -> UnsafeMutablePointer<Float> {
+    Im2col.unfold(g, channels: g.inChannels, image: image, col: scratch, scratch: scratch + s.colCount)
+    return scratch
   }
 
   /// Scratch slices start on 64-byte boundaries.
