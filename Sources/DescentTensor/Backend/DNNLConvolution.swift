@@ -235,7 +235,8 @@ enum DNNLConvolutionCache {
 
   /// Runs `body` with a plan for `key`; a Winograd key oneDNN cannot plan runs direct instead.
   static func withPlan<R>(_ key: Key, _ body: (DNNLConvolution) -> R) -> R {
-    let (found, unsupported) = state.withLock { ($0.free[key]?.popLast(), $0.unsupported.contains(key)) }
+    // `free[key, default: []]` mutates in place; `free[key]?.popLast()` would allocate.
+    let (found, unsupported) = state.withLock { ($0.free[key, default: []].popLast(), $0.unsupported.contains(key)) }
     if unsupported { return withPlan(Key(geometry: key.geometry, direction: key.direction, hasBias: key.hasBias), body) }
     guard let plan = found ?? DNNLConvolution(key) else {
       _ = state.withLock { $0.unsupported.insert(key) }
@@ -248,6 +249,7 @@ enum DNNLConvolutionCache {
   /// Whether oneDNN has a Winograd kernel for this geometry and direction on this machine.
   static func supportsWinograd(_ g: Conv2dGeometry, _ direction: ConvolutionDirection, hasBias: Bool) -> Bool {
     let key = Key(geometry: g, direction: direction, hasBias: hasBias, winograd: true)
+    // A key has a free list once a plan was made for it (or tried: then it is in `unsupported`).
     if let known = state.withLock({ $0.unsupported.contains(key) ? false : ($0.free[key] != nil ? true : nil) }) {
       return known
     }
