@@ -2,9 +2,13 @@ import CDNNL
 import Synchronization
 
 /// One oneDNN convolution primitive (forward, backward data or backward weights) for one
-/// geometry, direct or Winograd, ready to run on plain NCHW/OIHW pointers. oneDNN picks its own blocked layouts
-/// (`dnnl_format_tag_any`); this plan owns the reorders between them and the caller's plain
-/// layout, the blocked buffers, and a user-mode scratchpad, so that running it allocates nothing.
+/// geometry, direct or Winograd, ready to run on plain NCHW/OIHW pointers. oneDNN picks its
+/// own blocked layouts (`dnnl_format_tag_any`); the plan owns the reorders between them and
+/// the caller's plain layout and a user-mode scratchpad, so that a run only binds pointers and
+/// executes — nothing is created or sized per call. The blocked copies and the scratchpad
+/// live in one workspace borrowed from `ScratchPool` for the length of a run: plans for every
+/// geometry and direction (and the candidates `.auto` tried and dropped) share one
+/// allocation, instead of each holding copies of its activations.
 ///
 /// `@unchecked Sendable`: every handle and buffer is written only in `init`; the memories'
 /// data handles are rebound on each run, so a plan is used by one caller at a time —
@@ -21,6 +25,9 @@ final class DNNLConvolution: @unchecked Sendable {
   private var steps: [Step] = []
   /// Memories wrapping the caller's pointers, in the order of `bind`'s index.
   private var user: [dnnl_memory_t] = []
+  /// Memories in oneDNN's layouts (and the scratchpad), at byte offsets in the workspace.
+  private var workspace: [(memory: dnnl_memory_t, offset: Int)] = []
+  private var workspaceBytes = 0
   /// Which implementation oneDNN chose (e.g. "jit:avx512_core"), for benchmarks and logs.
   private(set) var implementation = ""
 
@@ -142,7 +149,7 @@ final class DNNLConvolution: @unchecked Sendable {
         convArgs.append((arg, userMemory))
         continue
       }
-      let inner = Self.memory(chosen, Self.allocate(dnnl_memory_desc_get_size(chosen)), what)
+      let inner = workspaceMemory(chosen, what)
       convArgs.append((arg, inner))
       let reorder =
         isInput
@@ -151,9 +158,8 @@ final class DNNLConvolution: @unchecked Sendable {
       if isInput { inputReorders.append(reorder) } else { outputReorders.append(reorder) }
     }
     let scratchpadDesc = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0)!
-    let scratchpadSize = dnnl_memory_desc_get_size(scratchpadDesc)
-    if scratchpadSize > 0 {
-      convArgs.append((DNNL_ARG_SCRATCHPAD, Self.memory(scratchpadDesc, Self.allocate(scratchpadSize), what)))
+    if dnnl_memory_desc_get_size(scratchpadDesc) > 0 {
+      convArgs.append((DNNL_ARG_SCRATCHPAD, workspaceMemory(scratchpadDesc, what)))
     }
     var convolution: dnnl_primitive_t?
     DNNL.check(dnnl_primitive_create(&convolution, pd), "creating \(what)")
@@ -171,6 +177,19 @@ final class DNNLConvolution: @unchecked Sendable {
 
   /// Runs the reorders and the convolution on the bound buffers and waits for them.
   func run() {
+    guard workspaceBytes > 0 else { return execute() }
+    ScratchPool.withBuffer(count: workspaceBytes / MemoryLayout<Float>.stride) { base in
+      // Bound on every run, even to the same address: another plan may have used the bytes
+      // since, and binding is when oneDNN zeroes the padding of blocked layouts.
+      for (memory, offset) in workspace {
+        DNNL.check(
+          dnnl_memory_set_data_handle(memory, UnsafeMutableRawPointer(base) + offset), "binding the workspace")
+      }
+      execute()
+    }
+  }
+
+  private func execute() {
     for step in steps {
       DNNL.check(dnnl_primitive_execute(step.primitive, DNNL.stream, step.count, step.args), "running a convolution step")
     }
@@ -179,9 +198,12 @@ final class DNNLConvolution: @unchecked Sendable {
 
   // MARK: Building blocks (used only while planning)
 
-  /// Plans live for the process, so their buffers are never freed.
-  private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
-    UnsafeMutableRawPointer.allocate(byteCount: Swift.max(bytes, 64), alignment: 64)
+  /// A memory for `desc` at the next 64-byte-aligned offset of the workspace.
+  private func workspaceMemory(_ desc: UnsafePointer<dnnl_memory_desc_t>, _ what: String) -> dnnl_memory_t {
+    let memory = Self.memory(desc, nil, what)
+    workspace.append((memory, workspaceBytes))
+    workspaceBytes += (dnnl_memory_desc_get_size(desc) + 63) & ~63
+    return memory
   }
 
   private static func memory(

@@ -32,6 +32,14 @@ enum ScratchPool {
     return body(buffer.pointer)
   }
 
+  /// Overwrites every free buffer with `value`: tests use NaN to show that no kernel reads
+  /// scratch it did not write in the same call.
+  static func fillFree(with value: Float) {
+    free.withLock { free in
+      for buffer in free { buffer.pointer.initialize(repeating: value, count: buffer.capacity) }
+    }
+  }
+
   private static func borrow(_ count: Int) -> ScratchBuffer {
     let found: ScratchBuffer? = free.withLock { free in
       // The smallest free buffer that fits; if none fits, drop the largest so the pool does not
