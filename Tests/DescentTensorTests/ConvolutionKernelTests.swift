@@ -104,6 +104,35 @@ import Testing
     #expect(ConvolutionKernels.chosenAlgorithm(g, .backwardData) == nil)
   }
 
+  /// im2col's per-worker scratch and partial sums, with more workers than this machine's cores.
+  @Test(arguments: [3, 5], [Self.geometries[0], Self.geometries[3], Self.geometries[9]])
+  func im2colWithManyWorkers(workers: Int, g0: Conv2dGeometry) {
+    var g = g0
+    g.batch = 6
+    let x = pattern(g.inputCount, 0.37), w = pattern(g.weightCount, 0.23, scale: 0.5)
+    let dy = pattern(g.outputCount, 0.11), b = pattern(g.outChannels, 0.9)
+    var y = [Float](repeating: .nan, count: g.outputCount)
+    Im2colConvolution.forward(g, input: x, weight: w, bias: b, output: &y, workers: workers)
+    expectClose(y, NaiveConvolution.forward(g, input: x, weight: w, bias: b), "forward, \(workers) workers")
+    var dx = [Float](repeating: .nan, count: g.inputCount)
+    Im2colConvolution.backwardData(g, gradOutput: dy, weight: w, gradInput: &dx, workers: workers)
+    expectClose(dx, NaiveConvolution.backwardData(g, gradOutput: dy, weight: w), "backwardData, \(workers) workers")
+    let (expectedW, expectedB) = NaiveConvolution.backwardWeights(g, input: x, gradOutput: dy)
+    for withBias in [false, true] {
+      var dW = [Float](repeating: .nan, count: g.weightCount)
+      var dB = [Float](repeating: .nan, count: g.outChannels)
+      dW.withUnsafeMutableBufferPointer { dW in
+        dB.withUnsafeMutableBufferPointer { dB in
+          Im2colConvolution.backwardWeights(
+            g, input: x, gradOutput: dy, gradWeight: dW.baseAddress!, gradBias: withBias ? dB.baseAddress : nil,
+            workers: workers)
+        }
+      }
+      expectClose(dW, expectedW, "backwardWeights, \(workers) workers, bias \(withBias)")
+      if withBias { expectClose(dB, expectedB, "backwardBias, \(workers) workers") }
+    }
+  }
+
   /// oneDNN's blocked copies live in scratch shared by every plan; channel counts that are not
   /// multiples of 16 have padding there that must be zeroed again on each run.
   @Test(arguments: [ConvolutionAlgorithm.dnnl, .im2col], [Self.geometries[9], Self.geometries[10]])

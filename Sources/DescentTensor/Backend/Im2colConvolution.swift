@@ -9,10 +9,10 @@ enum Im2colConvolution {
 
   static func forward(
     _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workers: Int? = nil
   ) {
     let s = Shape(g)
-    perImage(g, scratchPerWorker: s.scratchCount) { n, scratch in
+    perImage(g, workers: workers, scratchPerWorker: s.scratchCount) { n, scratch in
       let x = input + n * s.inImage
       let y = output + n * s.outImage
       let col = s.identityUnfold ? x : UnsafePointer(unfold(g, s, x, into: scratch))
@@ -33,10 +33,10 @@ enum Im2colConvolution {
 
   static func backwardData(
     _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>
+    gradInput: UnsafeMutablePointer<Float>, workers: Int? = nil
   ) {
     let s = Shape(g)
-    perImage(g, scratchPerWorker: s.scratchCount) { n, scratch in
+    perImage(g, workers: workers, scratchPerWorker: s.scratchCount) { n, scratch in
       let dy = gradOutput + n * s.outImage
       let dx = gradInput + n * s.inImage
       // d col = Wᵀ · d y, then folded back onto the image (directly the image for 1×1).
@@ -56,14 +56,14 @@ enum Im2colConvolution {
 
   static func backwardWeights(
     _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?
+    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?, workers: Int? = nil
   ) {
     let s = Shape(g)
     // Each worker sums d W over its images into its own accumulator (worker 0 straight into
     // gradWeight); the accumulators are added up at the end.
     let weights = g.weightCount, biases = gradBias == nil ? 0 : g.outChannels
     let accumulators = roundUp(weights + biases)
-    let workers = workerCount(g)
+    let workers = workerCount(g, workers)
     ScratchPool.withBuffer(count: workers * (roundUp(s.scratchCount) + accumulators)) { scratch in
       let partials = scratch + workers * roundUp(s.scratchCount)
       gradWeight.initialize(repeating: 0, count: weights)
@@ -136,15 +136,19 @@ enum Im2colConvolution {
   /// Scratch slices start on 64-byte boundaries.
   @inline(__always) static func roundUp(_ count: Int) -> Int { (count + 15) & ~15 }
 
-  static func workerCount(_ g: Conv2dGeometry) -> Int { Swift.max(1, Swift.min(Parallel.threads, g.batch)) }
+  /// One worker per core (`Parallel.threads`, or `requested` — tests ask for more than the
+  /// cores), never more than images.
+  static func workerCount(_ g: Conv2dGeometry, _ requested: Int? = nil) -> Int {
+    Swift.max(1, Swift.min(requested ?? Parallel.threads, g.batch))
+  }
 
   /// Calls `body(image, scratch)` once for every image of the batch, on `workerCount` threads
   /// that each own `scratchPerWorker` floats of scratch.
   static func perImage(
-    _ g: Conv2dGeometry, scratchPerWorker: Int,
+    _ g: Conv2dGeometry, workers requested: Int?, scratchPerWorker: Int,
     _ body: (_ image: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void
   ) {
-    let workers = workerCount(g)
+    let workers = workerCount(g, requested)
     ScratchPool.withBuffer(count: workers * roundUp(scratchPerWorker)) { scratch in
       perImage(g, workers: workers, scratch: scratch, scratchPerWorker: scratchPerWorker) { n, _, slice in
         body(n, slice)
@@ -164,17 +168,40 @@ enum Im2colConvolution {
       return
     }
     let next = Atomic<Int>(0)
-    let blasThreads = BLAS.threads
-    BLAS.threads = 1
-    defer { BLAS.threads = blasThreads }
-    Parallel.forEach(workers) { worker in
-      let slice = scratch + worker * roundUp(scratchPerWorker)
-      while true {
-        let n = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        if n >= g.batch { break }
-        body(n, worker, slice)
+    withSingleThreadedBLAS {
+      Parallel.forEach(workers) { worker in
+        let slice = scratch + worker * roundUp(scratchPerWorker)
+        while true {
+          let n = next.wrappingAdd(1, ordering: .relaxed).oldValue
+          if n >= g.batch { break }
+          body(n, worker, slice)
+        }
       }
     }
+  }
+
+  /// How many callers are inside `withSingleThreadedBLAS`, and OpenBLAS's thread count before
+  /// the first of them entered.
+  private static let singleThreaded = Mutex<(callers: Int, savedThreads: Int)>((0, 0))
+
+  /// Runs `body` with OpenBLAS single-threaded. The first caller in saves the thread count and
+  /// the last one out restores it, so overlapping callers on different threads cannot leave
+  /// OpenBLAS single-threaded (as a plain save-and-restore by each could).
+  static func withSingleThreadedBLAS(_ body: () -> Void) {
+    singleThreaded.withLock { state in
+      if state.callers == 0 {
+        state.savedThreads = BLAS.threads
+        BLAS.threads = 1
+      }
+      state.callers += 1
+    }
+    defer {
+      singleThreaded.withLock { state in
+        state.callers -= 1
+        if state.callers == 0 { BLAS.threads = state.savedThreads }
+      }
+    }
+    body()
   }
 
   /// Sum of `count` floats, in 16 lanes so the loop vectorizes.
