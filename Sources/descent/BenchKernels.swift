@@ -9,12 +9,14 @@ struct BenchKernels: ParsableCommand {
     discussion: """
       Measures, in one run: raw cblas_sgemm GFLOP/s on 2048³ and memory copy GB/s over 512 MB \
       (bytes read + written) — this machine's limits — then Descent's matmul through the Tensor \
-      API (2048³) and conv2d forward+backward on ResNet shapes at batch 64. Each figure is the \
-      best of three timing rounds.
+      API (2048³) and conv2d forward+backward (input, weight and bias gradients) on four ResNet \
+      shapes at batch 64: 3×3 convolutions at 64×32×32, 128×16×16 and 256×8×8, and the 7×7 \
+      stride-2 stem on 3×128×128. Each figure is the best of several timing rounds.
 
       Examples:
         descent bench kernels
         descent bench kernels --json --seconds 2
+        descent bench kernels --conv im2col --directions
       """)
 
   @Flag(help: "Print one JSON object instead of a table.")
@@ -23,23 +25,83 @@ struct BenchKernels: ParsableCommand {
   @Option(help: "Seconds of timing per figure (more is steadier).")
   var seconds: Double = 1
 
+  @Option(help: "Convolution algorithm: auto, dnnl, im2col or winograd.")
+  var conv = "auto"
+
+  @Flag(inversion: .prefixedNo, help: "Let --conv auto pick oneDNN's Winograd kernels.")
+  var winograd = true
+
+  @Flag(help: "Also time each convolution direction alone.")
+  var directions = false
+
+  /// The conv2d shapes judged against sgemm, with their JSON key suffixes.
+  static let convShapes: [(key: String, geometry: Conv2dGeometry)] = [
+    ("64x32x32", square3x3(channels: 64, size: 32)),
+    ("128x16x16", square3x3(channels: 128, size: 16)),
+    ("256x8x8", square3x3(channels: 256, size: 8)),
+    (
+      "stem7x7s2",
+      Conv2dGeometry(
+        batch: 64, inChannels: 3, outChannels: 64, height: 128, width: 128, kernelHeight: 7, kernelWidth: 7,
+        strideH: 2, strideW: 2, padH: 3, padW: 3)
+    ),
+  ]
+
+  static func square3x3(channels: Int, size: Int) -> Conv2dGeometry {
+    Conv2dGeometry(
+      batch: 64, inChannels: channels, outChannels: channels, height: size, width: size, kernelHeight: 3,
+      kernelWidth: 3, padH: 1, padW: 1)
+  }
+
   func validate() throws {
     guard seconds > 0 else { throw ValidationError("--seconds must be positive, not \(seconds)") }
+    guard ConvolutionAlgorithm.allCases.contains(where: { "\($0)" == conv }) else {
+      throw ValidationError("--conv must be one of auto, dnnl, im2col, winograd, not '\(conv)'")
+    }
   }
 
   func run() throws {
+    ConvolutionKernels.algorithm = ConvolutionAlgorithm.allCases.first { "\($0)" == conv }!
+    ConvolutionKernels.autoUsesWinograd = winograd
     let sgemm = MachineLimits.sgemmGFLOPs(seconds: seconds)
     let copy = MachineLimits.copyGBps(seconds: seconds)
     let matmul = TensorBenchmarks.matmulGFLOPs(seconds: seconds)
+    let convFigures = Self.convShapes.map { ConvolutionBenchmark.forwardBackwardGFLOPs($0.geometry, seconds: seconds) }
+    let convMean = convFigures.reduce(0, +) / Double(convFigures.count)
+    let chosen = Self.convShapes.map { shape in
+      ConvolutionDirection.allCases.map {
+        "\($0.rawValue)=\(ConvolutionKernels.chosenAlgorithm(shape.geometry, $0).map { "\($0)" } ?? conv)"
+      }.joined(separator: " ")
+    }
+    let perDirection = directions ? Self.convShapes.map { ConvolutionBenchmark.directionGFLOPs($0.geometry, seconds: seconds) } : []
     if json {
-      let object: [String: Any] = ["sgemm_gflops": sgemm, "copy_gbps": copy, "matmul_gflops": matmul]
+      var object: [String: Any] = [
+        "sgemm_gflops": sgemm, "copy_gbps": copy, "matmul_gflops": matmul,
+        "conv_gflops_mean": convMean, "conv_mean_over_sgemm": convMean / sgemm,
+      ]
+      for (shape, figure) in zip(Self.convShapes, convFigures) { object["conv_gflops_\(shape.key)"] = figure }
+      object["conv_algorithms"] = Dictionary(uniqueKeysWithValues: zip(Self.convShapes.map(\.key), chosen))
+      for (shape, each) in zip(Self.convShapes, perDirection) {
+        for (direction, figure) in each { object["conv_gflops_\(shape.key)_\(direction.rawValue)"] = figure }
+      }
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
-    } else {
-      row("kernel", "figure", "× limit")
-      row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", sgemm), "")
-      row("copy 512 MB (limit)", String(format: "%.1f GB/s", copy), "")
-      row("matmul 2048³", String(format: "%.1f GFLOP/s", matmul), String(format: "%.2f", matmul / sgemm))
+      return
+    }
+    row("kernel", "figure", "× limit")
+    row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", sgemm), "")
+    row("copy 512 MB (limit)", String(format: "%.1f GB/s", copy), "")
+    row("matmul 2048³", String(format: "%.1f GFLOP/s", matmul), String(format: "%.2f", matmul / sgemm))
+    for (index, shape) in Self.convShapes.enumerated() {
+      row("conv2d \(shape.key) fwd+bwd", String(format: "%.1f GFLOP/s", convFigures[index]),
+          String(format: "%.2f", convFigures[index] / sgemm))
+    }
+    row("conv2d mean", String(format: "%.1f GFLOP/s", convMean), String(format: "%.2f", convMean / sgemm))
+    for (shape, algorithms) in zip(Self.convShapes, chosen) { print("  \(shape.key): \(algorithms)") }
+    for (shape, each) in zip(Self.convShapes, perDirection) {
+      print("  \(shape.key) alone: " + ConvolutionDirection.allCases.map {
+        String(format: "%@ %.1f", $0.rawValue, each[$0] ?? 0)
+      }.joined(separator: "  "))
     }
   }
 }

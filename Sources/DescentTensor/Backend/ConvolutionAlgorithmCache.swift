@@ -1,0 +1,54 @@
+import Dispatch
+import Synchronization
+
+/// The three passes of a convolution, each with its own best algorithm.
+public enum ConvolutionDirection: String, Hashable, Sendable, CaseIterable {
+  case forward, backwardData, backwardWeights
+}
+
+/// Which algorithm runs each (geometry, direction), chosen like cuDNN's benchmark mode: the
+/// first call times every candidate on the caller's own buffers and the fastest is remembered
+/// for the life of the process.
+enum ConvolutionAlgorithmCache {
+  struct Key: Hashable, Sendable {
+    let geometry: Conv2dGeometry
+    let direction: ConvolutionDirection
+  }
+
+  private static let choices = Mutex<[Key: ConvolutionAlgorithm]>([:])
+
+  static func choice(_ key: Key) -> ConvolutionAlgorithm? {
+    choices.withLock { $0[key] }
+  }
+
+  /// Times the candidates with `run` and remembers the fastest for `key`. Each candidate
+  /// runs once untimed (building its plan, scratch and caches), then they take turns, each
+  /// keeping its best time: taking turns and keeping the best keep a burst of load from
+  /// another process from deciding. At least `minRounds` turns, and more up to `maxRounds`
+  /// while the timing has taken less than `budget` seconds, so small layers are timed often
+  /// and large ones do not slow the first step much. Two threads meeting a new key at once
+  /// both time it; either answer is fine.
+  @discardableResult
+  static func choose(
+    _ key: Key, among candidates: [ConvolutionAlgorithm], minRounds: Int = 2, maxRounds: Int = 6,
+    budget: Double = 0.5, _ run: (ConvolutionAlgorithm) -> Void
+  ) -> ConvolutionAlgorithm {
+    var best = [UInt64](repeating: .max, count: candidates.count)
+    for candidate in candidates { run(candidate) }
+    let start = DispatchTime.now().uptimeNanoseconds
+    var rounds = 0
+    while rounds < minRounds
+      || (rounds < maxRounds && Double(DispatchTime.now().uptimeNanoseconds - start) < budget * 1e9)
+    {
+      for (i, candidate) in candidates.enumerated() {
+        let t = DispatchTime.now().uptimeNanoseconds
+        run(candidate)
+        best[i] = Swift.min(best[i], DispatchTime.now().uptimeNanoseconds - t)
+      }
+      rounds += 1
+    }
+    let choice = candidates[best.indices.min { best[$0] < best[$1] }!]
+    choices.withLock { $0[key] = choice }
+    return choice
+  }
+}

@@ -1,0 +1,95 @@
+import Dispatch
+
+/// Convolution speed in GFLOP/s, for `descent bench` to set beside the machine's sgemm rate.
+public enum ConvolutionBenchmark {
+  /// Forward + backward data + backward weights (with bias) on random data: 3 · forwardFlops
+  /// per iteration over the best of three timing rounds of `seconds / 3` each. The warm-up
+  /// makes `.auto` choose its algorithms first, as a training loop's first step would.
+  public static func forwardBackwardGFLOPs(_ g: Conv2dGeometry, seconds: Double = 1) -> Double {
+    let perIteration = bestTime(g, seconds: seconds) { b in
+      b.forward()
+      b.backwardData()
+      b.backwardWeights()
+    }
+    return 3 * g.forwardFlops / perIteration / 1e9
+  }
+
+  /// GFLOP/s of each direction alone, timed the same way.
+  public static func directionGFLOPs(_ g: Conv2dGeometry, seconds: Double = 1) -> [ConvolutionDirection: Double] {
+    var rates: [ConvolutionDirection: Double] = [:]
+    for direction in ConvolutionDirection.allCases {
+      let perIteration = bestTime(g, seconds: seconds) { b in
+        switch direction {
+        case .forward: b.forward()
+        case .backwardData: b.backwardData()
+        case .backwardWeights: b.backwardWeights()
+        }
+      }
+      rates[direction] = g.forwardFlops / perIteration / 1e9
+    }
+    return rates
+  }
+
+  /// Seconds per call of `body`: the best of three rounds, after two warm-up calls.
+  private static func bestTime(_ g: Conv2dGeometry, seconds: Double, _ body: (Buffers) -> Void) -> Double {
+    let buffers = Buffers(g)
+    defer { buffers.free() }
+    body(buffers)
+    body(buffers)
+    var best = Double.infinity
+    for _ in 0..<3 {
+      let start = DispatchTime.now().uptimeNanoseconds
+      var iterations = 0
+      var elapsed = 0.0
+      repeat {
+        body(buffers)
+        iterations += 1
+        elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      } while elapsed < seconds / 3
+      best = Swift.min(best, elapsed / Double(iterations))
+    }
+    return best
+  }
+
+  /// Every tensor of one convolution, filled with uniform noise in [-1, 1).
+  private struct Buffers {
+    let g: Conv2dGeometry
+    let input, weight, bias, output, gradOutput, gradInput, gradWeight, gradBias: UnsafeMutablePointer<Float>
+
+    init(_ g: Conv2dGeometry) {
+      self.g = g
+      var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+      func noise(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        for i in 0..<count {
+          state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+          p[i] = Float(state >> 40) / Float(1 << 23) - 1
+        }
+        return p
+      }
+      input = noise(g.inputCount)
+      weight = noise(g.weightCount)
+      bias = noise(g.outChannels)
+      output = noise(g.outputCount)
+      gradOutput = noise(g.outputCount)
+      gradInput = noise(g.inputCount)
+      gradWeight = noise(g.weightCount)
+      gradBias = noise(g.outChannels)
+    }
+
+    func free() {
+      for p in [input, weight, bias, output, gradOutput, gradInput, gradWeight, gradBias] { p.deallocate() }
+    }
+
+    func forward() {
+      ConvolutionKernels.forward(g, input: input, weight: weight, bias: bias, output: output)
+    }
+    func backwardData() {
+      ConvolutionKernels.backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+    }
+    func backwardWeights() {
+      ConvolutionKernels.backwardWeights(
+        g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import Synchronization
+
+/// How a convolution is computed. `.auto` times the others on first use of each geometry and
+/// direction and keeps the fastest; the others force one path (tests check each).
+public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
+  case auto
+  /// oneDNN's direct convolution primitives, with reorders to and from its blocked layouts.
+  case dnnl
+  /// im2col / col2im around OpenBLAS sgemm, one image per worker thread.
+  case im2col
+  /// oneDNN's Winograd F(4×4, 3×3): about 2× fewer multiplications than direct for 3×3,
+  /// stride 1, undilated, ungrouped convolutions, at the cost of rounding errors around 1e-6
+  /// relative instead of 1e-7. Geometries it does not cover run `.dnnl`.
+  case winograd
+}
+
+/// 2-D convolution forward and backward on raw, contiguous NCHW activations and OIHW weights
+/// (Float32). Every function overwrites its outputs; callers that accumulate add afterwards.
+public enum ConvolutionKernels {
+  private static let forced = Atomic<UInt8>(ConvolutionAlgorithm.auto.rawValue)
+  private static let winogradInAuto = Atomic<Bool>(true)
+
+  /// Process-wide algorithm override; `.auto` (the default) picks per geometry and direction.
+  public static var algorithm: ConvolutionAlgorithm {
+    get { ConvolutionAlgorithm(rawValue: forced.load(ordering: .relaxed)) ?? .auto }
+    set { forced.store(newValue.rawValue, ordering: .relaxed) }
+  }
+
+  /// Whether `.auto` may pick `.winograd` (on by default, as cuDNN's benchmark mode may).
+  /// Turn off before the first convolution for results within float rounding of direct.
+  public static var autoUsesWinograd: Bool {
+    get { winogradInAuto.load(ordering: .relaxed) }
+    set { winogradInAuto.store(newValue, ordering: .relaxed) }
+  }
+
+  /// The algorithm `.auto` settled on for a geometry and direction, or nil before its first use.
+  public static func chosenAlgorithm(_ g: Conv2dGeometry, _ direction: ConvolutionDirection) -> ConvolutionAlgorithm? {
+    ConvolutionAlgorithmCache.choice(.init(geometry: g, direction: direction))
+  }
+
+  /// output[N,Cout,Ho,Wo] = conv(input[N,Cin,H,W], weight[Cout,Cin/groups,kh,kw]) + bias[Cout]
+  public static func forward(
+    _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+  ) {
+    forward(g, input: input, weight: weight, bias: bias, output: output, using: algorithm)
+  }
+
+  /// gradInput = (overwritten) d loss / d input
+  public static func backwardData(
+    _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    gradInput: UnsafeMutablePointer<Float>
+  ) {
+    backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm)
+  }
+
+  /// gradWeight, gradBias (overwritten; gradBias optional)
+  public static func backwardWeights(
+    _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?
+  ) {
+    backwardWeights(
+      g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, using: algorithm)
+  }
+
+  // MARK: With an explicit algorithm (tests force each one without touching the global)
+
+  static func forward(
+    _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm
+  ) {
+    dispatch(g, .forward, algorithm, hasBias: bias != nil) { algorithm in
+      switch algorithm {
+      case .im2col:
+        Im2colConvolution.forward(g, input: input, weight: weight, bias: bias, output: output)
+      case .dnnl, .winograd, .auto:
+        let key = DNNLConvolutionCache.Key(
+          geometry: g, direction: .forward, hasBias: bias != nil, winograd: algorithm == .winograd)
+        DNNLConvolutionCache.withPlan(key) { plan in
+          plan.bind(0, input)
+          plan.bind(1, weight)
+          if let bias {
+            plan.bind(2, bias)
+            plan.bind(3, output)
+          } else {
+            plan.bind(2, output)
+          }
+          plan.run()
+        }
+      }
+    }
+  }
+
+  static func backwardData(
+    _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    gradInput: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm
+  ) {
+    dispatch(g, .backwardData, algorithm, hasBias: false) { algorithm in
+      switch algorithm {
+      case .im2col:
+        Im2colConvolution.backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+      case .dnnl, .winograd, .auto:
+        let key = DNNLConvolutionCache.Key(
+          geometry: g, direction: .backwardData, hasBias: false, winograd: algorithm == .winograd)
+        DNNLConvolutionCache.withPlan(key) { plan in
+          plan.bind(0, gradOutput)
+          plan.bind(1, weight)
+          plan.bind(2, gradInput)
+          plan.run()
+        }
+      }
+    }
+  }
+
+  static func backwardWeights(
+    _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+    using algorithm: ConvolutionAlgorithm
+  ) {
+    dispatch(g, .backwardWeights, algorithm, hasBias: gradBias != nil) { algorithm in
+      switch algorithm {
+      case .im2col:
+        Im2colConvolution.backwardWeights(
+          g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+      case .dnnl, .winograd, .auto:
+        let key = DNNLConvolutionCache.Key(
+          geometry: g, direction: .backwardWeights, hasBias: gradBias != nil, winograd: algorithm == .winograd)
+        DNNLConvolutionCache.withPlan(key) { plan in
+          plan.bind(0, input)
+          plan.bind(1, gradOutput)
+          plan.bind(2, gradWeight)
+          if let gradBias { plan.bind(3, gradBias) }
+          plan.run()
+        }
+      }
+    }
+  }
+
+  /// Runs `body` with the forced algorithm, the remembered choice, or — on first use — with
+  /// each candidate while timing them (every candidate writes the same result).
+  @inline(__always)
+  private static func dispatch(
+    _ g: Conv2dGeometry, _ direction: ConvolutionDirection, _ algorithm: ConvolutionAlgorithm, hasBias: Bool,
+    _ body: (ConvolutionAlgorithm) -> Void
+  ) {
+    var algorithm = algorithm
+    if algorithm == .auto {
+      let key = ConvolutionAlgorithmCache.Key(geometry: g, direction: direction)
+      guard let known = ConvolutionAlgorithmCache.choice(key) else {
+        // Timing the candidates already left a correct result in the outputs.
+        var candidates: [ConvolutionAlgorithm] = [.dnnl, .im2col]
+        if autoUsesWinograd && DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: hasBias) {
+          candidates.append(.winograd)
+        }
+        ConvolutionAlgorithmCache.choose(key, among: candidates, body)
+        return
+      }
+      algorithm = known
+    }
+    body(algorithm)
+  }
+}
