@@ -1,0 +1,63 @@
+/// Batch normalization over the channel axis 1 of [N, C], [N, C, L] or [N, C, H, W] input, as
+/// PyTorch's `batch_norm`. In training the batch's own statistics normalize (biased variance)
+/// and, when running statistics are given, they are updated in place with
+/// running = (1 − momentum)·running + momentum·batch (unbiased variance), outside the tape. In
+/// evaluation the running statistics normalize.
+extension Tensor {
+  public func batchNorm(
+    weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?, training: Bool,
+    momentum: Float = 0.1, eps: Float = 1e-5
+  ) -> Tensor {
+    precondition(rank >= 2, "batchNorm: input must be [N, C, …], not \(shape)")
+    let n = shape[0], c = shape[1], spatial = count / Swift.max(1, n * c)
+    for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
+      if let t { precondition(t.shape == [c], "batchNorm: \(name) must be [\(c)] for input \(shape), not \(t.shape)") }
+    }
+    let out = Tensor(uninitializedShape: shape)
+    let w = weight.map { UnsafePointer($0.pointer) }, b = bias.map { UnsafePointer($0.pointer) }
+    var inputs = [self]
+    if let weight { inputs.append(weight) }
+    if let bias { inputs.append(bias) }
+    guard training else {
+      guard let runningMean, let runningVar else {
+        preconditionFailure("batchNorm: evaluation mode needs running statistics")
+      }
+      BatchNormKernels.forwardInference(
+        input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, runningMean: runningMean.pointer,
+        runningVar: runningVar.pointer, eps: eps, output: out.pointer)
+      // Evaluation backward (rare: fine-tuning with frozen statistics) from Tensor ops.
+      let mean = runningMean.copy(), invStd = 1 / (runningVar + eps).sqrt()
+      return out.recorded("batchNorm", inputs) { [self] gradOut in
+        let perChannel = [1, c] + Array(repeating: 1, count: rank - 2)
+        let reduced = [0] + Array(2..<rank)
+        let scale = (weight.map { $0 * invStd } ?? invStd).reshape(perChannel)
+        var grads: [Tensor?] = [gradOut * scale]
+        if weight != nil {
+          grads.append((gradOut * (self - mean.reshape(perChannel)) * invStd.reshape(perChannel)).sum(axes: reduced))
+        }
+        if bias != nil { grads.append(gradOut.sum(axes: reduced)) }
+        return grads
+      }
+    }
+    precondition(n * spatial > 1, "batchNorm: training needs more than one value per channel, input is \(shape)")
+    let saveMean = Tensor(uninitializedShape: [c]), saveInvStd = Tensor(uninitializedShape: [c])
+    BatchNormKernels.forwardTraining(
+      input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, eps: eps, output: out.pointer,
+      saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer)
+    if let runningMean, let runningVar {
+      BatchNormKernels.updateRunningStats(
+        runningMean: runningMean.pointer, runningVar: runningVar.pointer, saveMean: saveMean.pointer,
+        saveInvStd: saveInvStd.pointer, eps: eps, channels: c, count: n * spatial, momentum: momentum)
+    }
+    return out.recorded("batchNorm", inputs) { [self] gradOut in
+      let gi = Tensor(uninitializedShape: self.shape)
+      let gw = weight.map { Tensor(uninitializedShape: $0.shape) }
+      let gb = bias.map { Tensor(uninitializedShape: $0.shape) }
+      BatchNormKernels.backward(
+        input: self.pointer, gradOutput: gradOut.pointer, n: n, c: c, spatial: spatial, weight: w,
+        saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, gradInput: gi.pointer,
+        gradWeight: gw?.pointer, gradBias: gb?.pointer)
+      return [gi] + (gw.map { [$0] } ?? []) + (gb.map { [$0] } ?? [])
+    }
+  }
+}
