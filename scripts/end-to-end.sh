@@ -28,6 +28,7 @@ expect_exit() {  # expect_exit NAME CODE COMMAND... : the command must exit with
 check "help" "$descent" --help
 expect_exit "unknown flag is a usage error" 2 "$descent" bench kernels --no-such-flag
 expect_exit "bad --seconds is a usage error" 2 "$descent" bench kernels --seconds -1
+expect_exit "unknown --conv is a usage error" 2 "$descent" bench kernels --conv fft
 
 # bench kernels --json: one JSON object with every figure, each a positive number.
 bench_json() {
@@ -36,10 +37,9 @@ import json, sys
 r = json.load(sys.stdin)
 for k in ("sgemm_gflops", "copy_gbps", "matmul_gflops"):
     assert isinstance(r[k], (int, float)) and r[k] > 0, k
-conv = r.get("conv_gflops")
-if conv is not None:
-    for k in ("64x32x32", "128x16x16", "256x8x8", "stem7x7s2", "mean"):
-        assert conv[k] > 0, k
+conv = r["conv_gflops"]
+for k in ("64x32x32", "128x16x16", "256x8x8", "stem7x7s2", "mean"):
+    assert conv[k] > 0, k
 print(r)'
 }
 check "bench kernels --json" bench_json

@@ -75,14 +75,17 @@ struct BenchKernels: ParsableCommand {
     }
     let perDirection = directions ? Self.convShapes.map { ConvolutionBenchmark.directionGFLOPs($0.geometry, seconds: seconds) } : []
     if json {
+      var conv: [String: Any] = ["mean": convMean]
+      for (shape, figure) in zip(Self.convShapes, convFigures) { conv[shape.key] = figure }
       var object: [String: Any] = [
-        "sgemm_gflops": sgemm, "copy_gbps": copy, "matmul_gflops": matmul,
-        "conv_gflops_mean": convMean, "conv_mean_over_sgemm": convMean / sgemm,
+        "sgemm_gflops": sgemm, "copy_gbps": copy, "matmul_gflops": matmul, "conv_gflops": conv,
+        "conv_algorithms": Dictionary(uniqueKeysWithValues: zip(Self.convShapes.map(\.key), chosen)),
       ]
-      for (shape, figure) in zip(Self.convShapes, convFigures) { object["conv_gflops_\(shape.key)"] = figure }
-      object["conv_algorithms"] = Dictionary(uniqueKeysWithValues: zip(Self.convShapes.map(\.key), chosen))
-      for (shape, each) in zip(Self.convShapes, perDirection) {
-        for (direction, figure) in each { object["conv_gflops_\(shape.key)_\(direction.rawValue)"] = figure }
+      if directions {
+        object["conv_direction_gflops"] = Dictionary(
+          uniqueKeysWithValues: zip(Self.convShapes, perDirection).map { shape, each in
+            (shape.key, Dictionary(uniqueKeysWithValues: each.map { ($0.key.rawValue, $0.value) }))
+          })
       }
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
