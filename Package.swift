@@ -42,6 +42,11 @@ let package = Package(
       // files, which tests open by path relative to #filePath.
       exclude: ["Reference", "Resources"]),
     .testTarget(
+      name: "DescentNNTests", dependencies: ["DescentNN", "DescentTensor"],
+      // Reference/: the PyTorch script behind the literals; Resources/: torchvision's key list
+      // (and, where the script ran, its generated weight files).
+      exclude: ["Reference", "Resources"]),
+    .testTarget(
       name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentTensor"],
       exclude: ["Reference"]),
   ]

@@ -1,0 +1,46 @@
+import DescentTensor
+
+/// 2-D convolution over NCHW input (PyTorch's `nn.Conv2d`), weight [out, in/groups, kh, kw].
+/// Initialized as PyTorch: weight and bias uniform in ±1/√fanIn (kaiming-uniform with a = √5).
+public final class Conv2d: Module {
+  public let weight: Tensor
+  public let bias: Tensor?
+  public let stride: Size2, padding: Size2, dilation: Size2, groups: Int
+
+  public init(
+    _ inChannels: Int, _ outChannels: Int, kernelSize: Size2, stride: Size2 = 1, padding: Size2 = 0,
+    dilation: Size2 = 1, groups: Int = 1, bias: Bool = true
+  ) {
+    precondition(inChannels % groups == 0 && outChannels % groups == 0,
+                 "Conv2d: \(inChannels) in and \(outChannels) out channels do not divide into \(groups) groups")
+    let shape = [outChannels, inChannels / groups, kernelSize.h, kernelSize.w]
+    let bound = 1 / Float(Tensor.fans(shape).fanIn).squareRoot()
+    weight = Tensor.uniform(shape, low: -bound, high: bound)
+    weight.requiresGrad = true
+    self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound) : nil
+    self.bias?.requiresGrad = true
+    (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
+    super.init()
+  }
+
+  public var inChannels: Int { weight.shape[1] * groups }
+  public var outChannels: Int { weight.shape[0] }
+
+  public override var ownParameters: [(String, Tensor)] {
+    [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor {
+    precondition(x.rank == 4 && x.shape[1] == inChannels,
+                 "Conv2d(\(inChannels), \(outChannels)): input must be [N, \(inChannels), H, W], not \(x.shape)")
+    return x.conv2d(weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+  }
+
+  /// Multiply-adds ×2 of one forward pass for an input of `height`×`width` (for FLOP counts).
+  public func forwardFLOPs(height: Int, width: Int) -> (flops: Int, outHeight: Int, outWidth: Int) {
+    let kh = weight.shape[2], kw = weight.shape[3]
+    let oh = (height + 2 * padding.h - dilation.h * (kh - 1) - 1) / stride.h + 1
+    let ow = (width + 2 * padding.w - dilation.w * (kw - 1) - 1) / stride.w + 1
+    return (2 * outChannels * weight.shape[1] * kh * kw * oh * ow, oh, ow)
+  }
+}

@@ -1,0 +1,64 @@
+import DescentTensor
+
+/// PyTorch's `nn.MaxPool2d` (stride defaults to the kernel size).
+public final class MaxPool2d: Module {
+  public let kernel: Size2, stride: Size2, padding: Size2
+
+  public init(_ kernel: Size2, stride: Size2? = nil, padding: Size2 = 0) {
+    (self.kernel, self.stride, self.padding) = (kernel, stride ?? kernel, padding)
+    super.init()
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor { x.maxPool2d(kernel: kernel, stride: stride, padding: padding) }
+}
+
+/// PyTorch's `nn.AvgPool2d` with `count_include_pad=True`.
+public final class AvgPool2d: Module {
+  public let kernel: Size2, stride: Size2, padding: Size2
+
+  public init(_ kernel: Size2, stride: Size2? = nil, padding: Size2 = 0) {
+    (self.kernel, self.stride, self.padding) = (kernel, stride ?? kernel, padding)
+    super.init()
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor { x.avgPool2d(kernel: kernel, stride: stride, padding: padding) }
+}
+
+/// PyTorch's `nn.AdaptiveAvgPool2d`.
+public final class AdaptiveAvgPool2d: Module {
+  public let outputSize: Size2
+
+  public init(_ outputSize: Size2) {
+    self.outputSize = outputSize
+    super.init()
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor { x.adaptiveAvgPool2d(outputSize) }
+}
+
+/// PyTorch's `nn.AdaptiveMaxPool2d`.
+public final class AdaptiveMaxPool2d: Module {
+  public let outputSize: Size2
+
+  public init(_ outputSize: Size2) {
+    self.outputSize = outputSize
+    super.init()
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor { x.adaptiveMaxPool2d(outputSize) }
+}
+
+/// fastai's `AdaptiveConcatPool2d`: adaptive max pooling and adaptive average pooling side by
+/// side on the channel axis, max first, so C channels become 2·C.
+public final class AdaptiveConcatPool2d: Module {
+  public let outputSize: Size2
+
+  public init(_ outputSize: Size2 = 1) {
+    self.outputSize = outputSize
+    super.init()
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor {
+    Tensor.cat([x.adaptiveMaxPool2d(outputSize), x.adaptiveAvgPool2d(outputSize)], axis: 1)
+  }
+}

@@ -1,0 +1,59 @@
+import DescentTensor
+
+/// torchvision's `BasicBlock`: two 3×3 convolutions with batch norm, plus the identity (or a
+/// 1×1 strided projection when the shape changes), then ReLU.
+public final class BasicBlock: Module {
+  public static let expansion = 1
+  public let conv1: Conv2d, bn1: BatchNorm2d, conv2: Conv2d, bn2: BatchNorm2d
+  public let relu = ReLU()
+  public let downsample: Sequential?
+
+  public init(_ inPlanes: Int, _ planes: Int, stride: Int = 1, downsample: Sequential? = nil) {
+    conv1 = Conv2d(inPlanes, planes, kernelSize: 3, stride: Size2(stride), padding: 1, bias: false)
+    bn1 = BatchNorm2d(planes)
+    conv2 = Conv2d(planes, planes, kernelSize: 3, padding: 1, bias: false)
+    bn2 = BatchNorm2d(planes)
+    self.downsample = downsample
+    super.init()
+  }
+
+  public override var children: [(String, Module)] {
+    [("conv1", conv1), ("bn1", bn1), ("relu", relu), ("conv2", conv2), ("bn2", bn2)]
+      + (downsample.map { [("downsample", $0)] } ?? [])
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor {
+    let out = bn2(conv2(bn1(conv1(x)).relu()))
+    return (out + (downsample?(x) ?? x)).relu()
+  }
+}
+
+/// torchvision's `Bottleneck` (ResNet v1.5: the stride on the 3×3 convolution): 1×1 down to
+/// `planes`, 3×3, 1×1 up to 4·planes, each with batch norm, plus the identity or projection.
+public final class Bottleneck: Module {
+  public static let expansion = 4
+  public let conv1: Conv2d, bn1: BatchNorm2d, conv2: Conv2d, bn2: BatchNorm2d, conv3: Conv2d, bn3: BatchNorm2d
+  public let relu = ReLU()
+  public let downsample: Sequential?
+
+  public init(_ inPlanes: Int, _ planes: Int, stride: Int = 1, downsample: Sequential? = nil) {
+    conv1 = Conv2d(inPlanes, planes, kernelSize: 1, bias: false)
+    bn1 = BatchNorm2d(planes)
+    conv2 = Conv2d(planes, planes, kernelSize: 3, stride: Size2(stride), padding: 1, bias: false)
+    bn2 = BatchNorm2d(planes)
+    conv3 = Conv2d(planes, planes * Self.expansion, kernelSize: 1, bias: false)
+    bn3 = BatchNorm2d(planes * Self.expansion)
+    self.downsample = downsample
+    super.init()
+  }
+
+  public override var children: [(String, Module)] {
+    [("conv1", conv1), ("bn1", bn1), ("conv2", conv2), ("bn2", bn2), ("conv3", conv3), ("bn3", bn3), ("relu", relu)]
+      + (downsample.map { [("downsample", $0)] } ?? [])
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor {
+    let out = bn3(conv3(bn2(conv2(bn1(conv1(x)).relu())).relu()))
+    return (out + (downsample?(x) ?? x)).relu()
+  }
+}
