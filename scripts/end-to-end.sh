@@ -56,5 +56,19 @@ print(r)'
 }
 check "bench optim --json" optim_json
 
+# bench train --json: a short run of full training steps with every key the issue names.
+expect_exit "unknown --arch is a usage error" 2 "$descent" bench train --arch vgg16
+train_json() {
+  "$descent" bench train --json --arch resnet18 --size 32 --bs 8 --steps 1 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+for k in ("images_per_sec", "step_ms", "model_gflops_per_image", "achieved_gflops", "sgemm_gflops"):
+    assert r[k] > 0, k
+# resnet18 at 32 px: 1.82 GFLOPs at 224 px scaled by (32/224)², times 3.
+assert abs(r["model_gflops_per_image"] - 3 * 0.0740) < 0.01, r
+print(r)'
+}
+check "bench train --json" train_json
+
 echo "end-to-end: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

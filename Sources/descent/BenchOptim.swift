@@ -1,4 +1,5 @@
 import ArgumentParser
+import DescentNN
 import DescentOptim
 import DescentTensor
 import Foundation
@@ -8,8 +9,7 @@ struct BenchOptim: ParsableCommand {
     commandName: "optim",
     abstract: "Time one optimizer step over ResNet-34's 21.8 M parameters, against copy bandwidth.",
     discussion: """
-      Builds parameters and gradients in torchvision ResNet-34's tensor shapes (21,797,672 \
-      values), then times one step of each optimizer (the median of --steps steps after a \
+      Builds torchvision's ResNet-34 (21,797,672 parameters) with constant gradients, then times one step of each optimizer (the median of --steps steps after a \
       warm-up). Each figure is reported as milliseconds and as GB/s of the bytes the step must \
       move — Adam reads p, g, m, v and writes p, m, v: 28 bytes a parameter — beside this \
       machine's copy bandwidth measured in the same run.
@@ -42,11 +42,8 @@ struct BenchOptim: ParsableCommand {
 
   func run() throws {
     let copy = MachineLimits.copyGBps()
-    let params = ResNetShapes.resnet34().map { shape -> Tensor in
-      let p = Tensor.full(shape, 0.01, requiresGrad: true)
-      p.grad = Tensor.full(shape, 0.001)
-      return p
-    }
+    let params = ResNet.resnet34().parameters()
+    for p in params { p.grad = Tensor.full(p.shape, 0.001) }
     let count = params.reduce(0) { $0 + $1.count }
     var results: [(String, Double, Double)] = []
     for (name, make, bytes) in Self.cases {
@@ -74,25 +71,5 @@ struct BenchOptim: ParsableCommand {
         row(name, String(format: "%.2f ms", ms), String(format: "%.1f", gbps), String(format: "%.2f", gbps / copy))
       }
     }
-  }
-}
-
-/// The parameter shapes of torchvision's ResNet-34 (1000 classes), in `parameters()` order,
-/// for benchmarks that need realistic tensor sizes without building the model.
-enum ResNetShapes {
-  static func resnet34(classes: Int = 1000) -> [[Int]] {
-    var shapes: [[Int]] = [[64, 3, 7, 7], [64], [64]]
-    var inChannels = 64
-    for (channels, blocks) in [(64, 3), (128, 4), (256, 6), (512, 3)] {
-      for b in 0..<blocks {
-        shapes += [[channels, b == 0 ? inChannels : channels, 3, 3], [channels], [channels],
-                   [channels, channels, 3, 3], [channels], [channels]]
-        if b == 0 && inChannels != channels {
-          shapes += [[channels, inChannels, 1, 1], [channels], [channels]]
-        }
-      }
-      inChannels = channels
-    }
-    return shapes + [[classes, 512], [classes]]
   }
 }

@@ -33,14 +33,8 @@ public final class Conv2d: Module {
   public override func forward(_ x: Tensor) -> Tensor {
     precondition(x.rank == 4 && x.shape[1] == inChannels,
                  "Conv2d(\(inChannels), \(outChannels)): input must be [N, \(inChannels), H, W], not \(x.shape)")
-    return x.conv2d(weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
-  }
-
-  /// Multiply-adds ×2 of one forward pass for an input of `height`×`width` (for FLOP counts).
-  public func forwardFLOPs(height: Int, width: Int) -> (flops: Int, outHeight: Int, outWidth: Int) {
-    let kh = weight.shape[2], kw = weight.shape[3]
-    let oh = (height + 2 * padding.h - dilation.h * (kh - 1) - 1) / stride.h + 1
-    let ow = (width + 2 * padding.w - dilation.w * (kw - 1) - 1) / stride.w + 1
-    return (2 * outChannels * weight.shape[1] * kh * kw * oh * ow, oh, ow)
+    let y = x.conv2d(weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    FLOPCounter.add(2 * y.count * weight.count / outChannels)
+    return y
   }
 }

@@ -28,6 +28,7 @@ public final class Linear: Module {
     precondition(x.rank == 2 && x.shape[1] == weight.shape[1],
                  "Linear(\(weight.shape[1]), \(weight.shape[0])): input must be [batch, \(weight.shape[1])], not \(x.shape)")
     let y = x.matmul(weight.transpose(0, 1))
+    FLOPCounter.add(2 * y.count * weight.shape[1])
     return bias.map { y + $0 } ?? y
   }
 }

@@ -1,0 +1,91 @@
+import ArgumentParser
+import DescentNN
+import DescentOptim
+import DescentTensor
+import Foundation
+
+struct BenchTrain: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Images per second of full training steps (forward, backward, Adam), against sgemm.",
+    discussion: """
+      Builds a torchvision ResNet (10 classes) and times full training steps on random images \
+      in float32 on all cores: forward, cross-entropy loss, backward and an Adam step. Reports \
+      the median step after two warm-up steps (the first one chooses each convolution's \
+      algorithm). model_gflops_per_image is 3 × the forward FLOPs (2 per multiply-add of the \
+      convolutions and the linear layer: backward costs about twice forward); achieved_gflops \
+      is that times images per second, printed beside this machine's sgemm rate measured in \
+      the same run.
+
+      Examples:
+        descent bench train
+        descent bench train --arch resnet18 --size 32 --bs 128 --json
+      """)
+
+  @Option(help: "Architecture: \(Architecture.names).")
+  var arch = "resnet34"
+
+  @Option(help: "Image size in pixels (square).")
+  var size = 64
+
+  @Option(help: "Batch size.")
+  var bs = 64
+
+  @Option(help: "Timed steps (the median is reported).")
+  var steps = 5
+
+  @Flag(help: "Print one JSON object instead of a table.")
+  var json = false
+
+  func validate() throws {
+    guard Architecture(rawValue: arch) != nil else {
+      throw ValidationError("--arch must be one of \(Architecture.names), not '\(arch)'")
+    }
+    guard size >= 32 else { throw ValidationError("--size must be at least 32 pixels, not \(size)") }
+    guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
+    guard steps >= 1 else { throw ValidationError("--steps must be at least 1, not \(steps)") }
+  }
+
+  func run() throws {
+    Random.seed(42)
+    let sgemm = MachineLimits.sgemmGFLOPs(seconds: 1)
+    let model = Architecture(rawValue: arch)!.make(numClasses: 10)
+    let flopsPerImage = 3 * Double(FLOPCounter.forwardFLOPsPerImage(model, height: size, width: size))
+    let opt = Adam([model.parameters()], lr: 1e-3)
+    let x = Tensor.normal([bs, 3, size, size])
+    let labels = (0..<bs).map { $0 % 10 }
+    model.train()
+    func step() throws {
+      opt.zeroGrad()
+      let loss = model(x).crossEntropy(labels)
+      try loss.backward()
+      _ = opt.step()
+    }
+    for _ in 0..<2 { try step() }
+    var times: [Double] = []
+    for _ in 0..<steps {
+      let start = Timing.now()
+      try step()
+      times.append(Timing.now() - start)
+    }
+    let median = times.sorted()[times.count / 2]
+    let imagesPerSec = Double(bs) / median
+    let achieved = flopsPerImage * imagesPerSec / 1e9
+    if json {
+      let object: [String: Any] = [
+        "arch": arch, "size": size, "bs": bs, "images_per_sec": imagesPerSec, "step_ms": median * 1e3,
+        "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved, "sgemm_gflops": sgemm,
+      ]
+      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+      print(String(decoding: data, as: UTF8.self))
+    } else {
+      print("\(arch) at \(size)×\(size), batch \(bs), Adam, float32")
+      row("figure", "value", "× sgemm")
+      row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", sgemm), "")
+      row("step", String(format: "%.1f ms", median * 1e3), "")
+      row("images/s", String(format: "%.1f", imagesPerSec), "")
+      row("model GFLOP/image (3×fwd)", String(format: "%.3f", flopsPerImage / 1e9), "")
+      row("achieved", String(format: "%.1f GFLOP/s", achieved), String(format: "%.2f", achieved / sgemm))
+    }
+  }
+}
