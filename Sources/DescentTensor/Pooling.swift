@@ -2,8 +2,8 @@
 /// (average counts padding in the divisor, PyTorch's default), and adaptive pooling to a fixed
 /// output size with PyTorch's overlapping bins.
 extension Tensor {
-  public func maxPool2d(kernel: Size2, stride: Size2? = nil, padding: Size2 = 0) -> Tensor {
-    let g = poolGeometry("maxPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding)
+  public func maxPool2d(kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) -> Tensor {
+    let g = poolGeometry("maxPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding, ceilMode: ceilMode)
     let out = Tensor(uninitializedShape: [g.batch, g.channels, g.outHeight, g.outWidth])
     // The argmax workspace only when a backward can follow; oneDNN's inference kernel otherwise.
     let workspace = GradMode.isEnabled && requiresGrad ? MaxPoolWorkspace(g) : nil
@@ -15,8 +15,10 @@ extension Tensor {
     }
   }
 
-  public func avgPool2d(kernel: Size2, stride: Size2? = nil, padding: Size2 = 0) -> Tensor {
-    let g = poolGeometry("avgPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding)
+  public func avgPool2d(kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) -> Tensor {
+    // PyTorch's divisor for a partial window over padding has no oneDNN equivalent.
+    precondition(!ceilMode || padding == 0, "avgPool2d: ceil mode with padding \(padding) is not supported")
+    let g = poolGeometry("avgPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding, ceilMode: ceilMode)
     let out = Tensor(uninitializedShape: [g.batch, g.channels, g.outHeight, g.outWidth])
     PoolingKernels.avgPool2dForward(g, input: pointer, output: out.pointer)
     return out.recorded("avgPool2d", [self]) { gradOut in
@@ -59,7 +61,7 @@ extension Tensor {
     }
   }
 
-  func poolGeometry(_ op: String, kernel: Size2, stride: Size2, padding: Size2) -> Pool2dGeometry {
+  func poolGeometry(_ op: String, kernel: Size2, stride: Size2, padding: Size2, ceilMode: Bool) -> Pool2dGeometry {
     precondition(rank == 4, "\(op): input must be [N, C, H, W], not \(shape)")
     precondition(kernel.h > 0 && kernel.w > 0 && stride.h > 0 && stride.w > 0,
                  "\(op): kernel \(kernel) and stride \(stride) must be positive")
@@ -67,7 +69,7 @@ extension Tensor {
                  "\(op): padding \(padding) must be at most half the kernel \(kernel), as in PyTorch")
     let g = Pool2dGeometry(
       batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], kernelH: kernel.h, kernelW: kernel.w,
-      strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w)
+      strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w, ceilMode: ceilMode)
     precondition(g.outHeight > 0 && g.outWidth > 0, "\(op): input \(shape) is smaller than kernel \(kernel)")
     return g
   }

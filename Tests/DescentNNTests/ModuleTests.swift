@@ -4,9 +4,10 @@ import Testing
 @testable import DescentTensor
 
 @Suite struct ModuleTests {
-  /// Every state_dict key and shape of torchvision's ResNets, from Resources/torchvision_keys.txt.
+  /// Every state_dict key and shape of torchvision's ResNets and fastai's XResNets, from
+  /// Resources/model_keys.txt.
   static func torchvisionKeys(_ arch: String) throws -> [(String, [Int])] {
-    let text = try String(contentsOf: resourcesFolder.appendingPathComponent("torchvision_keys.txt"), encoding: .utf8)
+    let text = try String(contentsOf: resourcesFolder.appendingPathComponent("model_keys.txt"), encoding: .utf8)
     return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
       let parts = line.split(separator: " ")
       guard parts[0] == arch else { return nil }
@@ -15,19 +16,22 @@ import Testing
     }
   }
 
-  @Test(arguments: ["resnet18", "resnet34", "resnet50"])
-  func stateDictNamesAndShapesEqualTorchvision(arch: String) throws {
-    let model: ResNet = arch == "resnet18" ? .resnet18() : arch == "resnet34" ? .resnet34() : .resnet50()
-    let expected = try Self.torchvisionKeys(arch).filter { !$0.0.hasSuffix("num_batches_tracked") }
+  @Test(arguments: Architecture.allCases)
+  func stateDictNamesAndShapesEqualPyTorch(arch: Architecture) throws {
+    let model = arch.make()
+    let expected = try Self.torchvisionKeys(arch.rawValue).filter { !$0.0.hasSuffix("num_batches_tracked") }
     let actual = model.namedState()
     #expect(actual.map(\.0) == expected.map(\.0))
     #expect(actual.map(\.1.shape) == expected.map(\.1))
   }
 
-  @Test func parameterCountsEqualTorchvision() {
+  @Test func parameterCountsEqualPyTorch() {
     #expect(ResNet.resnet18().parameterCount == 11_689_512)
     #expect(ResNet.resnet34().parameterCount == 21_797_672)
     #expect(ResNet.resnet50().parameterCount == 25_557_032)
+    #expect(XResNet.xresnet18().parameterCount == ResNetReference.xresnet18Parameters)
+    #expect(XResNet.xresnet34().parameterCount == ResNetReference.xresnet34Parameters)
+    #expect(XResNet.xresnet50().parameterCount == ResNetReference.xresnet50Parameters)
     #expect(ResNet.resnet18(inChannels: 1, numClasses: 10).parameterCount == 11_689_512 - 2 * 64 * 49 - 990 * 513)
   }
 
@@ -98,20 +102,35 @@ import Testing
     #expect(abs(std - (2 / Float(512 * 9)).squareRoot()) < 0.02 * std)
   }
 
+  /// fastai's init_cnn: kaiming-normal weights, zero biases everywhere (batch norms too), and
+  /// the last batch norm of each residual branch starting at weight 0.
+  @Test func xresnetInitialization() {
+    let model = XResNet.xresnet18(numClasses: 10)
+    let state = Dictionary(uniqueKeysWithValues: model.namedState())
+    #expect(state["4.0.convpath.1.1.weight"]!.scalars.allSatisfy { $0 == 0 })
+    #expect(state["4.0.convpath.0.1.weight"]!.scalars.allSatisfy { $0 == 1 })
+    #expect(model.namedParameters().filter { $0.0.hasSuffix("bias") }.allSatisfy { $0.1.scalars.allSatisfy { $0 == 0 } })
+    let w = state["7.0.convpath.0.0.weight"]!
+    let std = (w.scalars.reduce(0) { $0 + $1 * $1 } / Float(w.count)).squareRoot()
+    #expect(abs(std - (2 / Float(256 * 9)).squareRoot()) < 0.02 * std)
+    let (_, groups) = VisionModel.make(model, nOut: 10)
+    // stem: 3 ConvLayers; stages: 8 blocks of 6 and 3 projections of 3; head: 6.
+    #expect(groups.map(\.count) == [9, 8 * 6 + 3 * 3, 6])
+  }
+
   @Test func adaptiveConcatPoolPutsMaxFirst() {
     let x = Tensor([1, 5, 3, 2, -1, -4, 0, 6], shape: [1, 2, 2, 2])
     #expect(AdaptiveConcatPool2d()(x).scalars == [5, 6, 2.75, 0.25])
   }
 
   @Test func visionModelNamesGroupsAndFlags() {
-    let model = VisionModel.make(.resnet34(), nOut: 10)
+    let (model, groups) = VisionModel.make(ResNet.resnet34(), nOut: 10)
     let names = model.namedParameters().map(\.0)
     #expect(names.first == "0.0.weight" && names.contains("0.4.0.conv1.weight") && names.contains("0.7.2.bn2.bias"))
     let head = model[1] as! Sequential
     #expect(head.namedParameters().map(\.0) == ["2.weight", "2.bias", "4.weight", "6.weight", "6.bias", "8.weight"])
     #expect(head.namedParameters().map(\.1.shape) == [[1024], [1024], [512, 1024], [512], [512], [10, 512]])
     #expect((head[2] as! BatchNorm1d).bias.scalars.allSatisfy { $0 == 1e-3 })
-    let groups = VisionModel.resnetSplit(model)
     #expect(groups.map(\.count) == [3 + 3 * 6 + (4 * 6 + 3), 6 * 6 + 3 + 3 * 6 + 3, 6])
     #expect(groups.joined().count == model.parameters().count)
     // 38 batch norms (36 in the body, 2 in the head), two parameters each; no other layer

@@ -42,6 +42,17 @@ func expectCloseToScale(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4, _ w
   #expect(worst <= tolerance * scale, "\(what): worst difference \(worst) against scale \(scale)", sourceLocation: sourceLocation)
 }
 
+/// ‖a − b‖ / ‖b‖ ≤ tolerance: for gradients of deep ReLU + batch-norm networks, where a
+/// rounding-level change can flip a near-zero ReLU and move single elements by percents
+/// (Reference/gradient_sensitivity.py), while the vector as a whole stays put.
+func expectRelativeL2(_ a: [Float], _ b: [Float], tolerance: Float, _ what: String,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+  #expect(a.count == b.count, "\(what): \(a.count) values vs \(b.count)", sourceLocation: sourceLocation)
+  let diff = zip(a, b).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+  let norm = b.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+  #expect(diff <= tolerance * norm, "\(what): relative L2 error \(diff / norm)", sourceLocation: sourceLocation)
+}
+
 /// 32 elements spread over a tensor, as the reference script's `sample`.
 func sample(_ t: Tensor) -> [Float] {
   let step = max(1, t.count / 32)

@@ -2,26 +2,30 @@ import DescentTensor
 
 /// PyTorch's `nn.MaxPool2d` (stride defaults to the kernel size).
 public final class MaxPool2d: Module {
-  public let kernel: Size2, stride: Size2, padding: Size2
+  public let kernel: Size2, stride: Size2, padding: Size2, ceilMode: Bool
 
-  public init(_ kernel: Size2, stride: Size2? = nil, padding: Size2 = 0) {
-    (self.kernel, self.stride, self.padding) = (kernel, stride ?? kernel, padding)
+  public init(_ kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) {
+    (self.kernel, self.stride, self.padding, self.ceilMode) = (kernel, stride ?? kernel, padding, ceilMode)
     super.init()
   }
 
-  public override func forward(_ x: Tensor) -> Tensor { x.maxPool2d(kernel: kernel, stride: stride, padding: padding) }
+  public override func forward(_ x: Tensor) -> Tensor {
+    x.maxPool2d(kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode)
+  }
 }
 
 /// PyTorch's `nn.AvgPool2d` with `count_include_pad=True`.
 public final class AvgPool2d: Module {
-  public let kernel: Size2, stride: Size2, padding: Size2
+  public let kernel: Size2, stride: Size2, padding: Size2, ceilMode: Bool
 
-  public init(_ kernel: Size2, stride: Size2? = nil, padding: Size2 = 0) {
-    (self.kernel, self.stride, self.padding) = (kernel, stride ?? kernel, padding)
+  public init(_ kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) {
+    (self.kernel, self.stride, self.padding, self.ceilMode) = (kernel, stride ?? kernel, padding, ceilMode)
     super.init()
   }
 
-  public override func forward(_ x: Tensor) -> Tensor { x.avgPool2d(kernel: kernel, stride: stride, padding: padding) }
+  public override func forward(_ x: Tensor) -> Tensor {
+    x.avgPool2d(kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode)
+  }
 }
 
 /// PyTorch's `nn.AdaptiveAvgPool2d`.

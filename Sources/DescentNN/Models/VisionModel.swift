@@ -23,19 +23,18 @@ public enum VisionModel {
     return head
   }
 
-  /// `Sequential(arch.body(), createHead(bodyChannels, nOut))`. The body keeps the weights
-  /// `arch` has (random, or loaded from a file first).
-  public static func make(_ arch: ResNet, nOut: Int) -> Sequential {
-    Sequential(arch.body(), createHead(arch.bodyChannels, nOut))
+  /// `Sequential(arch.body(), createHead(bodyChannels, nOut))`, and fastai's three parameter
+  /// groups for it. The body keeps the weights `arch` has (random, or loaded from a file first).
+  public static func make(_ arch: some VisionBackbone, nOut: Int) -> (model: Sequential, groups: [[Tensor]]) {
+    let body = arch.body(), head = createHead(arch.bodyChannels, nOut)
+    return (Sequential(body, head), split(body: body, head: head, at: type(of: arch).bodySplit))
   }
 
-  /// fastai's `_resnet_split`: stem+layer1+layer2 | layer3+layer4 | head — the parameter groups
-  /// that `freeze()` and discriminative learning rates work on.
-  public static func resnetSplit(_ model: Sequential) -> [[Tensor]] {
-    guard let body = model[0] as? Sequential, body.count == 8 else {
-      preconditionFailure("resnetSplit: expected Sequential(body of 8 ResNet modules, head)")
-    }
-    return [body.slice(0..<6).parameters(), body.slice(6..<8).parameters(), model.slice(1..<model.count).parameters()]
+  /// fastai's splitters: `_resnet_split` (stem+layer1+layer2 | layer3+layer4 | head) and
+  /// `_xresnet_split` (stem | stages | head) — the groups `freeze()` and discriminative
+  /// learning rates work on.
+  static func split(body: Sequential, head: Sequential, at index: Int) -> [[Tensor]] {
+    [body.slice(0..<index).parameters(), body.slice(index..<body.count).parameters(), head.parameters()]
   }
 }
 

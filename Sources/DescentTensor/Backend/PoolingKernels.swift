@@ -62,7 +62,8 @@ public enum PoolingKernels {
     ])
   }
 
-  /// Average pooling; every window divides by kernelH·kernelW, padded positions counting as zero.
+  /// Average pooling; every window divides by kernelH·kernelW, padded positions counting as zero
+  /// (in ceil mode, partial windows divide by the input pixels they cover).
   public static func avgPool2dForward(
     _ g: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
   ) {
@@ -117,22 +118,27 @@ public enum PoolingKernels {
       let strides: [dnnl_dim_t] = [dnnl_dim_t(g.strideH), dnnl_dim_t(g.strideW)]
       let kernel: [dnnl_dim_t] = [dnnl_dim_t(g.kernelH), dnnl_dim_t(g.kernelW)]
       let dilation: [dnnl_dim_t] = [0, 0]
-      // Symmetric padding: oneDNN's output size then follows the same floor rule as PyTorch's.
+      // Symmetric padding, plus on the bottom and right what ceil mode's partial windows reach,
+      // so that oneDNN's output size equals PyTorch's.
       let padding: [dnnl_dim_t] = [dnnl_dim_t(g.padH), dnnl_dim_t(g.padW)]
+      let paddingEnd: [dnnl_dim_t] = [dnnl_dim_t(g.padH + g.extraPadH), dnnl_dim_t(g.padW + g.extraPadW)]
       let isMax = kind == .maxTraining || kind == .maxInference || kind == .maxBackward
-      let algorithm = isMax ? dnnl_pooling_max : dnnl_pooling_avg_include_padding
+      // PyTorch divides a partial ceil-mode window by the pixels it covers inside the input
+      // and its padding: with no padding, oneDNN's exclude-padding rule.
+      let algorithm =
+        isMax ? dnnl_pooling_max : g.ceilMode ? dnnl_pooling_avg_exclude_padding : dnnl_pooling_avg_include_padding
       var desc = dnnl_pooling_v2_desc_t()
       switch kind {
       case .maxTraining, .maxInference, .avgForward:
         let prop = kind == .maxInference ? dnnl_forward_inference : dnnl_forward_training
         DNNL.check(
           dnnl_pooling_v2_forward_desc_init(
-            &desc, prop, algorithm, &src, &dst, strides, kernel, dilation, padding, padding),
+            &desc, prop, algorithm, &src, &dst, strides, kernel, dilation, padding, paddingEnd),
           "describing \(kind) pooling \(g)")
       case .maxBackward, .avgBackward:
         DNNL.check(
           dnnl_pooling_v2_backward_desc_init(
-            &desc, algorithm, &src, &dst, strides, kernel, dilation, padding, padding),
+            &desc, algorithm, &src, &dst, strides, kernel, dilation, padding, paddingEnd),
           "describing \(kind) pooling \(g)")
       }
       return withUnsafePointer(to: &desc) { DNNLPrimitive($0, hint: hint, "\(kind) pooling \(g)") }

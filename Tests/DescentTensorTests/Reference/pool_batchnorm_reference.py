@@ -59,6 +59,9 @@ print("enum PoolingReference {")
 # 2×3×5×6, 3×3 window, stride 2, padding 1 → 2×3×3×3.
 pooled("maxPool", (2, 3, 5, 6), lambda x: F.max_pool2d(x, 3, stride=2, padding=1))
 pooled("avgPool", (2, 3, 5, 6), lambda x: F.avg_pool2d(x, 3, stride=2, padding=1))
+# Ceil mode on 5×7: the last window of each row and column hangs over the edge.
+pooled("maxPoolCeil", (2, 3, 5, 7), lambda x: F.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True))
+pooled("avgPoolCeil", (2, 3, 5, 7), lambda x: F.avg_pool2d(x, 2, ceil_mode=True))
 # 2×3×5×7 → 3×2: bins overlap in both directions.
 pooled("adaptiveAvg", (2, 3, 5, 7), lambda x: F.adaptive_avg_pool2d(x, (3, 2)))
 pooled("adaptiveMax", (2, 3, 5, 7), lambda x: F.adaptive_max_pool2d(x, (3, 2)))
