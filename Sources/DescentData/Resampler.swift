@@ -6,16 +6,19 @@ import Foundation
 /// costs one read of the input and one write of the output.
 enum Resampler {
   /// `src`: C planes of h × w; `out`: C planes of oh × ow.
-  static func run(src: UnsafePointer<Float>, channels c: Int, h: Int, w: Int,
+  static func run(src: UnsafePointer<Float>, channels: Int, h: Int, w: Int,
                   out: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
                   map: SampleMap, draws: AugmentDraws, normalize: Normalize?) {
     let plane = h * w, outPlane = oh * ow
     let lighting = draws.hasLighting
-    // fastai's lighting: sigmoid((logit(x) + logit(brightness)) · contrast), logit clamped.
-    let shift = log(draws.brightness / (1 - draws.brightness)), scale = draws.contrast
+    // fastai's lighting, sigmoid((logit(x) + logit(b)) · c) with x clamped to [1e-7, 1 − 1e-7],
+    // rewritten as 1 / (1 + k · ((1 − x) / x)^c) with k = ((1 − b) / b)^c: one pow per value,
+    // none when c = 1.
+    let c = draws.contrast, unitContrast = draws.contrast == 1
+    let k = Float(pow(Double((1 - draws.brightness) / draws.brightness), Double(c)))
     // Without stats, mean 0 and std 1 leave values unchanged (x − 0) / 1 == x exactly.
-    var stats = [Float](repeating: 0, count: 2 * c)
-    for ch in 0..<c { (stats[2 * ch], stats[2 * ch + 1]) = normalize?.stats(ch) ?? (0, 1) }
+    var stats = [Float](repeating: 0, count: 2 * channels)
+    for ch in 0..<channels { (stats[2 * ch], stats[2 * ch + 1]) = normalize?.stats(ch) ?? (0, 1) }
     stats.withUnsafeBufferPointer { stats in
       for i in 0..<oh {
         for j in 0..<ow {
@@ -26,12 +29,13 @@ enum Resampler {
           let fx = ix - Float(x0), fy = iy - Float(y0)
           let w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy
           let o00 = y0 * w + x0, o01 = y0 * w + x1, o10 = y1 * w + x0, o11 = y1 * w + x1
-          for ch in 0..<c {
+          for ch in 0..<channels {
             let p = src + ch * plane
             var value = w00 * p[o00] + w01 * p[o01] + w10 * p[o10] + w11 * p[o11]
             if lighting {
               let x = Swift.min(Swift.max(value, 1e-7), 1 - 1e-7)
-              value = 1 / (1 + exp(-(log(x / (1 - x)) + shift) * scale))
+              let odds = (1 - x) / x
+              value = 1 / (1 + k * (unitContrast ? odds : powf(odds, c)))
             }
             out[ch * outPlane + i * ow + j] = (value - stats[2 * ch]) / stats[2 * ch + 1]
           }
@@ -46,6 +50,7 @@ enum Resampler {
   static func reflect(_ x: Float, _ size: Int) -> Float {
     guard size > 1 else { return 0 }
     let span = Float(size - 1)
+    if x >= 0 && x <= span { return x }  // most pixels: no fmod
     let a = abs(x)
     let extra = fmodf(a, span)
     let flips = Int(a / span)

@@ -3,7 +3,10 @@ import DescentTensor
 import Testing
 
 /// Resize and the batch transforms against fastai's own transforms with the same fixed draws
-/// (Reference/augment_reference.py), within 2e-2 on [0, 1] pixels; Normalize exactly.
+/// (Reference/augment_reference.py), within 2e-2 on [0, 1] pixels as the issue asks, and in fact
+/// much closer: Resize within 5e-3 (Pillow rounds each pass to 8 bits), the affine and warp
+/// resample within 1e-4 (the literals' 5 decimals), the fused crop within 1e-2 (fastai
+/// interpolates twice, we once); Normalize exactly.
 struct AugmentReferenceTests {
   let image = TestImages.smooth()
 
@@ -12,11 +15,11 @@ struct AugmentReferenceTests {
   }
 
   @Test func resizeMatchesFastai() {
-    expectClose(resize(Resize(8), (0.3, 0.8)), DataReference.resizeCropTrain, atol: 2e-2)
-    expectClose(resize(Resize(width: 10, height: 6), (0.5, 0.5)), DataReference.resizeCropValidRect, atol: 2e-2)
-    expectClose(resize(Resize(8, method: .pad), (0.5, 0.5)), DataReference.resizePad, atol: 2e-2)
-    expectClose(resize(Resize(8, method: .squish), (0.5, 0.5)), DataReference.resizeSquish, atol: 2e-2)
-    expectClose(resize(Resize(14), (0.5, 0.5)), DataReference.resizeUpCrop, atol: 2e-2)
+    expectClose(resize(Resize(8), (0.3, 0.8)), DataReference.resizeCropTrain, atol: 5e-3)
+    expectClose(resize(Resize(width: 10, height: 6), (0.5, 0.5)), DataReference.resizeCropValidRect, atol: 5e-3)
+    expectClose(resize(Resize(8, method: .pad), (0.5, 0.5)), DataReference.resizePad, atol: 5e-3)
+    expectClose(resize(Resize(8, method: .squish), (0.5, 0.5)), DataReference.resizeSquish, atol: 5e-3)
+    expectClose(resize(Resize(14), (0.5, 0.5)), DataReference.resizeUpCrop, atol: 5e-3)
   }
 
   /// The draws of the reference script: image 0 flipped, warped, rotated 8°, zoomed off-centre;
@@ -33,17 +36,17 @@ struct AugmentReferenceTests {
   @Test func affineAndWarpMatchFastai() {
     let x = TestImages.batch(image, copies: 2)
     let aug = AugTransforms(size: 10)
-    expectClose(aug.apply(x, draws: draws(lighting: false)).scalars, DataReference.affineWarp, atol: 2e-2)
-    expectClose(aug.apply(x, draws: draws(lighting: true)).scalars, DataReference.affineWarpLighting, atol: 2e-2)
+    expectClose(aug.apply(x, draws: draws(lighting: false)).scalars, DataReference.affineWarp, atol: 1e-4)
+    expectClose(aug.apply(x, draws: draws(lighting: true)).scalars, DataReference.affineWarpLighting, atol: 1e-4)
   }
 
   @Test func randomResizedCropMatchesFastai() {
     let x = TestImages.batch(image, copies: 2)
     let aug = AugTransforms(size: 8, minScale: 0.35)
     let crops = [CropBox(top: 2, left: 3, height: 9, width: 9), CropBox(top: 0, left: 4, height: 12, width: 12)]
-    expectClose(aug.apply(x, draws: draws(lighting: true, crops: crops)).scalars, DataReference.affineCropLighting, atol: 2e-2)
+    expectClose(aug.apply(x, draws: draws(lighting: true, crops: crops)).scalars, DataReference.affineCropLighting, atol: 1e-2)
     var g = RandomGenerator(seed: 1)
-    expectClose(aug.apply(x, training: false, using: &g).scalars, DataReference.validCrop, atol: 2e-2)
+    expectClose(aug.apply(x, training: false, using: &g).scalars, DataReference.validCrop, atol: 1e-4)
   }
 
   @Test func normalizeIsExact() {
