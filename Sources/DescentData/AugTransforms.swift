@@ -8,6 +8,10 @@ import Foundation
 /// Random choices are drawn per image from the caller's generator and masked by their
 /// probabilities, as fastai's `_draw_mask`. Validation batches get no augmentation: only the
 /// centre crop and resize to `size` (what fastai's transforms do with `split_idx=1`).
+///
+/// Departures from fastai: the crop box is drawn per image (fastai: one per batch); a crop
+/// after the affine stage is interpolated once, not twice; no area pre-shrink for a downscale
+/// beyond 2× (fastai's `_grid_sample` hack).
 public struct AugTransforms: Sendable {
   public var doFlip = true
   public var maxRotate: Float = 10

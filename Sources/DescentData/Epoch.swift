@@ -98,6 +98,13 @@ final class EpochRun: @unchecked Sendable {
     return result
   }
 
+  /// Finished batches waiting for the consumer (for tests of the prefetch bound).
+  var waiting: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return finished.count
+  }
+
   func cancel() {
     condition.lock()
     cancelled = true

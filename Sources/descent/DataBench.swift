@@ -43,7 +43,7 @@ struct DataBench: ParsableCommand {
   func run() throws {
     let temporary = folder == nil
     let root = folder.map { URL(fileURLWithPath: $0) }
-      ?? FileManager.default.temporaryDirectory.appendingPathComponent("descent-data-bench-\(getpid())")
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent("descent-data-bench-\(ProcessInfo.processInfo.processIdentifier)")
     defer { if temporary { try? FileManager.default.removeItem(at: root) } }
     try DataBenchmark.makeJPEGFolder(at: root, count: images)
     let copy = MachineLimits.copyGBps(megabytes: 256, seconds: 0.5)

@@ -1,4 +1,4 @@
-import DescentData
+@testable import DescentData
 import DescentTensor
 import Foundation
 import Testing
@@ -48,6 +48,22 @@ struct DataLoaderTests {
     #expect(a.map(\.files) == b.map(\.files))
     #expect(a.map(\.x.scalars) == b.map(\.x.scalars))
     #expect(a.map(\.x.scalars) != c.map(\.x.scalars))
+  }
+
+  /// Workers fill the queue up to the prefetch bound before anyone asks, and no further.
+  @Test func prefetchesUpToTheBound() throws {
+    let folder = try ImageFolder(folder(perClass: 8))
+    let loader = DataLoader(folder.train, batchSize: 2, resize: Resize(6), workers: 2, prefetch: 3)
+    let epoch = loader.nextEpoch()
+    func waitFor(_ n: Int) -> Bool {
+      for _ in 0..<500 where epoch.run.waiting < n { Thread.sleep(forTimeInterval: 0.01) }
+      return epoch.run.waiting == n
+    }
+    #expect(waitFor(3))
+    Thread.sleep(forTimeInterval: 0.1)
+    #expect(epoch.run.waiting == 3)
+    _ = try epoch.next()
+    #expect(waitFor(3))  // the freed place was filled before the next request
   }
 
   @Test func earlyStopAndOneBatch() throws {
