@@ -1,4 +1,4 @@
-import DescentData
+@testable import DescentData
 import Foundation
 import Testing
 
@@ -69,5 +69,20 @@ struct CodecTests {
       try ImageDecoder.decode(file: dir.appendingPathComponent("empty.png"))
     }
     #expect(throws: DataError.self) { try ImageDecoder.decode(file: dir.appendingPathComponent("missing.png")) }
+  }
+}
+
+/// CMYK (YCCK) JPEGs, stored inverted as photo tools do, come back as RGB.
+struct CMYKTests {
+  @Test func cmykJPEGDecodesToRGB() throws {
+    let rgb = TestImages.smooth()
+    // Inverted CMYK with full stored black: C = R, M = G, Y = B, K = 255.
+    var cmyk = [UInt8]()
+    for i in 0..<(rgb.width * rgb.height) { cmyk += [rgb.pixels[i * 3], rgb.pixels[i * 3 + 1], rgb.pixels[i * 3 + 2], 255] }
+    let bytes = try JPEGCodec.encodeCMYK(cmyk, width: rgb.width, height: rgb.height)
+    let back = try ImageDecoder.decode(Data(bytes), name: "cmyk.jpg", channels: 3)
+    #expect(back.channels == 3 && back.width == rgb.width)
+    let worst = zip(back.pixels, rgb.pixels).map { abs(Int($0) - Int($1)) }.max()!
+    #expect(worst <= 6, "largest difference \(worst)")
   }
 }
