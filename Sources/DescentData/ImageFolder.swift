@@ -1,0 +1,64 @@
+import Foundation
+
+/// Labelled image files: one split of a dataset.
+public struct LabelledItems: Sendable {
+  public var files: [URL]
+  /// Index into the vocabulary, one per file.
+  public var labels: [Int]
+
+  public init(files: [URL], labels: [Int]) {
+    precondition(files.count == labels.count, "\(files.count) files but \(labels.count) labels")
+    self.files = files
+    self.labels = labels
+  }
+
+  public var count: Int { files.count }
+}
+
+/// A folder in the ImageNet layout, `root/<train>/<label>/*.jpg` and `root/<valid>/<label>/…`,
+/// made into items: files by `getImageFiles`, split by `GrandparentSplitter`, labelled by
+/// `parentLabel`, with the sorted vocabulary of the training labels.
+public struct ImageFolder: Sendable {
+  public let root: URL
+  public let train: LabelledItems
+  public let valid: LabelledItems
+  public let vocab: Vocab
+
+  /// `validName` nil picks the first of "valid" and "val" that exists (Imagenette uses "val").
+  public init(_ root: URL, trainName: String = "train", validName: String? = nil) throws {
+    let fm = FileManager.default
+    guard fm.fileExists(atPath: root.path) else { throw DataError.missingFolder(root.path) }
+    let validName = validName ?? (["valid", "val"].first { fm.fileExists(atPath: root.appendingPathComponent($0).path) } ?? "valid")
+    let trainFolder = root.appendingPathComponent(trainName), validFolder = root.appendingPathComponent(validName)
+    for folder in [trainFolder, validFolder] {
+      var isDirectory: ObjCBool = false
+      guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw DataError.missingFolder(folder.path)
+      }
+      // A class folder without images is almost always a mistake (a failed copy or extraction).
+      for classFolder in subfolders(of: folder) where try getImageFiles(classFolder).isEmpty {
+        throw DataError.emptyClassFolder(classFolder.path)
+      }
+    }
+    let files = try getImageFiles(root)
+    let split = GrandparentSplitter(trainName: trainName, validName: validName).split(files)
+    guard !split.train.isEmpty else { throw DataError.noImages(trainFolder.path) }
+    guard !split.valid.isEmpty else { throw DataError.noImages(validFolder.path) }
+    let vocab = Vocab(split.train.map { parentLabel(files[$0]) })
+    guard vocab.count >= 2 else { throw DataError.singleClass(folder: trainFolder.path, label: vocab.classes[0]) }
+    func items(_ indices: [Int]) throws -> LabelledItems {
+      let chosen = indices.map { files[$0] }
+      let labels = try chosen.map { file -> Int in
+        guard let i = vocab.index(of: parentLabel(file)) else {
+          throw DataError.missingFolder(trainFolder.appendingPathComponent(parentLabel(file)).path)
+        }
+        return i
+      }
+      return LabelledItems(files: chosen, labels: labels)
+    }
+    self.root = root
+    self.train = try items(split.train)
+    self.valid = try items(split.valid)
+    self.vocab = vocab
+  }
+}

@@ -1,0 +1,82 @@
+import CPNG
+import Foundation
+
+/// PNG decoding and encoding through libpng's simplified API (`png_image_*`), which reports
+/// errors in the `png_image` struct rather than by longjmp, so no C frame is unwound past Swift.
+public enum PNGCodec {
+  /// Decodes PNG bytes (any bit depth, palette or not) into an 8-bit gray, RGB or RGBA image in
+  /// the file's own layout; gray with alpha comes back as RGBA so that alpha is kept, not blended.
+  public static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> Image8 {
+    var image = png_image()
+    image.version = png_uint_32(PNG_IMAGE_VERSION)
+    defer { png_image_free(&image) }
+    guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else {
+      throw DataError.corruptImage(name, reason: message(&image))
+    }
+    let alpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0
+    let color = image.format & PNG_FORMAT_FLAG_COLOR != 0
+    let channels = alpha ? 4 : (color ? 3 : 1)
+    image.format = format(channels)
+    let width = Int(image.width), height = Int(image.height)
+    var pixels = [UInt8](repeating: 0, count: width * height * channels)
+    let ok = pixels.withUnsafeMutableBytes { out in
+      png_image_finish_read(&image, nil, out.baseAddress, Int32(width * channels), nil)
+    }
+    guard ok != 0 else { throw DataError.corruptImage(name, reason: message(&image)) }
+    return Image8(width: width, height: height, channels: channels, pixels: pixels)
+  }
+
+  /// Encodes an 8-bit gray, RGB or RGBA image as PNG bytes.
+  public static func encode(_ image: Image8) throws -> [UInt8] {
+    var png = png_image()
+    png.version = png_uint_32(PNG_IMAGE_VERSION)
+    png.width = png_uint_32(image.width)
+    png.height = png_uint_32(image.height)
+    png.format = format(image.channels)
+    let stride = Int32(image.width * image.channels)
+    var size = 0
+    // First call measures, second writes (libpng's documented two-step use).
+    let measured = image.pixels.withUnsafeBytes { src in
+      png_image_write_to_memory(&png, nil, &size, 0, src.baseAddress, stride, nil)
+    }
+    guard measured != 0 else { throw DataError.writeFailed("<png>", reason: message(&png)) }
+    var out = [UInt8](repeating: 0, count: size)
+    let written = image.pixels.withUnsafeBytes { src in
+      out.withUnsafeMutableBytes { dst in
+        png_image_write_to_memory(&png, dst.baseAddress, &size, 0, src.baseAddress, stride, nil)
+      }
+    }
+    guard written != 0 else { throw DataError.writeFailed("<png>", reason: message(&png)) }
+    return Array(out.prefix(size))
+  }
+
+  /// libpng's 8-bit format flags for 1, 3 or 4 channels (PNG_FORMAT_RGBA is a compound macro
+  /// Swift does not import).
+  private static func format(_ channels: Int) -> png_uint_32 {
+    channels == 4 ? PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA : (channels == 3 ? PNG_FORMAT_FLAG_COLOR : 0)
+  }
+
+  private static func message(_ image: inout png_image) -> String {
+    withUnsafeBytes(of: &image.message) { raw in
+      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    }
+  }
+}
+
+/// Writes PNG files: the Learner's plots and `descent data show` use this.
+public enum PNGImage {
+  /// Writes `pixels` (height × width × channels bytes, channels 1, 3 or 4, row-major) to `path`
+  /// atomically: a temporary file beside it, then a rename, so a reader never sees half a file.
+  public static func write(_ pixels: [UInt8], width: Int, height: Int, channels: Int = 3, to path: URL) throws {
+    try write(Image8(width: width, height: height, channels: channels, pixels: pixels), to: path)
+  }
+
+  public static func write(_ image: Image8, to path: URL) throws {
+    let bytes = try PNGCodec.encode(image)
+    do {
+      try Data(bytes).write(to: path, options: .atomic)
+    } catch {
+      throw DataError.writeFailed(path.path, reason: error.localizedDescription)
+    }
+  }
+}

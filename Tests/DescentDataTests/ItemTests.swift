@@ -1,0 +1,61 @@
+import DescentData
+import Foundation
+import Testing
+
+/// Finding, splitting and labelling image files, and the errors for bad folders.
+struct ItemTests {
+  @Test func imageFilesAreRecursiveSortedAndSkipHidden() throws {
+    let root = try TestImages.folder()
+    let n = try TestImages.imageFolder(at: root)
+    let hidden = root.appendingPathComponent("train/.cache")
+    try FileManager.default.createDirectory(at: hidden, withIntermediateDirectories: true)
+    try PNGImage.write(TestImages.solid(1), to: hidden.appendingPathComponent("x.png"))
+    try PNGImage.write(TestImages.solid(1), to: root.appendingPathComponent("train/cat/.x.png"))
+    try Data("not an image".utf8).write(to: root.appendingPathComponent("train/cat/notes.txt"))
+    let files = try getImageFiles(root)
+    #expect(files.count == n)
+    #expect(files.map(\.path) == files.map(\.path).sorted())
+    #expect(files.contains { $0.lastPathComponent == "2.JPG" })
+  }
+
+  @Test func imageFolderSplitsAndLabels() throws {
+    let root = try TestImages.folder()
+    try TestImages.imageFolder(at: root, perClass: 3)
+    let data = try ImageFolder(root)
+    #expect(data.vocab.classes == ["cat", "dog", "fox"])
+    #expect(data.train.count == 9 && data.valid.count == 9)
+    #expect(data.train.labels == [0, 0, 0, 1, 1, 1, 2, 2, 2])
+    #expect(data.valid.files.allSatisfy { $0.path.contains("/valid/") })
+  }
+
+  @Test func splitters() {
+    let files = ["a/train/x/1.png", "a/val/x/2.png", "a/train/y/3.png", "a/other/y/4.png"].map { URL(fileURLWithPath: $0) }
+    #expect(GrandparentSplitter(validName: "val").split(files) == Split(train: [0, 2], valid: [1]))
+    let many = (0..<100).map { URL(fileURLWithPath: "/\($0).png") }
+    let s = RandomSplitter(validPct: 0.2, seed: 7).split(many)
+    #expect(s.valid.count == 20 && Set(s.train + s.valid).count == 100)
+    #expect(s == RandomSplitter(validPct: 0.2, seed: 7).split(many))
+    #expect(s != RandomSplitter(validPct: 0.2, seed: 8).split(many))
+  }
+
+  @Test func folderErrorsNameThePath() throws {
+    let root = try TestImages.folder()
+    let missing = root.appendingPathComponent("nope")
+    #expect(throws: DataError.missingFolder(missing.path)) { try getImageFiles(missing) }
+    #expect(throws: DataError.missingFolder(missing.path)) { try ImageFolder(missing) }
+
+    try TestImages.imageFolder(at: root, classes: ["only"], perClass: 2)
+    #expect(throws: DataError.singleClass(folder: root.appendingPathComponent("train").path, label: "only")) {
+      try ImageFolder(root)
+    }
+    let empty = root.appendingPathComponent("train/empty")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    #expect(throws: DataError.emptyClassFolder(empty.path)) { try ImageFolder(root) }
+
+    let bare = try TestImages.folder()
+    for split in ["train", "valid"] {
+      try FileManager.default.createDirectory(at: bare.appendingPathComponent(split), withIntermediateDirectories: true)
+    }
+    #expect(throws: DataError.noImages(bare.appendingPathComponent("train").path)) { try ImageFolder(bare) }
+  }
+}
