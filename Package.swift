@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "DescentTensor", targets: ["DescentTensor"]),
     .library(name: "DescentOptim", targets: ["DescentOptim"]),
     .library(name: "DescentNN", targets: ["DescentNN"]),
+    .library(name: "DescentLearn", targets: ["DescentLearn"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
   dependencies: [
@@ -27,6 +28,7 @@ let package = Package(
     .target(name: "DescentTensor", dependencies: ["COpenBLAS", "CDNNL", "CVectorMath"], swiftSettings: fast),
     .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentNN", dependencies: ["DescentTensor"], swiftSettings: fast),
+    .target(name: "DescentLearn", dependencies: ["DescentTensor", "DescentOptim", "DescentNN"], swiftSettings: fast),
     .executableTarget(
       name: "descent",
       dependencies: [
@@ -43,6 +45,9 @@ let package = Package(
       exclude: ["Reference", "Resources"]),
     .testTarget(
       name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentTensor"],
+      exclude: ["Reference"]),
+    .testTarget(
+      name: "DescentLearnTests", dependencies: ["DescentLearn", "DescentOptim", "DescentNN", "DescentTensor"],
       exclude: ["Reference"]),
   ]
 )
