@@ -123,3 +123,19 @@ import Testing
     #expect(lrs[0] < lrs[1])
   }
 }
+
+@Suite struct ProgressTests {
+  @Test func barText() {
+    let line = ProgressCallback.line(epoch: 0, epochs: 3, done: 25, total: 100, elapsed: 10, loss: 2.34567, barWidth: 20)
+    #expect(line == "Epoch 1/3 : |█████---------------| 25.00% [25/100 00:10<00:30, 2.50 it/s... 2.3457]")
+  }
+
+  /// Bar text goes only to the writer, and the line is cleared at the end of each pass.
+  @Test func drawsAndClears() throws {
+    var out = ""
+    let learn = Toy.learner(callbacks: [ProgressCallback(write: { out += $0 })])
+    try learn.fit(1)
+    #expect(out.contains("[4/4 ") && out.contains("[3/3 "))
+    #expect(out.hasSuffix("\r"))
+  }
+}
