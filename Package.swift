@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "DescentOptim", targets: ["DescentOptim"]),
     .library(name: "DescentNN", targets: ["DescentNN"]),
     .library(name: "DescentData", targets: ["DescentData"]),
+    .library(name: "DescentLearn", targets: ["DescentLearn"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
   dependencies: [
@@ -32,6 +33,8 @@ let package = Package(
     .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentNN", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentData", dependencies: ["DescentTensor", "CTurboJPEG", "CPNG"], swiftSettings: fast),
+    .target(
+      name: "DescentLearn", dependencies: ["DescentTensor", "DescentOptim", "DescentNN", "DescentData"], swiftSettings: fast),
     .executableTarget(
       name: "descent",
       dependencies: [
@@ -39,6 +42,7 @@ let package = Package(
         "DescentOptim",
         "DescentNN",
         "DescentData",
+        "DescentLearn",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
@@ -57,6 +61,9 @@ let package = Package(
       exclude: ["Reference"]),
     .testTarget(
       name: "DescentDataTests", dependencies: ["DescentData", "DescentTensor"],
+      exclude: ["Reference"]),
+    .testTarget(
+      name: "DescentLearnTests", dependencies: ["DescentLearn", "DescentOptim", "DescentNN", "DescentTensor"],
       exclude: ["Reference"]),
   ]
 )

@@ -1,0 +1,100 @@
+import DescentOptim
+import DescentTensor
+import Foundation
+
+/// What `load` found in a checkpoint.
+public struct CheckpointInfo: Sendable {
+  public let path: String
+  /// Epochs completed when it was saved, if the saver said.
+  public let epochsDone: Int?
+  /// Whether the optimizer state was restored too.
+  public let optimizerLoaded: Bool
+}
+
+enum CheckpointKeys {
+  static let format = "descent.checkpoint"
+  static let epochsDone = "descent.epochs_done"
+  static let model = "model."
+  static let optimizer = "opt."
+}
+
+/// Checkpoints: the model's parameters and buffers (`namedState`) and the optimizer's state
+/// dict in one safetensors file, `<modelDirectory>/<name>.safetensors`. The file is written to
+/// a temporary file and renamed over the old one (`Safetensors.save` does this and fsyncs), so
+/// an interrupted save never leaves a torn checkpoint.
+extension Learner {
+  public func checkpointPath(_ name: String) -> String { modelDirectory + "/" + name + ".safetensors" }
+
+  /// Saves model (and optimizer) state; returns the file's path.
+  @discardableResult
+  public func save(_ name: String, withOptimizer: Bool = true, epochsDone: Int? = nil) throws -> String {
+    let path = checkpointPath(name)
+    do {
+      try FileManager.default.createDirectory(atPath: modelDirectory, withIntermediateDirectories: true)
+    } catch {
+      throw LearnerError.checkpointIO(path: path, reason: "cannot create the folder \(modelDirectory): \(error.localizedDescription)")
+    }
+    var tensors: [String: Tensor] = [:]
+    for (name, t) in model.namedState() { tensors[CheckpointKeys.model + name] = t }
+    var metadata = [CheckpointKeys.format: "1"]
+    if let epochsDone { metadata[CheckpointKeys.epochsDone] = String(epochsDone) }
+    if withOptimizer, let opt = optimizer {
+      let dict = opt.stateDict()
+      for (k, t) in dict.tensors { tensors[CheckpointKeys.optimizer + k] = t }
+      metadata.merge(dict.metadata) { a, _ in a }
+    }
+    do {
+      try Safetensors.save(tensors, to: path, metadata: metadata)
+    } catch {
+      throw LearnerError.checkpointIO(path: path, reason: error.description)
+    }
+    return path
+  }
+
+  /// Loads a checkpoint saved by `save` into this learner's model (strictly: every tensor must
+  /// be there with its shape, and no other) and, when it holds one, its optimizer state.
+  @discardableResult
+  public func load(_ name: String, withOptimizer: Bool = true) throws -> CheckpointInfo {
+    let path = checkpointPath(name)
+    let file: (tensors: [String: Tensor], metadata: [String: String])
+    do {
+      file = try Safetensors.load(path: path)
+    } catch {
+      throw LearnerError.checkpointIO(path: path, reason: error.description)
+    }
+    guard file.metadata[CheckpointKeys.format] != nil else {
+      throw LearnerError.checkpointMismatch(path: path, reason: "it is not a Descent checkpoint (no '\(CheckpointKeys.format)' metadata)")
+    }
+    let state = model.namedState()
+    let modelKeys = Set(file.tensors.keys.filter { $0.hasPrefix(CheckpointKeys.model) })
+    let expected = Set(state.map { CheckpointKeys.model + $0.0 })
+    if let extra = modelKeys.subtracting(expected).sorted().first {
+      throw LearnerError.checkpointMismatch(path: path, reason: "it holds '\(extra.dropFirst(CheckpointKeys.model.count))', which the model does not have")
+    }
+    for (name, t) in state {
+      guard let saved = file.tensors[CheckpointKeys.model + name] else {
+        throw LearnerError.checkpointMismatch(path: path, reason: "the model's '\(name)' is missing")
+      }
+      guard saved.shape == t.shape else {
+        throw LearnerError.checkpointMismatch(path: path, reason: "'\(name)' was saved with shape \(saved.shape), the model's is \(t.shape)")
+      }
+    }
+    noGrad { for (name, t) in state { t.copy_(file.tensors[CheckpointKeys.model + name]!) } }
+
+    var optimizerLoaded = false
+    if withOptimizer, file.metadata["descent.optimizer"] != nil {
+      var optTensors: [String: Tensor] = [:]
+      for (k, t) in file.tensors where k.hasPrefix(CheckpointKeys.optimizer) {
+        optTensors[String(k.dropFirst(CheckpointKeys.optimizer.count))] = t
+      }
+      do {
+        try opt.loadStateDict(optTensors, metadata: file.metadata, file: path)
+      } catch {
+        throw LearnerError.checkpointMismatch(path: path, reason: "\(error)")
+      }
+      optimizerLoaded = true
+    }
+    return CheckpointInfo(path: path, epochsDone: file.metadata[CheckpointKeys.epochsDone].flatMap { Int($0) },
+                          optimizerLoaded: optimizerLoaded)
+  }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+/// fastai's training plots as `Plot`s, and the hook that writes them as PNG.
+extension Plot {
+  /// The LR finder's curve (fastai's `plot_lr_find`): smoothed loss against learning rate on
+  /// a log axis, without the last `skipEnd` points, with the suggestions marked.
+  public static func lrFind(_ result: LRFindResult, skipEnd: Int = 5) -> Plot {
+    let n = max(0, result.lrs.count - skipEnd)
+    var series = [Series("", xs: Array(result.lrs.prefix(n)), ys: Array(result.losses.prefix(n)))]
+    for (i, (method, s)) in result.suggestions.enumerated() {
+      series.append(Series("\(method.rawValue) \(String(format: "%.2e", s.lr))", xs: [s.point.lr],
+                           ys: [s.point.loss], style: .markers, color: PlotColor.cycle[(i + 1) % PlotColor.cycle.count]))
+    }
+    return Plot(title: "learning rate finder", xLabel: "Learning Rate", yLabel: "Loss", logX: true, series: series)
+  }
+
+  /// Training loss per batch from `skipStart` on and validation loss per epoch (fastai's
+  /// `plot_loss`), with dashed lines at epoch ends.
+  public static func losses(_ recorder: Recorder, skipStart: Int = 5, withValid: Bool = true) -> Plot {
+    let start = min(skipStart, recorder.losses.count)
+    var series = [Series("train", xs: (start..<recorder.losses.count).map(Double.init), ys: Array(recorder.losses[start...]))]
+    if withValid, let column = recorder.metricNames.firstIndex(of: "valid_loss").map({ $0 - 1 }) {
+      var xs: [Double] = [], ys: [Double] = []
+      for (iter, row) in zip(recorder.iters, recorder.values) where iter >= start && column < row.count {
+        if case .number(let v) = row[column] {
+          xs.append(Double(iter))
+          ys.append(v)
+        }
+      }
+      series.append(Series("valid", xs: xs, ys: ys, style: xs.count > 1 ? .line : .markers))
+    }
+    return Plot(title: "learning curve", xLabel: "steps", yLabel: "loss", series: series,
+                verticalLines: recorder.iters.dropLast().map(Double.init))
+  }
+
+  /// Learning rate and momentum per batch (fastai's `plot_sched`), one panel each.
+  public static func schedule(_ recorder: Recorder) -> Figure {
+    var panels = [Plot(title: "lr", xLabel: "steps", yLabel: "lr",
+                       series: [Series("lr", xs: recorder.lrs.indices.map(Double.init), ys: recorder.lrs)])]
+    if !recorder.moms.isEmpty {
+      panels.append(Plot(title: "mom", xLabel: "steps", yLabel: "mom",
+                         series: [Series("mom", xs: recorder.moms.indices.map(Double.init), ys: recorder.moms)]))
+    }
+    return Figure(panels)
+  }
+}
+
+/// Writing plots to files. SVG is written here; PNG goes through `pngWriter`, which
+/// DescentData's PNG encoder fills in (so this target carries no compression code).
+public enum PlotOutput {
+  public typealias PNGWriter = @Sendable (RGBImage, String) throws -> Void
+  private static let installed = Mutex<PNGWriter?>(nil)
+
+  /// Encodes an image as PNG at a path. Nil until a PNG encoder is installed (once, at startup,
+  /// by whoever links DescentData: `PlotOutput.pngWriter = { image, path in … }`).
+  public static var pngWriter: PNGWriter? {
+    get { installed.withLock { $0 } }
+    set { installed.withLock { $0 = newValue } }
+  }
+
+  public static func writeSVG(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
+    try write(Array(figure.svg(width: width, height: height).utf8), to: path)
+  }
+
+  /// Writes a PNG through `pngWriter`; throws `PlotError.noPNGWriter` when none is installed.
+  public static func writePNG(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
+    guard let pngWriter else { throw PlotError.noPNGWriter(path: path) }
+    try pngWriter(figure.raster(width: width, height: height), path)
+  }
+
+  /// A binary PPM, for looking at a raster without a PNG encoder.
+  public static func writePPM(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
+    try write(figure.raster(width: width, height: height).ppm, to: path)
+  }
+
+  private static func write(_ bytes: [UInt8], to path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw PlotError.write(path: path) }
+  }
+}
+
+public enum PlotError: Error, CustomStringConvertible {
+  case noPNGWriter(path: String)
+  case write(path: String)
+
+  public var description: String {
+    switch self {
+    case .noPNGWriter(let path): return "cannot write \(path): no PNG encoder is installed (PlotOutput.pngWriter)"
+    case .write(let path): return "cannot write \(path)"
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Places one plot's axes, ticks, labels, series and legend inside a frame.
+struct PlotLayout {
+  let plot: Plot
+  let frame: Rect
+
+  func shapes() -> [Shape] {
+    var out: [Shape] = []
+    let tx: (Double) -> Double = { plot.logX ? ($0 > 0 ? log10($0) : -.infinity) : $0 }
+    // Data ranges over finite points (a log axis drops x ≤ 0).
+    var xs: [Double] = [], ys: [Double] = []
+    for s in plot.series {
+      for (x, y) in zip(s.xs, s.ys) where tx(x).isFinite && y.isFinite {
+        xs.append(tx(x))
+        ys.append(y)
+      }
+    }
+    for v in plot.verticalLines where tx(v).isFinite { xs.append(tx(v)) }
+    var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
+    var (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
+    if x1 <= x0 { x0 -= 0.5; x1 += 0.5 }
+    if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
+    let pad = (y1 - y0) * 0.05
+    y0 -= pad
+    y1 += pad
+    // The plot area: the left margin fits the widest y tick label and the rotated y label.
+    let top = frame.y + (plot.title.isEmpty ? 16 : 36)
+    let height = frame.height - (top - frame.y) - 58
+    let yTicks = AxisTicks.linear(y0, y1, target: max(2, Int(height / 60)))
+    let left = (plot.yLabel.isEmpty ? 8 : 30) + (yTicks.map { TextMetrics.width($0.label) }.max() ?? 0) + 12
+    let area = Rect(x: frame.x + left, y: top, width: frame.width - left - 18, height: height)
+    func px(_ x: Double) -> Double { area.x + (tx(x) - x0) / (x1 - x0) * area.width }
+    func pxT(_ t: Double) -> Double { area.x + (t - x0) / (x1 - x0) * area.width }
+    func py(_ y: Double) -> Double { area.maxY - (y - y0) / (y1 - y0) * area.height }
+
+    // Grid, ticks and tick labels.
+    let maxXTicks = max(2, Int(area.width / (TextMetrics.charWidth * 7)))
+    let xTicks = plot.logX ? AxisTicks.log(x0, x1, maxTicks: maxXTicks) : AxisTicks.linear(x0, x1, target: min(6, maxXTicks))
+    for (v, label) in xTicks {
+      let x = pxT(v)
+      out.append(.polyline([Point(x: x, y: area.y), Point(x: x, y: area.maxY)], color: .grid, width: 1, dashed: false))
+      out.append(.polyline([Point(x: x, y: area.maxY), Point(x: x, y: area.maxY + 5)], color: .black, width: 1, dashed: false))
+      out.append(.text(label, at: Point(x: x, y: area.maxY + 16), anchor: .middle, color: .black, vertical: false))
+    }
+    for (v, label) in yTicks {
+      let y = py(v)
+      out.append(.polyline([Point(x: area.x, y: y), Point(x: area.maxX, y: y)], color: .grid, width: 1, dashed: false))
+      out.append(.polyline([Point(x: area.x - 5, y: y), Point(x: area.x, y: y)], color: .black, width: 1, dashed: false))
+      out.append(.text(label, at: Point(x: area.x - 8, y: y), anchor: .end, color: .black, vertical: false))
+    }
+    for v in plot.verticalLines where tx(v).isFinite {
+      out.append(.polyline([Point(x: px(v), y: area.y), Point(x: px(v), y: area.maxY)], color: .gray, width: 1, dashed: true))
+    }
+
+    // Series: lines break at non-finite points.
+    for (i, s) in plot.series.enumerated() {
+      let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
+      var run: [Point] = []
+      func flush() {
+        if run.count > 1 { out.append(.polyline(run, color: color, width: 2, dashed: false)) }
+        run = []
+      }
+      for (x, y) in zip(s.xs, s.ys) {
+        guard tx(x).isFinite, y.isFinite else { flush(); continue }
+        let p = Point(x: px(x), y: py(y))
+        if s.style == .markers { out.append(.circle(p, radius: 5, color: color)) } else { run.append(p) }
+      }
+      flush()
+    }
+    out.append(.rect(area, stroke: .black, fill: nil))
+
+    // Labels and legend.
+    if !plot.title.isEmpty {
+      out.append(.text(plot.title, at: Point(x: area.x + area.width / 2, y: frame.y + 16), anchor: .middle, color: .black, vertical: false))
+    }
+    if !plot.xLabel.isEmpty {
+      out.append(.text(plot.xLabel, at: Point(x: area.x + area.width / 2, y: area.maxY + 40), anchor: .middle, color: .black, vertical: false))
+    }
+    if !plot.yLabel.isEmpty {
+      out.append(.text(plot.yLabel, at: Point(x: frame.x + 14, y: area.y + area.height / 2), anchor: .middle, color: .black, vertical: true))
+    }
+    let named = plot.series.enumerated().filter { !$0.element.name.isEmpty }
+    if named.count > 1 || named.contains(where: { $0.element.style == .markers }) {
+      let width = (named.map { TextMetrics.width($0.element.name) }.max() ?? 0) + 44
+      let box = Rect(x: area.maxX - width - 8, y: area.y + 8, width: width, height: Double(named.count) * 20 + 8)
+      out.append(.rect(box, stroke: .gray, fill: .white))
+      for (row, (i, s)) in named.enumerated() {
+        let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
+        let y = box.y + 14 + Double(row) * 20
+        if s.style == .markers {
+          out.append(.circle(Point(x: box.x + 18, y: y), radius: 5, color: color))
+        } else {
+          out.append(.polyline([Point(x: box.x + 6, y: y), Point(x: box.x + 30, y: y)], color: color, width: 2, dashed: false))
+        }
+        out.append(.text(s.name, at: Point(x: box.x + 36, y: y), anchor: .start, color: .black, vertical: false))
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import DescentLearn
+
+@Suite struct PlotTests {
+  static func lrFindResult() -> LRFindResult {
+    let lrs = (0..<80).map { 1e-7 * pow(1e8, Double($0) / 99) }
+    let losses = LRFinderReference.bowlLosses
+    let curve = LRFinderCurve.trimmed(lrs: lrs, losses: losses, numIt: 100)
+    let found = [SuggestionMethod.valley, .minimum].map { ($0, $0.suggest(lrs: curve.lrs, losses: curve.losses)!) }
+    return LRFindResult(lrs: lrs, losses: losses, suggestions: found)
+  }
+
+  @Test func ticks() {
+    #expect(AxisTicks.linear(0, 1, target: 5).map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+    #expect(AxisTicks.log(-7, 1).map(\.label) == ["1e-7", "1e-6", "1e-5", "1e-4", "1e-3", "1e-2", "1e-1", "1e0", "1e1"])
+    #expect(AxisTicks.linear(0.3, 2.4, target: 5).first?.label == "0.5")
+  }
+
+  /// The LR-finder plot as SVG and raster: log axis labels, the marked suggestions, legend.
+  @Test func lrFindPlot() throws {
+    let plot = Plot.lrFind(Self.lrFindResult())
+    let svg = plot.svg()
+    #expect(svg.hasPrefix("<svg") && svg.contains(">1e-5</text>") && svg.contains(">Learning Rate</text>"))
+    #expect(svg.components(separatedBy: "<circle").count - 1 == 2 * 2)  // two markers, two legend dots
+    let image = plot.raster(width: 640, height: 480)
+    #expect(image.pixels.count == 640 * 480 * 3)
+    let inked = stride(from: 0, to: image.pixels.count, by: 3).filter { image.pixels[$0] != 255 || image.pixels[$0 + 2] != 255 }.count
+    #expect(inked > 5000)
+    // Blue curve pixels exist (the loss line).
+    #expect(stride(from: 0, to: image.pixels.count, by: 3).contains { PlotColor(image.pixels[$0], image.pixels[$0 + 1], image.pixels[$0 + 2]) == .blue })
+    try Self.keep(Figure([plot]), "lr_find")
+  }
+
+  @Test func pngHookIsRequired() {
+    #expect(throws: PlotError.self) { try PlotOutput.writePNG(Figure([Plot()]), to: "/nonexistent/x.png") }
+  }
+
+  /// Losses and schedule plots from a short real run.
+  @Test func trainingPlots() throws {
+    let learn = Toy.learner()
+    try learn.fitOneCycle(3, lrMax: 0.05)
+    let losses = Plot.losses(learn.recorder, skipStart: 0)
+    #expect(losses.series.count == 2 && losses.series[1].xs == [4, 8, 12])
+    #expect(losses.verticalLines == [4, 8])
+    let sched = Plot.schedule(learn.recorder)
+    #expect(sched.panels.count == 2)
+    try Self.keep(Figure([losses]), "losses")
+    try Self.keep(sched, "schedule", width: 960)
+  }
+
+  /// Leaves the images in the temporary folder for a person to look at.
+  static func keep(_ f: Figure, _ name: String, width: Int = 640) throws {
+    let dir = NSTemporaryDirectory() + "descent-plots"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try PlotOutput.writeSVG(f, to: "\(dir)/\(name).svg", width: width)
+    try PlotOutput.writePPM(f, to: "\(dir)/\(name).ppm", width: width)
+  }
+}
