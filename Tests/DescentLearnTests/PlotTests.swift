@@ -32,8 +32,18 @@ import Testing
     try Self.keep(Figure([plot]), "lr_find")
   }
 
-  @Test func pngHookIsRequired() {
-    #expect(throws: PlotError.self) { try PlotOutput.writePNG(Figure([Plot()]), to: "/nonexistent/x.png") }
+  @Test func writesPNGAndNamesAnUnwritablePath() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("descent-plot-\(UUID()).png").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try PlotOutput.writePNG(Figure([Plot()]), to: path, width: 320, height: 200)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    // IHDR: width and height, big-endian, at bytes 16 and 20.
+    #expect(bytes[16..<24].map { Int($0) } == [0, 0, 1, 64, 0, 0, 0, 200])
+    do {
+      try PlotOutput.writePNG(Figure([Plot()]), to: "/nonexistent/x.png")
+      Issue.record("writing into a missing folder succeeded")
+    } catch { #expect("\(error)".contains("/nonexistent/x.png")) }
   }
 
   /// Losses and schedule plots from a short real run.

@@ -208,8 +208,11 @@ public final class Learner {
 
   private func allBatches(_ source: BatchSource) throws {
     batchCount = source.count
-    for (i, batch) in source.batches(epoch: epoch).enumerated() {
+    let batches = source.batches(epoch: epoch)
+    var i = 0
+    while let batch = try batches.next() {
       iteration = i
+      i += 1
       xb = batch.x
       yb = batch.y
       try withEvents(.batch) { try oneBatch() }

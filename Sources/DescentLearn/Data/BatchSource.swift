@@ -24,5 +24,15 @@ public protocol BatchSource {
   /// The batches of epoch `epoch` (counted from 0), in order. A source that shuffles or
   /// augments must derive its randomness from its own seed and `epoch` alone, so that a run
   /// resumed at epoch k sees exactly the batches that the uninterrupted run saw.
-  func batches(epoch: Int) -> AnyIterator<Batch>
+  func batches(epoch: Int) -> BatchIterator
+}
+
+/// One epoch's batches, each built on demand; `next()` throws what loading a batch threw (a
+/// corrupt image, say), and returns nil after the last batch.
+public struct BatchIterator {
+  let nextBatch: () throws -> Batch?
+
+  public init(_ next: @escaping () throws -> Batch?) { nextBatch = next }
+
+  public func next() throws -> Batch? { try nextBatch() }
 }

@@ -33,13 +33,13 @@ public struct InMemoryBatches: BatchSource {
     return order
   }
 
-  public func batches(epoch: Int) -> AnyIterator<Batch> {
+  public func batches(epoch: Int) -> BatchIterator {
     let order = order(epoch: epoch)
     let rowSize = x.count / max(y.count, 1)
     let itemShape = Array(x.shape.dropFirst())
     var b = 0
     let total = count
-    return AnyIterator {
+    return BatchIterator {
       guard b < total else { return nil }
       let rows = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
       b += 1

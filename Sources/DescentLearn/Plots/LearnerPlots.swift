@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import DescentData
 
 /// fastai's training plots as `Plot`s, and the hook that writes them as PNG.
 extension Plot {
@@ -46,27 +46,16 @@ extension Plot {
   }
 }
 
-/// Writing plots to files. SVG is written here; PNG goes through `pngWriter`, which
-/// DescentData's PNG encoder fills in (so this target carries no compression code).
+/// Writing plots to files: SVG, or PNG through DescentData's encoder.
 public enum PlotOutput {
-  public typealias PNGWriter = @Sendable (RGBImage, String) throws -> Void
-  private static let installed = Mutex<PNGWriter?>(nil)
-
-  /// Encodes an image as PNG at a path. Nil until a PNG encoder is installed (once, at startup,
-  /// by whoever links DescentData: `PlotOutput.pngWriter = { image, path in … }`).
-  public static var pngWriter: PNGWriter? {
-    get { installed.withLock { $0 } }
-    set { installed.withLock { $0 = newValue } }
-  }
-
   public static func writeSVG(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
     try write(Array(figure.svg(width: width, height: height).utf8), to: path)
   }
 
-  /// Writes a PNG through `pngWriter`; throws `PlotError.noPNGWriter` when none is installed.
+  /// Writes a PNG (atomically: a temporary file, then a rename).
   public static func writePNG(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
-    guard let pngWriter else { throw PlotError.noPNGWriter(path: path) }
-    try pngWriter(figure.raster(width: width, height: height), path)
+    let image = figure.raster(width: width, height: height)
+    try PNGImage.write(image.pixels, width: image.width, height: image.height, channels: 3, to: URL(fileURLWithPath: path))
   }
 
   /// A binary PPM, for looking at a raster without a PNG encoder.
@@ -80,12 +69,10 @@ public enum PlotOutput {
 }
 
 public enum PlotError: Error, CustomStringConvertible {
-  case noPNGWriter(path: String)
   case write(path: String)
 
   public var description: String {
     switch self {
-    case .noPNGWriter(let path): return "cannot write \(path): no PNG encoder is installed (PlotOutput.pngWriter)"
     case .write(let path): return "cannot write \(path)"
     }
   }

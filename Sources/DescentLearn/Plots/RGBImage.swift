@@ -1,5 +1,5 @@
 /// An 8-bit RGB raster, row-major from the top-left, 3 bytes a pixel: what the plots render
-/// to, and what DescentData's PNG writer encodes (see `PlotOutput.pngWriter`).
+/// to, and what `PlotOutput.writePNG` encodes.
 public struct RGBImage: Sendable, Equatable {
   public let width: Int
   public let height: Int

@@ -1,3 +1,5 @@
+import DescentData
+
 /// Draws the commands into an RGB image: lines by stamping a square pen along them, filled
 /// circles, and text from the bitmap font. No anti-aliasing; plots stay legible at 1:1.
 enum RasterRenderer {

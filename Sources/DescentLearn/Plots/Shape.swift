@@ -1,3 +1,5 @@
+import DescentData
+
 /// The drawing commands a plot lays out and both renderers (SVG, raster) understand, in pixels
 /// from the top-left.
 struct Point: Equatable {
