@@ -94,6 +94,44 @@ data_show() {
 check "data show --augment writes a PNG" data_show
 expect_exit "data show: missing folder is a usage error" 2 "$descent" data show --data /no/such/folder --out x.png
 expect_exit "data show: --out must be .png" 2 "$descent" data show --data . --out x.jpg
+# train / lr-find / compare: usage errors exit 2 with one line; a short comparison on a
+# generated two-class folder prints both tables and the summary and writes parseable JSON.
+expect_exit "train: unknown --opt is a usage error" 2 "$descent" train --opt adamw
+expect_exit "train: unknown --arch is a usage error" 2 "$descent" train --arch vgg16
+expect_exit "train: missing folder is a usage error" 2 "$descent" train --data /no/such/folder
+single_class() {
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 12 --batch-size 4 --folder "$dir/two" >/dev/null
+  mkdir -p "$dir/one/train" "$dir/one/val"
+  mv "$dir/two/train/a" "$dir/one/train/a"; mv "$dir/two/val/a" "$dir/one/val/a"
+  "$descent" train --data "$dir/one" --arch resnet18 --size 32 --presize 40 --bs 4 --epochs 1 2>"$dir/err"
+  rc=$?
+  grep -q "single class" "$dir/err" || rc=99
+  rm -rf "$dir"
+  return $rc
+}
+expect_exit "train: a single-class folder is a usage error" 2 single_class
+compare_run() {
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 84 --batch-size 16 --folder "$dir/jpegs" >/dev/null &&
+    "$descent" compare --data "$dir/jpegs" --arch resnet18 --size 32 --presize 40 --bs 16 --epochs 2 \
+      --opts sgd,adam --json "$dir/runs.json" --plot "$dir/compare.png" >"$dir/out.txt" &&
+    grep -q "## Summary" "$dir/out.txt" && [ "$(grep -c "^epoch" "$dir/out.txt")" -eq 2 ] &&
+    python3 - "$dir/runs.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert [run["optimizer"] for run in r["runs"]] == ["sgd", "adam"], r
+for run in r["runs"]:
+    assert run["lr"] > 0 and len(run["epochs"]) == 2, run
+    for e in run["epochs"]:
+        assert e["train_loss"] > 0 and e["valid_loss"] > 0 and 0 <= e["accuracy"] <= 1 and e["seconds"] > 0, e
+PY
+  rc=$?
+  [ $rc -eq 0 ] || cat "$dir/out.txt"
+  rm -rf "$dir"
+  return $rc
+}
+check "compare: two optimizers, tables, summary and JSON" compare_run
 # mnist5k fetches from PyPI: checked only where DESCENT_E2E_NETWORK=1.
 if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then
   mnist() {

@@ -3,27 +3,19 @@ import Synchronization
 import Testing
 @testable import DescentTensor
 
-/// Deterministic kernel inputs, the same formula as Reference/pool_batchnorm_reference.py:
-/// values(n)[i] = Float(scale·sin(0.37·i + phase) + 0.1·cos(1.3·i)), computed in Double.
+/// The kernel tests' inputs and comparisons: `Fixture`'s formula (as
+/// Reference/pool_batchnorm_reference.py computes it) at scale 1, and `expectClose` naming what
+/// was compared.
 enum KernelFixture {
   static func values(_ n: Int, phase: Double = 0, scale: Double = 1) -> [Float] {
-    (0..<n).map { i in
-      let x = Double(i)
-      let v: Double = scale * sin(0.37 * x + phase) + 0.1 * cos(1.3 * x)
-      return Float(v)
-    }
+    Fixture.values(n, phase: phase, scale: scale)
   }
 
-  /// |a − b| ≤ rtol·|b| + atol elementwise; reports the first mismatch.
   static func expectClose(
     _ a: [Float], _ b: [Float], rtol: Float = 1e-4, atol: Float = 1e-5, _ what: String = "",
     sourceLocation: SourceLocation = #_sourceLocation
   ) {
-    #expect(a.count == b.count, "\(what): counts differ, \(a.count) vs \(b.count)", sourceLocation: sourceLocation)
-    for (i, (x, y)) in zip(a, b).enumerated() where !(abs(x - y) <= rtol * abs(y) + atol) {
-      Issue.record("\(what) element \(i): \(x) vs expected \(y)", sourceLocation: sourceLocation)
-      return
-    }
+    DescentTensorTests.expectClose(a, b, rtol: rtol, atol: atol, what, sourceLocation: sourceLocation)
   }
 }
 

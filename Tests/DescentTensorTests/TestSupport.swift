@@ -19,11 +19,11 @@ enum Fixture {
 }
 
 /// Asserts |a − b| ≤ rtol·|b| + atol elementwise, reporting the first mismatch.
-func expectClose(_ a: [Float], _ b: [Float], rtol: Float = 1e-4, atol: Float = 1e-5,
+func expectClose(_ a: [Float], _ b: [Float], rtol: Float = 1e-4, atol: Float = 1e-5, _ what: String = "",
                  sourceLocation: SourceLocation = #_sourceLocation) {
-  #expect(a.count == b.count, "counts differ: \(a.count) vs \(b.count)", sourceLocation: sourceLocation)
+  #expect(a.count == b.count, "\(what): counts differ, \(a.count) vs \(b.count)", sourceLocation: sourceLocation)
   for (i, (x, y)) in zip(a, b).enumerated() where !(abs(x - y) <= rtol * abs(y) + atol) {
-    Issue.record("element \(i): \(x) vs expected \(y)", sourceLocation: sourceLocation)
+    Issue.record("\(what) element \(i): \(x) vs expected \(y)", sourceLocation: sourceLocation)
     return
   }
 }

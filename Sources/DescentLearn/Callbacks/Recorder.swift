@@ -143,5 +143,12 @@ public final class Recorder: Callback {
     iters.append(smooth.count)
   }
 
+  /// The number in column `name` ("train_loss", "valid_loss", a metric) for epoch row `row`.
+  public func value(_ name: String, row: Int) -> Double? {
+    guard values.indices.contains(row), let column = metricNames.firstIndex(of: name), column >= 1,
+          column - 1 < values[row].count, case .number(let d) = values[row][column - 1] else { return nil }
+    return d
+  }
+
   static func cell(_ m: Metric) -> LogValue { m.value.map(LogValue.number) ?? .missing }
 }

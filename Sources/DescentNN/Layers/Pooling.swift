@@ -1,28 +1,24 @@
 import DescentTensor
 
-/// PyTorch's `nn.MaxPool2d` (stride defaults to the kernel size).
-public final class MaxPool2d: Module {
+/// A window pooling layer's settings (stride defaults to the kernel size, as in PyTorch).
+public class Pool2d: Module {
   public let kernel: Size2, stride: Size2, padding: Size2, ceilMode: Bool
 
   public init(_ kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) {
     (self.kernel, self.stride, self.padding, self.ceilMode) = (kernel, stride ?? kernel, padding, ceilMode)
     super.init()
   }
+}
 
+/// PyTorch's `nn.MaxPool2d`.
+public final class MaxPool2d: Pool2d {
   public override func forward(_ x: Tensor) -> Tensor {
     x.maxPool2d(kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode)
   }
 }
 
 /// PyTorch's `nn.AvgPool2d` with `count_include_pad=True`.
-public final class AvgPool2d: Module {
-  public let kernel: Size2, stride: Size2, padding: Size2, ceilMode: Bool
-
-  public init(_ kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) {
-    (self.kernel, self.stride, self.padding, self.ceilMode) = (kernel, stride ?? kernel, padding, ceilMode)
-    super.init()
-  }
-
+public final class AvgPool2d: Pool2d {
   public override func forward(_ x: Tensor) -> Tensor {
     x.avgPool2d(kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode)
   }

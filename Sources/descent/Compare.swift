@@ -1,0 +1,97 @@
+import ArgumentParser
+import DescentLearn
+import Foundation
+
+struct Compare: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train the same model with several optimizers and compare their tables.",
+    discussion: """
+      Runs fit_one_cycle once per optimizer, each from the same seed — the same initial \
+      weights and the same batches — and prints each run's table under a heading, then a \
+      summary (optimizer, lr used, final train_loss, valid_loss, accuracy, total time), and \
+      writes one plot of every run's validation loss and accuracy per epoch. Learning rates \
+      are the study's: SGD at lr_find's valley, the custom-stepper SGD at 1.5e-2, momentum \
+      0.9 at 3e-2, RMSProp (sqr_mom 0.99, eps 1e-8) and Adam at 3e-3.
+
+      Examples:
+        descent compare --data mnist5k --size 28 --presize 32 --epochs 3
+        descent compare --data imagenette2-160 --opts adam,rmsprop --epochs 5 --json runs.json
+      """)
+
+  @OptionGroup var options: TrainingOptions
+
+  @Option(help: "Comma-separated optimizers (\(OptimizerChoice.names)).")
+  var opts = "sgd,sgd-custom,momentum,rmsprop,adam"
+
+  @Option(help: "Epochs of one cycle per optimizer.")
+  var epochs = 3
+
+  @Option(help: "PNG file for the comparison plot.")
+  var plot = "compare.png"
+
+  @Option(help: "Write every run's epochs as JSON to this file.")
+  var json: String?
+
+  var choices: [OptimizerChoice] { opts.split(separator: ",").compactMap { OptimizerChoice(rawValue: String($0)) } }
+
+  func validate() throws {
+    let names = opts.split(separator: ",").map(String.init)
+    guard !names.isEmpty else { throw ValidationError("--opts is empty") }
+    for name in names where OptimizerChoice(rawValue: name) == nil {
+      throw ValidationError("--opts: unknown optimizer '\(name)' (known: \(OptimizerChoice.names))")
+    }
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
+    guard plot.lowercased().hasSuffix(".png") else { throw ValidationError("--plot must name a .png file, not '\(plot)'") }
+  }
+
+  func run() throws {
+    options.applyThreads()
+    let data = try options.loaders()
+    say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each")
+    var runs: [TrainingRun] = []
+    for choice in choices {
+      say("\n## \(choice.title)\(choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley")")
+      runs.append(
+        try TrainingRun.run(choice, options: options, data: data, epochs: epochs, lr: choice.defaultLR,
+                            plotDirectory: nil, csv: nil))
+    }
+    say("\n## Summary")
+    row("optimizer", "lr", "train_loss", "valid_loss", "accuracy", "time")
+    for run in runs {
+      let last = run.epochs.last
+      row(run.optimizer, String(format: "%.1e", run.lr), Self.format(last?.train_loss), Self.format(last?.valid_loss),
+          Self.format(last?.accuracy), String(format: "%.0f s", run.totalSeconds))
+    }
+    try PlotOutput.writePNG(Self.figure(runs), to: plot, width: 960, height: 420)
+    say("wrote \(plot)")
+    if let json {
+      let object: [String: Any] = [
+        "runs": runs.map { run -> [String: Any] in
+          [
+            "optimizer": run.optimizer, "lr": run.lr,
+            "epochs": run.epochs.map { e -> [String: Any] in
+              ["epoch": e.epoch, "train_loss": e.train_loss ?? NSNull(), "valid_loss": e.valid_loss ?? NSNull(),
+               "accuracy": e.accuracy ?? NSNull(), "seconds": e.seconds]
+            },
+          ]
+        }
+      ]
+      let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+      try bytes.write(to: URL(fileURLWithPath: json), options: .atomic)
+      say("wrote \(json)")
+    }
+  }
+
+  static func format(_ value: Double?) -> String { value.map { String(format: "%.6f", $0) } ?? "None" }
+
+  /// Validation loss and accuracy per epoch, one line per optimizer, side by side.
+  static func figure(_ runs: [TrainingRun]) -> Figure {
+    func panel(_ title: String, _ value: (TrainingRun.EpochResult) -> Double?) -> Plot {
+      Plot(title: title, xLabel: "epoch", yLabel: title, series: runs.map { run in
+        let points = run.epochs.compactMap { e in value(e).map { (Double(e.epoch), $0) } }
+        return Plot.Series(run.optimizer, xs: points.map(\.0), ys: points.map(\.1), style: .line)
+      })
+    }
+    return Figure([panel("valid_loss", \.valid_loss), panel("accuracy", \.accuracy)])
+  }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import DescentLearn
+import DescentTensor
+import Foundation
+
+struct LRFindCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lr-find",
+    abstract: "Sweep the learning rate exponentially (fastai's lr_find) and print its suggestions.",
+    discussion: """
+      Trains the fresh model for up to --iterations batches while the learning rate grows \
+      from 1e-7 to 10, stopping when the smoothed loss passes 4× its best, then restores the \
+      model. Prints fastai's four suggestions (valley, slide, minimum, steep) and writes the \
+      curve, the suggestions marked, to --plot.
+
+      Examples:
+        descent lr-find --data mnist5k --size 28 --presize 32 --opt sgd
+        descent lr-find --data imagenette2-160 --opt adam --plot lr_find.png
+      """)
+
+  @OptionGroup var options: TrainingOptions
+
+  @Option(help: "Optimizer: \(OptimizerChoice.names).")
+  var opt = "adam"
+
+  @Option(help: "Batches in the sweep.")
+  var iterations = 100
+
+  @Option(help: "PNG file for the curve.")
+  var plot = "lr_find.png"
+
+  func validate() throws {
+    guard OptimizerChoice(rawValue: opt) != nil else {
+      throw ValidationError("--opt must be one of \(OptimizerChoice.names), not '\(opt)'")
+    }
+    guard iterations >= 10 else { throw ValidationError("--iterations must be at least 10, not \(iterations)") }
+    guard plot.lowercased().hasSuffix(".png") else { throw ValidationError("--plot must name a .png file, not '\(plot)'") }
+  }
+
+  func run() throws {
+    options.applyThreads()
+    let data = try options.loaders()
+    Random.seed(options.seed)
+    let learn = try visionLearner(
+      data: data, arch: options.architecture, weights: options.weights,
+      optimizerFactory: OptimizerChoice(rawValue: opt)!.factory(wd: options.wd))
+    let result = try learn.lrFind(numIt: iterations, methods: SuggestionMethod.allCases)
+    for (method, suggestion) in result.suggestions {
+      say("\(method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%.2e", suggestion.lr))")
+    }
+    try PlotOutput.writePNG(Figure([Plot.lrFind(result)]), to: plot)
+    say("wrote \(plot)")
+  }
+}

@@ -1,0 +1,58 @@
+import DescentOptim
+import DescentTensor
+
+/// The optimizers `descent train`, `lr-find` and `compare` know by name: fastai's built-ins with
+/// their defaults, and the seed's custom-stepper versions of SGD, momentum and RMSProp (the
+/// fused element-stepper chains of `SeedSteppers`, written as a library user would).
+enum OptimizerChoice: String, CaseIterable {
+  case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger
+
+  static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+  /// The study's learning rates (`--lr` default); nil means the finder's valley.
+  var defaultLR: Double? {
+    switch self {
+    case .sgd: return nil
+    case .sgdCustom: return 1.5e-2
+    case .momentum: return 3e-2
+    case .rmsprop, .adam: return 3e-3
+    case .radam, .qhadam, .ranger: return 3e-3
+    case .lamb, .larc: return 1e-2
+    }
+  }
+
+  var title: String {
+    switch self {
+    case .sgd: return "SGD"
+    case .sgdCustom: return "SGD (custom stepper)"
+    case .momentum: return "SGD + momentum 0.9 (custom steppers)"
+    case .rmsprop: return "RMSProp (custom steppers)"
+    case .adam: return "Adam"
+    case .radam: return "RAdam"
+    case .qhadam: return "QHAdam"
+    case .lamb: return "LAMB"
+    case .larc: return "LARC"
+    case .ranger: return "ranger"
+    }
+  }
+
+  /// A factory over parameter groups. `wd` nil keeps each optimizer's fastai default; the
+  /// seed's custom chains have no weight-decay stepper, so `wd` does not reach them.
+  func factory(wd: Float?) -> ([[Tensor]]) -> Optimizer {
+    switch self {
+    case .sgd: return { SGD($0, lr: 1e-3, wd: wd ?? 0) }
+    case .sgdCustom:
+      return { Optimizer($0, steppers: SeedSteppers.sgdFused, defaults: ["lr": 1e-3]) }
+    case .momentum:
+      return { Optimizer($0, steppers: SeedSteppers.momentumFused, defaults: ["lr": 1e-3, "mom": 0.9]) }
+    case .rmsprop:
+      return { Optimizer($0, steppers: SeedSteppers.rmsPropFused, defaults: ["lr": 1e-3, "sqr_mom": 0.99, "eps": 1e-8]) }
+    case .adam: return { Adam($0, lr: 1e-3, wd: wd ?? 0.01) }
+    case .radam: return { RAdam($0, lr: 1e-3, wd: wd ?? 0) }
+    case .qhadam: return { QHAdam($0, lr: 1e-3, wd: wd ?? 0) }
+    case .lamb: return { Lamb($0, lr: 1e-3, wd: wd ?? 0) }
+    case .larc: return { Larc($0, lr: 1e-3, wd: wd ?? 0) }
+    case .ranger: return { Ranger($0, lr: 1e-3, wd: wd ?? 0.01) }
+    }
+  }
+}

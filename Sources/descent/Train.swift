@@ -1,0 +1,67 @@
+import ArgumentParser
+import DescentLearn
+import Foundation
+
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train a model with fit_one_cycle and print fastai's table per epoch.",
+    discussion: """
+      Builds fastai's vision_learner model (a ResNet body and fastai's head) for the classes of \
+      --data and trains it with one cycle. The pipeline is the seed's: Resize(--presize) per \
+      image, aug_transforms(--size, --min-scale) and Normalize(imagenet_stats) per batch.
+
+      Examples:
+        descent train                                   # resnet34, Adam 3e-3, mnist5k
+        descent train --data imagenette2-160 --opt rmsprop --lr 3e-3 --epochs 5
+        descent train --data mnist5k --size 28 --presize 32 --opt sgd --lr valley --plot plots
+      """)
+
+  @OptionGroup var options: TrainingOptions
+
+  @Option(help: "Optimizer: \(OptimizerChoice.names).")
+  var opt = "adam"
+
+  @Option(help: "Peak learning rate, or 'valley' to take lr_find's suggestion (default: the study's lr for --opt).")
+  var lr: String?
+
+  @Option(help: "Epochs of one cycle.")
+  var epochs = 3
+
+  @Option(help: "Folder for the loss, schedule (and lr_find) plots as PNG.")
+  var plot: String?
+
+  @Option(help: "CSV file for the table's rows.")
+  var csv: String?
+
+  @Option(help: "Save the trained model and optimizer as models/NAME.safetensors.")
+  var save: String?
+
+  func validate() throws {
+    guard OptimizerChoice(rawValue: opt) != nil else {
+      throw ValidationError("--opt must be one of \(OptimizerChoice.names), not '\(opt)'")
+    }
+    _ = try parsedLR()
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
+  }
+
+  /// nil: the finder's valley.
+  func parsedLR() throws -> Double? {
+    let choice = OptimizerChoice(rawValue: opt)!
+    guard let lr else { return choice.defaultLR }
+    if lr == "valley" { return nil }
+    guard let value = Double(lr), value > 0, value.isFinite else {
+      throw ValidationError("--lr must be a positive number or 'valley', not '\(lr)'")
+    }
+    return value
+  }
+
+  func run() throws {
+    options.applyThreads()
+    let data = try options.loaders()
+    let choice = OptimizerChoice(rawValue: opt)!
+    say("\(choice.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images")
+    let result = try TrainingRun.run(
+      choice, options: options, data: data, epochs: epochs, lr: try parsedLR(), plotDirectory: plot, csv: csv)
+    if let save { print("saved \(try result.learner.save(save))") }
+  }
+}

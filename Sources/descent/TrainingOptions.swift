@@ -1,0 +1,95 @@
+import ArgumentParser
+import DescentData
+import DescentNN
+import DescentTensor
+import Foundation
+
+/// The options `train`, `lr-find` and `compare` share: the data, the model, the pipeline.
+struct TrainingOptions: ParsableArguments {
+  @Option(help: "Dataset folder in the ImageNet layout (train/<class>/…, val/<class>/… or valid/), or mnist5k (fetched once).")
+  var data = "mnist5k"
+
+  @Option(help: "Architecture: \(Architecture.names).")
+  var arch = "resnet34"
+
+  @Option(help: "Batch size.")
+  var bs = 128
+
+  @Option(help: "Size images are resized to as they are loaded (fastai's item transform Resize).")
+  var presize = 160
+
+  @Option(help: "Size of the augmented crops the model sees (aug_transforms' size).")
+  var size = 128
+
+  @Option(name: .customLong("min-scale"), help: "Smallest area fraction of the random resized crop.")
+  var minScale: Float = 0.5
+
+  @Option(help: "Weight decay (default: each optimizer's fastai default).")
+  var wd: Float?
+
+  @Option(help: "Random seed for the weights, the shuffle and the augmentation.")
+  var seed: UInt64 = 42
+
+  @Option(help: "Worker threads for the kernels and the data loader (default: all cores).")
+  var threads: Int?
+
+  @Option(help: "Safetensors file with torchvision-named weights for the body (pretrained); the body then starts frozen.")
+  var weights: String?
+
+  var architecture: Architecture { Architecture(rawValue: arch)! }
+
+  func validate() throws {
+    guard Architecture(rawValue: arch) != nil else {
+      throw ValidationError("--arch must be one of \(Architecture.names), not '\(arch)'")
+    }
+    if data != "mnist5k" {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw ValidationError("--data: no such folder: \(data)")
+      }
+    }
+    guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
+    guard (8...2048).contains(presize) else { throw ValidationError("--presize must be in 8…2048, not \(presize)") }
+    guard (8...presize).contains(size) else { throw ValidationError("--size must be in 8…presize (\(presize)), not \(size)") }
+    guard minScale > 0 && minScale <= 1 else { throw ValidationError("--min-scale must be in (0, 1], not \(minScale)") }
+    if let wd, !(wd >= 0) { throw ValidationError("--wd must be ≥ 0, not \(wd)") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    if let weights, !FileManager.default.fileExists(atPath: weights) {
+      throw ValidationError("--weights: no such file: \(weights)")
+    }
+  }
+
+  /// Applies --threads to the Swift kernels and OpenBLAS (oneDNN follows OMP_NUM_THREADS,
+  /// which must be set before its first use).
+  func applyThreads() {
+    guard let threads else { return }
+    setenv("OMP_NUM_THREADS", String(threads), 1)
+    Parallel.threads = threads
+    BLAS.threads = threads
+  }
+
+  /// The loaders of the seed's pipeline: Resize(presize) per item, then aug_transforms with
+  /// `size` and `minScale` and Normalize with ImageNet statistics per batch.
+  func loaders() throws -> DataLoaders {
+    let root: URL
+    if data == "mnist5k" {
+      root = try MNIST5k.prepare(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    } else {
+      root = URL(fileURLWithPath: data)
+    }
+    let loaders: DataLoaders
+    do {
+      loaders = try DataLoaders.fromFolder(
+        root, batchSize: bs, resize: Resize(presize),
+        batchTransforms: AugTransforms(size: size, minScale: minScale, normalize: .imagenet), seed: seed,
+        workers: threads)
+    } catch let error as DataError {
+      // A folder that cannot be a dataset is a usage error (exit 2), reported in one line.
+      throw ValidationError("--data: \(error)")
+    }
+    guard loaders.vocab.count >= 2 else {
+      throw ValidationError("--data: \(root.path) has a single class (\(loaders.vocab.classes.first ?? "")); a classifier needs two or more")
+    }
+    return loaders
+  }
+}

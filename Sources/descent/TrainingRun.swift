@@ -1,0 +1,82 @@
+import DescentData
+import DescentLearn
+import DescentTensor
+import DescentOptim
+import Foundation
+
+/// One optimizer's `fit_one_cycle` run, as `train` and `compare` make it and print it.
+struct TrainingRun {
+  struct EpochResult {
+    var epoch: Int
+    var train_loss: Double?
+    var valid_loss: Double?
+    var accuracy: Double?
+    var seconds: Double
+  }
+
+  var optimizer: String
+  var lr: Double
+  var epochs: [EpochResult] = []
+  var lrFind: LRFindResult?
+  /// The trained learner (for `--save`).
+  var learner: Learner!
+  var totalSeconds: Double { epochs.reduce(0) { $0 + $1.seconds } }
+
+  /// Builds the vision learner from a fixed seed (so every optimizer starts from the same
+  /// weights and sees the same batches), finds the lr when `lr` is nil (the valley), trains
+  /// with one cycle, and writes the plots and CSV asked for.
+  static func run(
+    _ choice: OptimizerChoice, options: TrainingOptions, data: DataLoaders, epochs: Int, lr: Double?,
+    plotDirectory: String?, csv: String?
+  ) throws -> TrainingRun {
+    Random.seed(options.seed)
+    let learn = try visionLearner(
+      data: data, arch: options.architecture, weights: options.weights,
+      optimizerFactory: choice.factory(wd: options.wd))
+    learn.recorder.csvPath = csv
+    var run = TrainingRun(optimizer: choice.rawValue, lr: lr ?? 0)
+    run.learner = learn
+    if lr == nil {
+      let found = try learn.lrFind()
+      guard let valley = found.suggested else {
+        throw TrainingError.noSuggestion(optimizer: choice.rawValue)
+      }
+      say("lr_find: valley at \(String(format: "%.2e", valley))")
+      run.lr = valley
+      run.lrFind = found
+    }
+    var started = Date()
+    // After the Recorder (order 50), which adds the epoch's row at afterEpoch.
+    let timer = EventCallback(name: "EpochTimer", order: 60, [
+      .beforeEpoch: { _ in started = Date() },
+      .afterEpoch: { learn in
+        let row = learn.recorder.values.count - 1
+        run.epochs.append(
+          EpochResult(
+            epoch: learn.epoch, train_loss: learn.recorder.value("train_loss", row: row),
+            valid_loss: learn.recorder.value("valid_loss", row: row),
+            accuracy: learn.recorder.value("accuracy", row: row), seconds: Date().timeIntervalSince(started)))
+      },
+    ])
+    try learn.fitOneCycle(epochs, lrMax: .all(Float(run.lr)), callbacks: [timer])
+    if let plotDirectory {
+      try FileManager.default.createDirectory(atPath: plotDirectory, withIntermediateDirectories: true)
+      let prefix = (plotDirectory as NSString).appendingPathComponent(choice.rawValue)
+      try PlotOutput.writePNG(Figure([Plot.losses(learn.recorder)]), to: prefix + "-losses.png")
+      try PlotOutput.writePNG(Plot.schedule(learn.recorder), to: prefix + "-schedule.png")
+      if let found = run.lrFind { try PlotOutput.writePNG(Figure([Plot.lrFind(found)]), to: prefix + "-lr_find.png") }
+    }
+    return run
+  }
+}
+
+enum TrainingError: Error, CustomStringConvertible {
+  case noSuggestion(optimizer: String)
+
+  var description: String {
+    switch self {
+    case .noSuggestion(let optimizer):
+      return "lr_find for \(optimizer) found no valley (the loss never fell); pass --lr"
+    }
+  }
+}
