@@ -106,7 +106,7 @@ single_class() {
   mv "$dir/two/train/a" "$dir/one/train/a"; mv "$dir/two/val/a" "$dir/one/val/a"
   "$descent" train --data "$dir/one" --arch resnet18 --size 32 --presize 40 --bs 4 --epochs 1 2>"$dir/err"
   rc=$?
-  grep -q "single class" "$dir/err" || rc=99
+  grep -q "one class" "$dir/err" || rc=99
   rm -rf "$dir"
   return $rc
 }

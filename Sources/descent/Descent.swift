@@ -8,8 +8,8 @@ struct Descent: ParsableCommand {
     abstract: "Train image classifiers and compare optimizers, fastai-style, in Swift.",
     subcommands: [Train.self, LRFindCommand.self, Compare.self, DataCommand.self, Bench.self])
 
-  /// Usage errors (a bad flag or value) exit with code 2, as most Unix tools do, rather than
-  /// ArgumentParser's 64; help and other errors keep their codes.
+  /// Usage errors (a bad flag or value) print one line and exit with code 2, as most Unix tools
+  /// do, rather than ArgumentParser's 64; help and other errors keep their codes.
   static func main() {
     do {
       var command = try parseAsRoot()
@@ -17,7 +17,8 @@ struct Descent: ParsableCommand {
     } catch {
       let code = exitCode(for: error)
       if code == .validationFailure {
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        // One line naming the flag or value at fault (no usage dump).
+        FileHandle.standardError.write(Data(("Error: " + message(for: error) + "\n").utf8))
         Foundation.exit(2)
       }
       exit(withError: error)
