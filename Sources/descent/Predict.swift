@@ -1,0 +1,50 @@
+import ArgumentParser
+import DescentData
+import DescentTensor
+import Foundation
+
+struct Predict: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Classify images with a model saved by `descent train --save`.",
+    discussion: """
+      Loads the model and, from its file, the class names and the preprocessing it was trained \
+      with (Resize to the presize, centre crop to the size, ImageNet normalization, as fastai \
+      does for validation), and prints the top classes with their probabilities for each image.
+
+      Examples:
+        descent train --data mnist5k --size 28 --presize 32 --save digits
+        descent predict --model digits ~/.descent/data/mnist5k/val/7/*.png --top 2
+      """)
+
+  @Option(help: "A name saved under models/ by `train --save`, or a .safetensors file.")
+  var model: String
+
+  @Option(help: "Classes to print per image.")
+  var top = 3
+
+  @Argument(help: "Image files (JPEG or PNG).")
+  var images: [String]
+
+  func validate() throws {
+    guard FileManager.default.fileExists(atPath: ExportedModel.path(for: model)) else {
+      throw ValidationError("--model: no such file: \(ExportedModel.path(for: model))")
+    }
+    guard top >= 1 else { throw ValidationError("--top must be at least 1, not \(top)") }
+    guard !images.isEmpty else { throw ValidationError("give at least one image file") }
+  }
+
+  func run() throws {
+    let exported = try ExportedModel.load(model)
+    exported.model.eval()
+    let resize = Resize(exported.presize)
+    let transforms = AugTransforms(size: exported.size, normalize: .imagenet)
+    var generator = RandomGenerator(seed: 0)  // validation transforms draw nothing
+    for file in images {
+      let image = try ImageDecoder.decode(file: URL(fileURLWithPath: file), channels: 3)
+      let x = resize.apply(image).unsqueeze(0)
+      let probabilities = noGrad { exported.model(transforms.apply(x, training: false, using: &generator)).softmax(axis: 1) }
+      let ranked = probabilities.scalars.enumerated().sorted { $0.element > $1.element }.prefix(top)
+      say("\(file): " + ranked.map { "\(exported.classes[$0.offset]) \(String(format: "%.3f", $0.element))" }.joined(separator: ", "))
+    }
+  }
+}
