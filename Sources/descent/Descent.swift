@@ -6,7 +6,7 @@ struct Descent: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "descent",
     abstract: "Train image classifiers and compare optimizers, fastai-style, in Swift.",
-    subcommands: [Train.self, LRFindCommand.self, Compare.self, Predict.self, DataCommand.self, Bench.self])
+    subcommands: [Train.self, LRFindCommand.self, Compare.self, Predict.self, Interpret.self, DataCommand.self, Bench.self])
 
   /// Usage errors (a bad flag or value) print one line and exit with code 2, as most Unix tools
   /// do, rather than ArgumentParser's 64; help and other errors keep their codes.

@@ -68,15 +68,16 @@ struct TrainingOptions: ParsableArguments {
     BLAS.threads = threads
   }
 
+  /// The dataset folder `--data` names: mnist5k is fetched on first use.
+  static func folder(_ data: String) throws -> URL {
+    guard data == "mnist5k" else { return URL(fileURLWithPath: data) }
+    return try MNIST5k.prepare(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+  }
+
   /// The loaders of the seed's pipeline: Resize(presize) per item, then aug_transforms with
   /// `size` and `minScale` and Normalize with ImageNet statistics per batch.
   func loaders() throws -> DataLoaders {
-    let root: URL
-    if data == "mnist5k" {
-      root = try MNIST5k.prepare(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
-    } else {
-      root = URL(fileURLWithPath: data)
-    }
+    let root = try Self.folder(data)
     let loaders: DataLoaders
     do {
       loaders = try DataLoaders.fromFolder(

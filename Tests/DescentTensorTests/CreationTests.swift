@@ -20,10 +20,18 @@ import Testing
     let a = Tensor.normal([100], using: &g1), b = Tensor.normal([100], using: &g2), c = Tensor.normal([100], using: &g3)
     #expect(a.scalars == b.scalars)
     #expect(a.scalars != c.scalars)
-    Random.seed(7)
-    let u1 = Tensor.uniform([10])
-    Random.seed(7)
-    #expect(Tensor.uniform([10]).scalars == u1.scalars)
+  }
+
+  /// The process-wide generator: seeding it repeats its draws. (One lock-held block: other
+  /// tests, running in parallel, draw from it too.)
+  @Test func seedingTheSharedGeneratorRepeats() {
+    let (u1, u2) = Random.withGenerator { g -> ([Float], [Float]) in
+      g = RandomGenerator(seed: 7)
+      let u1 = Tensor.uniform([10], using: &g).scalars
+      g = RandomGenerator(seed: 7)
+      return (u1, Tensor.uniform([10], using: &g).scalars)
+    }
+    #expect(u1 == u2)
   }
 
   @Test func distributionsHaveTheirMoments() {

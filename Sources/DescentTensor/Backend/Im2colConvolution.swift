@@ -22,7 +22,7 @@ enum Im2colConvolution {
         for c in 0..<g.outChannels { (y + c * s.pixels).initialize(repeating: bias[c], count: s.pixels) }
       }
       for grp in 0..<g.groups {
-        BLAS.sgemm(
+        BLAS.sgemmInSection(
           transA: false, transB: false, m: s.outPerGroup, n: s.pixels, k: s.rowsPerGroup,
           a: weight + grp * s.outPerGroup * s.rowsPerGroup, lda: s.rowsPerGroup,
           b: col + grp * s.rowsPerGroup * s.pixels, ldb: s.pixels,
@@ -42,7 +42,7 @@ enum Im2colConvolution {
       // d col = Wᵀ · d y, then folded back onto the image (directly the image for 1×1).
       let col = s.identityUnfold ? dx : scratch
       for grp in 0..<g.groups {
-        BLAS.sgemm(
+        BLAS.sgemmInSection(
           transA: true, transB: false, m: s.rowsPerGroup, n: s.pixels, k: s.outPerGroup,
           a: weight + grp * s.outPerGroup * s.rowsPerGroup, lda: s.rowsPerGroup,
           b: dy + grp * s.outPerGroup * s.pixels, ldb: s.pixels,
@@ -73,10 +73,11 @@ enum Im2colConvolution {
         let x = input + n * s.inImage
         let dy = gradOutput + n * s.outImage
         let dW = worker == 0 ? gradWeight : partials + worker * accumulators
-        let dB = worker == 0 ? gradBias : partials + worker * accumulators + weights
+        // No bias gradient asked for: no slot for it either (the accumulators hold weights only).
+        let dB = gradBias == nil ? nil : worker == 0 ? gradBias : partials + worker * accumulators + weights
         let cols = s.identityUnfold ? x : UnsafePointer(unfold(g, s, x, into: col))
         for grp in 0..<g.groups {
-          BLAS.sgemm(
+          BLAS.sgemmInSection(
             transA: false, transB: true, m: s.outPerGroup, n: s.rowsPerGroup, k: s.pixels,
             a: dy + grp * s.outPerGroup * s.pixels, lda: s.pixels,
             b: cols + grp * s.rowsPerGroup * s.pixels, ldb: s.pixels,
@@ -164,11 +165,11 @@ enum Im2colConvolution {
     _ body: (_ image: Int, _ worker: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void
   ) {
     if workers <= 1 {
-      for n in 0..<g.batch { body(n, 0, scratch) }
+      BLAS.exclusively { for n in 0..<g.batch { body(n, 0, scratch) } }
       return
     }
     let next = Atomic<Int>(0)
-    withSingleThreadedBLAS {
+    BLAS.singleThreaded {
       Parallel.forEach(workers) { worker in
         let slice = scratch + worker * roundUp(scratchPerWorker)
         while true {
@@ -178,30 +179,6 @@ enum Im2colConvolution {
         }
       }
     }
-  }
-
-  /// How many callers are inside `withSingleThreadedBLAS`, and OpenBLAS's thread count before
-  /// the first of them entered.
-  private static let singleThreaded = Mutex<(callers: Int, savedThreads: Int)>((0, 0))
-
-  /// Runs `body` with OpenBLAS single-threaded. The first caller in saves the thread count and
-  /// the last one out restores it, so overlapping callers on different threads cannot leave
-  /// OpenBLAS single-threaded (as a plain save-and-restore by each could).
-  static func withSingleThreadedBLAS(_ body: () -> Void) {
-    singleThreaded.withLock { state in
-      if state.callers == 0 {
-        state.savedThreads = BLAS.threads
-        BLAS.threads = 1
-      }
-      state.callers += 1
-    }
-    defer {
-      singleThreaded.withLock { state in
-        state.callers -= 1
-        if state.callers == 0 { BLAS.threads = state.savedThreads }
-      }
-    }
-    body()
   }
 
   /// Sum of `count` floats, in 16 lanes so the loop vectorizes.
