@@ -146,11 +146,14 @@ for line in lines:
     probs = [float(p) for p in re.findall(r" ([ab]) ([0-9.]+)", line) for p in [p[1]]]
     assert len(probs) == 2 and abs(sum(probs) - 1) < 2e-3 and probs[0] >= probs[1], line
 PY
+  [ $? -eq 0 ] &&
+    "$descent" interpret --model "$dir/tiny.safetensors" --data "$dir/jpegs" --top 2 --out "$dir/interp" >"$dir/interp.txt" &&
+    grep -q "confusion matrix" "$dir/interp.txt" && [ -s "$dir/interp/confusion.png" ] && [ -s "$dir/interp/top_losses.png" ]
   rc=$?
   rm -rf "$dir"
   return $rc
 }
-check "train --save, then predict: two classes with probabilities per image" predict_run
+check "train --save, then predict and interpret" predict_run
 expect_exit "predict: missing model is a usage error" 2 "$descent" predict --model no-such-model x.png
 # mnist5k fetches from PyPI: checked only where DESCENT_E2E_NETWORK=1.
 if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then
