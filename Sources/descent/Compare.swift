@@ -86,12 +86,13 @@ struct Compare: ParsableCommand {
 
   /// Validation loss and accuracy per epoch, one line per optimizer, side by side.
   static func figure(_ runs: [TrainingRun]) -> Figure {
-    func panel(_ title: String, _ value: (TrainingRun.EpochResult) -> Double?) -> Plot {
-      Plot(title: title, xLabel: "epoch", yLabel: title, series: runs.map { run in
+    func panel(_ title: String, logY: Bool, _ value: (TrainingRun.EpochResult) -> Double?) -> Plot {
+      Plot(title: title, xLabel: "epoch", yLabel: title, logY: logY, series: runs.map { run in
         let points = run.epochs.compactMap { e in value(e).map { (Double(e.epoch), $0) } }
         return Plot.Series(run.optimizer, xs: points.map(\.0), ys: points.map(\.1), style: .line)
       })
     }
-    return Figure([panel("valid_loss", \.valid_loss), panel("accuracy", \.accuracy)])
+    // Log scale for the loss: a first-epoch spike would flatten every later epoch.
+    return Figure([panel("valid_loss (log scale)", logY: true, \.valid_loss), panel("accuracy", logY: false, \.accuracy)])
   }
 }

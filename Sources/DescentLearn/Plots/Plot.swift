@@ -26,16 +26,18 @@ public struct Plot: Sendable {
   public var xLabel: String
   public var yLabel: String
   public var logX: Bool
+  public var logY: Bool
   public var series: [Series]
   /// x positions of dashed vertical lines.
   public var verticalLines: [Double]
 
-  public init(title: String = "", xLabel: String = "", yLabel: String = "", logX: Bool = false,
+  public init(title: String = "", xLabel: String = "", yLabel: String = "", logX: Bool = false, logY: Bool = false,
               series: [Series] = [], verticalLines: [Double] = []) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
     self.logX = logX
+    self.logY = logY
     self.series = series
     self.verticalLines = verticalLines
   }

@@ -8,12 +8,13 @@ struct PlotLayout {
   func shapes() -> [Shape] {
     var out: [Shape] = []
     let tx: (Double) -> Double = { plot.logX ? ($0 > 0 ? log10($0) : -.infinity) : $0 }
-    // Data ranges over finite points (a log axis drops x ≤ 0).
+    let ty: (Double) -> Double = { plot.logY ? ($0 > 0 ? log10($0) : -.infinity) : $0 }
+    // Data ranges over finite points (a log axis drops values ≤ 0), in axis coordinates.
     var xs: [Double] = [], ys: [Double] = []
     for s in plot.series {
-      for (x, y) in zip(s.xs, s.ys) where tx(x).isFinite && y.isFinite {
+      for (x, y) in zip(s.xs, s.ys) where tx(x).isFinite && ty(y).isFinite {
         xs.append(tx(x))
-        ys.append(y)
+        ys.append(ty(y))
       }
     }
     for v in plot.verticalLines where tx(v).isFinite { xs.append(tx(v)) }
@@ -27,12 +28,14 @@ struct PlotLayout {
     // The plot area: the left margin fits the widest y tick label and the rotated y label.
     let top = frame.y + (plot.title.isEmpty ? 16 : 36)
     let height = frame.height - (top - frame.y) - 58
-    let yTicks = AxisTicks.linear(y0, y1, target: max(2, Int(height / 60)))
+    let yTicks = plot.logY
+      ? AxisTicks.log(y0, y1, maxTicks: max(2, Int(height / 40))) : AxisTicks.linear(y0, y1, target: max(2, Int(height / 60)))
     let left = (plot.yLabel.isEmpty ? 8 : 30) + (yTicks.map { TextMetrics.width($0.label) }.max() ?? 0) + 12
     let area = Rect(x: frame.x + left, y: top, width: frame.width - left - 18, height: height)
     func px(_ x: Double) -> Double { area.x + (tx(x) - x0) / (x1 - x0) * area.width }
     func pxT(_ t: Double) -> Double { area.x + (t - x0) / (x1 - x0) * area.width }
-    func py(_ y: Double) -> Double { area.maxY - (y - y0) / (y1 - y0) * area.height }
+    func pyT(_ t: Double) -> Double { area.maxY - (t - y0) / (y1 - y0) * area.height }
+    func py(_ y: Double) -> Double { pyT(ty(y)) }
 
     // Grid, ticks and tick labels.
     let maxXTicks = max(2, Int(area.width / (TextMetrics.charWidth * 7)))
@@ -44,7 +47,7 @@ struct PlotLayout {
       out.append(.text(label, at: Point(x: x, y: area.maxY + 16), anchor: .middle, color: .black, vertical: false))
     }
     for (v, label) in yTicks {
-      let y = py(v)
+      let y = pyT(v)
       out.append(.polyline([Point(x: area.x, y: y), Point(x: area.maxX, y: y)], color: .grid, width: 1, dashed: false))
       out.append(.polyline([Point(x: area.x - 5, y: y), Point(x: area.x, y: y)], color: .black, width: 1, dashed: false))
       out.append(.text(label, at: Point(x: area.x - 8, y: y), anchor: .end, color: .black, vertical: false))
@@ -62,7 +65,7 @@ struct PlotLayout {
         run = []
       }
       for (x, y) in zip(s.xs, s.ys) {
-        guard tx(x).isFinite, y.isFinite else { flush(); continue }
+        guard tx(x).isFinite, ty(y).isFinite else { flush(); continue }
         let p = Point(x: px(x), y: py(y))
         if s.style == .markers { out.append(.circle(p, radius: 5, color: color)) } else { run.append(p) }
       }
