@@ -20,20 +20,27 @@ extension Tensor {
     precondition(g.outHeight > 0 && g.outWidth > 0,
                  "conv2d: input \(shape) is too small for kernel \(weight.shape[2])×\(weight.shape[3]) with padding \(padding), dilation \(dilation)")
     let out = Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth])
-    ConvolutionKernels.forward(g, input: pointer, weight: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, output: out.pointer)
+    // The backward runs in the precision the forward ran in (as autocast records it).
+    let precision = ComputePrecision.current
+    ConvolutionKernels.forward(
+      g, input: pointer, weight: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, output: out.pointer,
+      precision: precision)
     var inputs = [self, weight]
     if let bias { inputs.append(bias) }
     return out.recorded("conv2d", inputs) { [self] gradOut in
       var grads: [Tensor?] = [nil, nil]
       if self.requiresGrad {
         let gi = Tensor(uninitializedShape: self.shape)
-        ConvolutionKernels.backwardData(g, gradOutput: gradOut.pointer, weight: weight.pointer, gradInput: gi.pointer)
+        ConvolutionKernels.backwardData(
+          g, gradOutput: gradOut.pointer, weight: weight.pointer, gradInput: gi.pointer, precision: precision)
         grads[0] = gi
       }
       let gb = bias.map { Tensor(uninitializedShape: $0.shape) }
       if weight.requiresGrad || bias?.requiresGrad == true {
         let gw = Tensor(uninitializedShape: weight.shape)
-        ConvolutionKernels.backwardWeights(g, input: self.pointer, gradOutput: gradOut.pointer, gradWeight: gw.pointer, gradBias: gb?.pointer)
+        ConvolutionKernels.backwardWeights(
+          g, input: self.pointer, gradOutput: gradOut.pointer, gradWeight: gw.pointer, gradBias: gb?.pointer,
+          precision: precision)
         grads[1] = gw
       }
       if let gb { grads.append(gb) }

@@ -37,6 +37,9 @@ struct BenchTrain: ParsableCommand {
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
 
+  @Flag(name: .customLong("mixed-precision"), help: "Run the convolutions in bfloat16, as `train --mixed-precision` does.")
+  var mixedPrecision = false
+
   func validate() throws {
     guard Architecture(rawValue: arch) != nil else {
       throw ValidationError("--arch must be one of \(Architecture.names), not '\(arch)'")
@@ -57,7 +60,10 @@ struct BenchTrain: ParsableCommand {
     model.train()
     func step() throws {
       opt.zeroGrad()
+      // As the MixedPrecision callback: bfloat16 for the forward pass and the loss only.
+      if mixedPrecision { ComputePrecision.current = .bfloat16 }
       let loss = model(x).crossEntropy(labels)
+      ComputePrecision.current = .float32
       try loss.backward()
       _ = opt.step()
     }
@@ -73,13 +79,13 @@ struct BenchTrain: ParsableCommand {
     let achieved = flopsPerImage * imagesPerSec / 1e9
     if json {
       let object: [String: Any] = [
-        "arch": arch, "size": size, "bs": bs, "images_per_sec": imagesPerSec, "step_ms": median * 1e3,
+        "arch": arch, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "images_per_sec": imagesPerSec, "step_ms": median * 1e3,
         "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved, "sgemm_gflops": sgemm,
       ]
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
     } else {
-      print("\(arch) at \(size)×\(size), batch \(bs), Adam, float32")
+      print("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "bfloat16 convolutions" : "float32")")
       row("figure", "value", "× sgemm")
       row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", sgemm), "")
       row("step", String(format: "%.1f ms", median * 1e3), "")

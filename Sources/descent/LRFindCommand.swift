@@ -43,7 +43,8 @@ struct LRFindCommand: ParsableCommand {
     Random.seed(options.seed)
     let learn = try visionLearner(
       data: data, arch: options.architecture, weights: options.weights,
-      optimizerFactory: OptimizerChoice(rawValue: opt)!.factory(wd: options.wd))
+      optimizerFactory: OptimizerChoice(rawValue: opt)!.factory(wd: options.wd),
+      callbacks: options.mixedPrecision ? [MixedPrecision()] : [])
     let result = try learn.lrFind(numIt: iterations, methods: SuggestionMethod.allCases)
     for (method, suggestion) in result.suggestions {
       say("\(method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%.2e", suggestion.lr))")

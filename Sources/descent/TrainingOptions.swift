@@ -33,6 +33,9 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Worker threads for the kernels and the data loader (default: all cores).")
   var threads: Int?
 
+  @Flag(name: .customLong("mixed-precision"), help: "Run convolutions in bfloat16 (fastai's MixedPrecision; weights and optimizer stay float32).")
+  var mixedPrecision = false
+
   @Option(help: "Safetensors file with torchvision-named weights for the body (pretrained); the body then starts frozen.")
   var weights: String?
 

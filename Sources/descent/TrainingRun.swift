@@ -32,7 +32,8 @@ struct TrainingRun {
     Random.seed(options.seed)
     let learn = try visionLearner(
       data: data, arch: options.architecture, weights: options.weights,
-      optimizerFactory: choice.factory(wd: options.wd))
+      optimizerFactory: choice.factory(wd: options.wd),
+      callbacks: options.mixedPrecision ? [MixedPrecision()] : [])
     learn.recorder.csvPath = csv
     var run = TrainingRun(optimizer: choice.rawValue, lr: lr ?? 0)
     run.learner = learn

@@ -133,6 +133,28 @@ import Testing
     }
   }
 
+  /// bfloat16 convolutions round their inputs (activations, weights, incoming gradients) to
+  /// bfloat16 and accumulate in float32: they match the float32 loops run on inputs rounded the
+  /// same way (round to nearest even) to float32 accuracy, and differ from the unrounded ones.
+  @Test(arguments: [Self.geometries[0], Self.geometries[3], Self.geometries[9]])
+  func bfloat16RoundsInputsAndAccumulatesInFloat32(g: Conv2dGeometry) {
+    let x = pattern(g.inputCount, 0.37), w = pattern(g.weightCount, 0.23, scale: 0.5)
+    let dy = pattern(g.outputCount, 0.11), b = pattern(g.outChannels, 0.9)
+    let (xr, wr, dyr) = (x.map(bfloat16Rounded), w.map(bfloat16Rounded), dy.map(bfloat16Rounded))
+    var y = [Float](repeating: .nan, count: g.outputCount)
+    ConvolutionKernels.forward(g, input: x, weight: w, bias: b, output: &y, precision: .bfloat16)
+    expectClose(y, NaiveConvolution.forward(g, input: xr, weight: wr, bias: b), "forward bfloat16 \(g)")
+    #expect(y != NaiveConvolution.forward(g, input: x, weight: w, bias: b))
+    var dx = [Float](repeating: .nan, count: g.inputCount)
+    ConvolutionKernels.backwardData(g, gradOutput: dy, weight: w, gradInput: &dx, precision: .bfloat16)
+    expectClose(dx, NaiveConvolution.backwardData(g, gradOutput: dyr, weight: wr), "backwardData bfloat16 \(g)")
+    var dW = [Float](repeating: .nan, count: g.weightCount), dB = [Float](repeating: .nan, count: g.outChannels)
+    ConvolutionKernels.backwardWeights(g, input: x, gradOutput: dy, gradWeight: &dW, gradBias: &dB, precision: .bfloat16)
+    let (dWExpected, dBExpected) = NaiveConvolution.backwardWeights(g, input: xr, gradOutput: dyr)
+    expectClose(dW, dWExpected, "backwardWeights bfloat16 \(g)")
+    expectClose(dB, dBExpected, "backwardBias bfloat16 \(g)")
+  }
+
   /// oneDNN's blocked copies live in scratch shared by every plan; channel counts that are not
   /// multiples of 16 have padding there that must be zeroed again on each run.
   @Test(arguments: [ConvolutionAlgorithm.dnnl, .im2col], [Self.geometries[9], Self.geometries[10]])
@@ -203,6 +225,12 @@ import Testing
 }
 
 /// Deterministic test data: sin of a multiple of the flat index.
+/// Float → bfloat16 (round to nearest, ties to even) → Float.
+private func bfloat16Rounded(_ v: Float) -> Float {
+  let bits = v.bitPattern
+  return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
+}
+
 private func pattern(_ count: Int, _ step: Double, scale: Double = 1) -> [Float] {
   (0..<count).map { Float(scale * sin(step * Double($0) + 0.5)) }
 }

@@ -41,41 +41,45 @@ public enum ConvolutionKernels {
   /// output[N,Cout,Ho,Wo] = conv(input[N,Cin,H,W], weight[Cout,Cin/groups,kh,kw]) + bias[Cout]
   public static func forward(
     _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, precision: ComputePrecision = .float32
   ) {
-    forward(g, input: input, weight: weight, bias: bias, output: output, using: algorithm)
+    forward(g, input: input, weight: weight, bias: bias, output: output, using: algorithm, precision: precision)
   }
 
   /// gradInput = (overwritten) d loss / d input
   public static func backwardData(
     _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>
+    gradInput: UnsafeMutablePointer<Float>, precision: ComputePrecision = .float32
   ) {
-    backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm)
+    backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm, precision: precision)
   }
 
   /// gradWeight, gradBias (overwritten; gradBias optional)
   public static func backwardWeights(
     _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?
+    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+    precision: ComputePrecision = .float32
   ) {
     backwardWeights(
-      g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, using: algorithm)
+      g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, using: algorithm,
+      precision: precision)
   }
 
   // MARK: With an explicit algorithm (tests force each one without touching the global)
 
   static func forward(
     _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm,
+    precision: ComputePrecision = .float32
   ) {
-    dispatch(g, .forward, algorithm, hasBias: bias != nil) { algorithm in
+    dispatch(g, .forward, algorithm, precision, hasBias: bias != nil) { algorithm in
       switch algorithm {
       case .im2col:
         Im2colConvolution.forward(g, input: input, weight: weight, bias: bias, output: output)
       case .dnnl, .winograd, .auto:
         let key = DNNLConvolutionCache.Key(
-          geometry: g, direction: .forward, hasBias: bias != nil, winograd: algorithm == .winograd)
+          geometry: g, direction: .forward, hasBias: bias != nil, winograd: algorithm == .winograd,
+          bf16: precision == .bfloat16)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, input)
           plan.bind(1, weight)
@@ -93,15 +97,17 @@ public enum ConvolutionKernels {
 
   static func backwardData(
     _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm
+    gradInput: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm,
+    precision: ComputePrecision = .float32
   ) {
-    dispatch(g, .backwardData, algorithm, hasBias: false) { algorithm in
+    dispatch(g, .backwardData, algorithm, precision, hasBias: false) { algorithm in
       switch algorithm {
       case .im2col:
         Im2colConvolution.backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
       case .dnnl, .winograd, .auto:
         let key = DNNLConvolutionCache.Key(
-          geometry: g, direction: .backwardData, hasBias: false, winograd: algorithm == .winograd)
+          geometry: g, direction: .backwardData, hasBias: false, winograd: algorithm == .winograd,
+          bf16: precision == .bfloat16)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, gradOutput)
           plan.bind(1, weight)
@@ -115,16 +121,17 @@ public enum ConvolutionKernels {
   static func backwardWeights(
     _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-    using algorithm: ConvolutionAlgorithm
+    using algorithm: ConvolutionAlgorithm, precision: ComputePrecision = .float32
   ) {
-    dispatch(g, .backwardWeights, algorithm, hasBias: gradBias != nil) { algorithm in
+    dispatch(g, .backwardWeights, algorithm, precision, hasBias: gradBias != nil) { algorithm in
       switch algorithm {
       case .im2col:
         Im2colConvolution.backwardWeights(
           g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
       case .dnnl, .winograd, .auto:
         let key = DNNLConvolutionCache.Key(
-          geometry: g, direction: .backwardWeights, hasBias: gradBias != nil, winograd: algorithm == .winograd)
+          geometry: g, direction: .backwardWeights, hasBias: gradBias != nil, winograd: algorithm == .winograd,
+          bf16: precision == .bfloat16)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, input)
           plan.bind(1, gradOutput)
@@ -137,12 +144,14 @@ public enum ConvolutionKernels {
   }
 
   /// Runs `body` with the forced algorithm, the remembered choice, or — on first use — with
-  /// each candidate while timing them (every candidate writes the same result).
+  /// each candidate while timing them (every candidate writes the same result). bfloat16 runs
+  /// oneDNN's direct kernels (its only bfloat16 convolutions).
   @inline(__always)
   private static func dispatch(
-    _ g: Conv2dGeometry, _ direction: ConvolutionDirection, _ algorithm: ConvolutionAlgorithm, hasBias: Bool,
-    _ body: (ConvolutionAlgorithm) -> Void
+    _ g: Conv2dGeometry, _ direction: ConvolutionDirection, _ algorithm: ConvolutionAlgorithm,
+    _ precision: ComputePrecision, hasBias: Bool, _ body: (ConvolutionAlgorithm) -> Void
   ) {
+    if precision == .bfloat16 { return body(.dnnl) }
     var algorithm = algorithm
     if algorithm == .auto {
       let key = ConvolutionAlgorithmCache.Key(geometry: g, direction: direction)

@@ -26,10 +26,10 @@ enum DNNL {
   }
 
   /// A plain (non-blocked) memory descriptor for Float32 data with the given dims and layout tag.
-  static func memoryDesc(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+  static func memoryDesc(_ dims: [Int], _ tag: dnnl_format_tag_t, _ type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
     var md = dnnl_memory_desc_t()
     var d = dims.map { dnnl_dim_t($0) }
-    check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, dnnl_f32, tag), "describing memory \(dims)")
+    check(dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), &d, type, tag), "describing memory \(dims)")
     return md
   }
 

@@ -56,9 +56,18 @@ final class DNNLConvolution: @unchecked Sendable {
     let weightPlain = DNNL.memoryDesc(weightDims, grouped ? dnnl_goihw : dnnl_oihw)
     // A zeroed descriptor tells oneDNN there is no bias.
     let biasPlain = hasBias ? DNNL.memoryDesc([g.outChannels], dnnl_a) : dnnl_memory_desc_t()
-    var srcAny = DNNL.memoryDesc(srcDims, dnnl_format_tag_any)
-    var dstAny = DNNL.memoryDesc(dstDims, dnnl_format_tag_any)
-    var weightAny = DNNL.memoryDesc(weightDims, dnnl_format_tag_any)
+    // In bfloat16 plans the operands a direction reads are bfloat16 in oneDNN's layouts (the
+    // reorders from the caller's float32 do the rounding) and what it writes stays float32.
+    // The forward descriptor, also the backward primitives' hint, has the forward's types.
+    func any(_ dims: [Int], readBy directions: Set<ConvolutionDirection>, in direction: ConvolutionDirection) -> dnnl_memory_desc_t {
+      DNNL.memoryDesc(dims, dnnl_format_tag_any, key.bf16 && directions.contains(direction) ? dnnl_bf16 : dnnl_f32)
+    }
+    var srcAny = any(srcDims, readBy: [.forward, .backwardWeights], in: .forward)
+    var weightAny = any(weightDims, readBy: [.forward, .backwardData], in: .forward)
+    var dstAny = any(dstDims, readBy: [.backwardData, .backwardWeights], in: .forward)
+    var srcDirection = any(srcDims, readBy: [.forward, .backwardWeights], in: direction)
+    var weightDirection = any(weightDims, readBy: [.forward, .backwardData], in: direction)
+    var dstDirection = any(dstDims, readBy: [.backwardData, .backwardWeights], in: direction)
     var bias = biasPlain
 
     // oneDNN counts dilation from 0 and wants the right/bottom padding that the output size
@@ -70,7 +79,7 @@ final class DNNLConvolution: @unchecked Sendable {
       dnnl_dim_t(Swift.max(0, (g.outHeight - 1) * g.strideH + g.dilatedKernelHeight - g.height - g.padH)),
       dnnl_dim_t(Swift.max(0, (g.outWidth - 1) * g.strideW + g.dilatedKernelWidth - g.width - g.padW)),
     ]
-    let what = "\(direction) \(key.winograd ? "Winograd" : "direct") convolution \(g)"
+    let what = "\(direction) \(key.winograd ? "Winograd" : "direct")\(key.bf16 ? " bfloat16" : "") convolution \(g)"
 
     var attr: dnnl_primitive_attr_t?
     DNNL.check(dnnl_primitive_attr_create(&attr), "creating attributes for \(what)")
@@ -105,7 +114,7 @@ final class DNNLConvolution: @unchecked Sendable {
       guard
         succeeded(
           dnnl_dilated_convolution_backward_data_desc_init(
-            &desc, algorithm, &srcAny, &weightAny, &dstAny, strides, dilates, padL, padR),
+            &desc, algorithm, &srcDirection, &weightDirection, &dstDirection, strides, dilates, padL, padR),
           "describing \(what)"),
         succeeded(dnnl_primitive_desc_create(&backwardPD, &desc, attr, DNNL.engine, forwardPD), "planning \(what)")
       else { return nil }
@@ -120,7 +129,7 @@ final class DNNLConvolution: @unchecked Sendable {
       guard
         succeeded(
           dnnl_dilated_convolution_backward_weights_desc_init(
-            &desc, algorithm, &srcAny, &weightAny, &bias, &dstAny, strides, dilates, padL, padR),
+            &desc, algorithm, &srcDirection, &weightDirection, &bias, &dstDirection, strides, dilates, padL, padR),
           "describing \(what)"),
         succeeded(dnnl_primitive_desc_create(&backwardPD, &desc, attr, DNNL.engine, forwardPD), "planning \(what)")
       else { return nil }
@@ -244,6 +253,8 @@ enum DNNLConvolutionCache {
     let direction: ConvolutionDirection
     let hasBias: Bool
     var winograd = false
+    /// bfloat16 inputs, float32 outputs (`ComputePrecision.bfloat16`).
+    var bf16 = false
   }
 
   private struct State {
