@@ -35,12 +35,7 @@ struct Interpret: ParsableCommand {
     guard FileManager.default.fileExists(atPath: ExportedModel.path(for: model)) else {
       throw ValidationError("--model: no such file: \(ExportedModel.path(for: model))")
     }
-    if data != "mnist5k" {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw ValidationError("--data: no such folder: \(data)")
-      }
-    }
+    try TrainingOptions.validateData(data)
     guard (1...100).contains(top) else { throw ValidationError("--top must be in 1…100, not \(top)") }
   }
 

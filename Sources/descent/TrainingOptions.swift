@@ -45,12 +45,7 @@ struct TrainingOptions: ParsableArguments {
     guard Architecture(rawValue: arch) != nil else {
       throw ValidationError("--arch must be one of \(Architecture.names), not '\(arch)'")
     }
-    if data != "mnist5k" {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw ValidationError("--data: no such folder: \(data)")
-      }
-    }
+    try Self.validateData(data)
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
     guard (8...2048).contains(presize) else { throw ValidationError("--presize must be in 8…2048, not \(presize)") }
     guard (8...presize).contains(size) else { throw ValidationError("--size must be in 8…presize (\(presize)), not \(size)") }
@@ -69,6 +64,15 @@ struct TrainingOptions: ParsableArguments {
     setenv("OMP_NUM_THREADS", String(threads), 1)
     Parallel.threads = threads
     BLAS.threads = threads
+  }
+
+  /// `--data` is mnist5k or an existing folder.
+  static func validateData(_ data: String) throws {
+    guard data != "mnist5k" else { return }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw ValidationError("--data: no such folder: \(data)")
+    }
   }
 
   /// The dataset folder `--data` names: mnist5k is fetched on first use.

@@ -24,40 +24,29 @@ public final class AvgPool2d: Pool2d {
   }
 }
 
-/// PyTorch's `nn.AdaptiveAvgPool2d`.
-public final class AdaptiveAvgPool2d: Module {
-  public let outputSize: Size2
-
-  public init(_ outputSize: Size2) {
-    self.outputSize = outputSize
-    super.init()
-  }
-
-  public override func forward(_ x: Tensor) -> Tensor { x.adaptiveAvgPool2d(outputSize) }
-}
-
-/// PyTorch's `nn.AdaptiveMaxPool2d`.
-public final class AdaptiveMaxPool2d: Module {
-  public let outputSize: Size2
-
-  public init(_ outputSize: Size2) {
-    self.outputSize = outputSize
-    super.init()
-  }
-
-  public override func forward(_ x: Tensor) -> Tensor { x.adaptiveMaxPool2d(outputSize) }
-}
-
-/// fastai's `AdaptiveConcatPool2d`: adaptive max pooling and adaptive average pooling side by
-/// side on the channel axis, max first, so C channels become 2·C.
-public final class AdaptiveConcatPool2d: Module {
+/// An adaptive pooling layer's output size.
+public class AdaptivePool2d: Module {
   public let outputSize: Size2
 
   public init(_ outputSize: Size2 = 1) {
     self.outputSize = outputSize
     super.init()
   }
+}
 
+/// PyTorch's `nn.AdaptiveAvgPool2d`.
+public final class AdaptiveAvgPool2d: AdaptivePool2d {
+  public override func forward(_ x: Tensor) -> Tensor { x.adaptiveAvgPool2d(outputSize) }
+}
+
+/// PyTorch's `nn.AdaptiveMaxPool2d`.
+public final class AdaptiveMaxPool2d: AdaptivePool2d {
+  public override func forward(_ x: Tensor) -> Tensor { x.adaptiveMaxPool2d(outputSize) }
+}
+
+/// fastai's `AdaptiveConcatPool2d`: adaptive max pooling and adaptive average pooling side by
+/// side on the channel axis, max first, so C channels become 2·C.
+public final class AdaptiveConcatPool2d: AdaptivePool2d {
   public override func forward(_ x: Tensor) -> Tensor {
     Tensor.cat([x.adaptiveMaxPool2d(outputSize), x.adaptiveAvgPool2d(outputSize)], axis: 1)
   }
