@@ -62,6 +62,7 @@ struct Compare: ParsableCommand {
       row(run.optimizer, String(format: "%.1e", run.lr), Self.format(last?.train_loss), Self.format(last?.valid_loss),
           Self.format(last?.accuracy), String(format: "%.0f s", run.totalSeconds))
     }
+    try TrainingOptions.createParentFolder(of: plot)
     try PlotOutput.writePNG(Self.figure(runs), to: plot, width: 960, height: 420)
     say("wrote \(plot)")
     if let json {
@@ -77,6 +78,7 @@ struct Compare: ParsableCommand {
         }
       ]
       let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+      try TrainingOptions.createParentFolder(of: json)
       try bytes.write(to: URL(fileURLWithPath: json), options: .atomic)
       say("wrote \(json)")
     }

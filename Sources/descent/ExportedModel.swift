@@ -19,8 +19,7 @@ struct ExportedModel {
   }
 
   func save(to path: String) throws {
-    let folder = (path as NSString).deletingLastPathComponent
-    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    try TrainingOptions.createParentFolder(of: path)
     let names = String(decoding: try JSONEncoder().encode(classes), as: UTF8.self)
     try model.saveWeights(to: path, metadata: [
       "descent.arch": arch.rawValue, "descent.classes": names, "descent.presize": String(presize),

@@ -49,6 +49,7 @@ struct LRFindCommand: ParsableCommand {
     for (method, suggestion) in result.suggestions {
       say("\(method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%.2e", suggestion.lr))")
     }
+    try TrainingOptions.createParentFolder(of: plot)
     try PlotOutput.writePNG(Figure([Plot.lrFind(result)]), to: plot)
     say("wrote \(plot)")
   }

@@ -66,6 +66,12 @@ struct TrainingOptions: ParsableArguments {
     BLAS.threads = threads
   }
 
+  /// Creates the folder an output file goes into (`runs/compare.png`), when it has one.
+  static func createParentFolder(of path: String) throws {
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+  }
+
   /// `--data` is mnist5k or an existing folder.
   static func validateData(_ data: String) throws {
     guard data != "mnist5k" else { return }
