@@ -57,13 +57,9 @@ struct TrainingOptions: ParsableArguments {
     }
   }
 
-  /// Applies --threads to the Swift kernels and OpenBLAS (oneDNN follows OMP_NUM_THREADS,
-  /// which must be set before its first use).
+  /// Applies --threads to the Swift kernels, OpenBLAS and oneDNN's OpenMP.
   func applyThreads() {
-    guard let threads else { return }
-    setenv("OMP_NUM_THREADS", String(threads), 1)
-    Parallel.threads = threads
-    BLAS.threads = threads
+    if let threads { Threads.set(threads) }
   }
 
   /// Creates the folder an output file goes into (`runs/compare.png`), when it has one.
