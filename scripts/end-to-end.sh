@@ -98,6 +98,7 @@ expect_exit "data show: --out must be .png" 2 "$descent" data show --data . --ou
 # generated two-class folder prints both tables and the summary and writes parseable JSON.
 expect_exit "train: unknown --opt is a usage error" 2 "$descent" train --opt adamw
 expect_exit "train: unknown --arch is a usage error" 2 "$descent" train --arch vgg16
+expect_exit "train: unknown --conv is a usage error" 2 "$descent" train --conv fft
 expect_exit "train: missing folder is a usage error" 2 "$descent" train --data /no/such/folder
 single_class() {
   local dir rc; dir=$(mktemp -d)

@@ -45,7 +45,7 @@ struct Compare: ParsableCommand {
   }
 
   func run() throws {
-    options.applyThreads()
+    options.applyBackendOptions()
     let data = try options.loaders()
     say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each")
     var runs: [TrainingRun] = []

@@ -38,7 +38,7 @@ struct LRFindCommand: ParsableCommand {
   }
 
   func run() throws {
-    options.applyThreads()
+    options.applyBackendOptions()
     let data = try options.loaders()
     Random.seed(options.seed)
     let learn = try visionLearner(

@@ -57,7 +57,7 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
-    options.applyThreads()
+    options.applyBackendOptions()
     let data = try options.loaders()
     let choice = OptimizerChoice(rawValue: opt)!
     say("\(choice.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images")

@@ -33,6 +33,9 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Worker threads for the kernels and the data loader (default: all cores).")
   var threads: Int?
 
+  @Option(help: "Convolution algorithm: auto (fastest, chosen by timing on first use, so reruns may differ at rounding level), dnnl, im2col or winograd (a fixed one makes reruns identical).")
+  var conv = "auto"
+
   @Flag(name: .customLong("mixed-precision"), help: "Run convolutions in bfloat16 (fastai's MixedPrecision; weights and optimizer stay float32).")
   var mixedPrecision = false
 
@@ -46,6 +49,9 @@ struct TrainingOptions: ParsableArguments {
       throw ValidationError("--arch must be one of \(Architecture.names), not '\(arch)'")
     }
     try Self.validateData(data)
+    guard ConvolutionAlgorithm.allCases.contains(where: { "\($0)" == conv }) else {
+      throw ValidationError("--conv must be one of auto, dnnl, im2col, winograd, not '\(conv)'")
+    }
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
     guard (8...2048).contains(presize) else { throw ValidationError("--presize must be in 8…2048, not \(presize)") }
     guard (8...presize).contains(size) else { throw ValidationError("--size must be in 8…presize (\(presize)), not \(size)") }
@@ -57,9 +63,10 @@ struct TrainingOptions: ParsableArguments {
     }
   }
 
-  /// Applies --threads to the Swift kernels, OpenBLAS and oneDNN's OpenMP.
-  func applyThreads() {
+  /// Applies --threads (to the Swift kernels, OpenBLAS and oneDNN's OpenMP) and --conv.
+  func applyBackendOptions() {
     if let threads { Threads.set(threads) }
+    ConvolutionKernels.algorithm = ConvolutionAlgorithm.allCases.first { "\($0)" == conv }!
   }
 
   /// Creates the folder an output file goes into (`runs/compare.png`), when it has one.
