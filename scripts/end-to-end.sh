@@ -155,6 +155,20 @@ PY
   return $rc
 }
 check "train --save, then predict and interpret" predict_run
+bad_files() {
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  printf 'garbage' >"$dir/j/train/a/zz_broken.jpg"
+  # fail (the default): a non-zero exit with the file named; skip: trains and reports it.
+  ! "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 >/dev/null 2>"$dir/err" &&
+    grep -q "zz_broken.jpg" "$dir/err" &&
+    "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 --bad-files skip \
+      | grep -q "skipped 1 unreadable image"
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "a corrupt image stops training naming it, or is skipped and reported" bad_files
 expect_exit "predict: missing model is a usage error" 2 "$descent" predict --model no-such-model x.png
 # mnist5k fetches from PyPI: checked only where DESCENT_E2E_NETWORK=1.
 if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then

@@ -36,6 +36,9 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Convolution algorithm: auto (fastest, chosen by timing on first use, so reruns may differ at rounding level), dnnl, im2col or winograd (a fixed one makes reruns identical).")
   var conv = "auto"
 
+  @Option(name: .customLong("bad-files"), help: "What an unreadable image does: fail (stop, naming the file) or skip (leave it out, count and report it).")
+  var badFiles = "fail"
+
   @Flag(name: .customLong("mixed-precision"), help: "Run convolutions in bfloat16 (fastai's MixedPrecision; weights and optimizer stay float32).")
   var mixedPrecision = false
 
@@ -51,6 +54,9 @@ struct TrainingOptions: ParsableArguments {
     try Self.validateData(data)
     guard ConvolutionAlgorithm.allCases.contains(where: { "\($0)" == conv }) else {
       throw ValidationError("--conv must be one of auto, dnnl, im2col, winograd, not '\(conv)'")
+    }
+    guard BadFilePolicy(rawValue: badFiles) != nil else {
+      throw ValidationError("--bad-files must be fail or skip, not '\(badFiles)'")
     }
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
     guard (8...2048).contains(presize) else { throw ValidationError("--presize must be in 8…2048, not \(presize)") }
@@ -99,7 +105,7 @@ struct TrainingOptions: ParsableArguments {
       loaders = try DataLoaders.fromFolder(
         root, batchSize: bs, resize: Resize(presize),
         batchTransforms: AugTransforms(size: size, minScale: minScale, normalize: .imagenet), seed: seed,
-        workers: threads)
+        workers: threads, badFiles: BadFilePolicy(rawValue: badFiles)!)
     } catch let error as DataError {
       // A folder that cannot be a dataset is a usage error (exit 2), reported in one line.
       throw ValidationError("--data: \(error)")

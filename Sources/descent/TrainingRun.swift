@@ -60,6 +60,10 @@ struct TrainingRun {
       },
     ])
     try learn.fitOneCycle(epochs, lrMax: .all(Float(run.lr)), callbacks: [timer])
+    let skipped = data.train.skipped + data.valid.skipped
+    if let first = skipped.first {
+      say("skipped \(skipped.count) unreadable image(s) (--bad-files skip); the first: \(first)")
+    }
     if let plotDirectory {
       try FileManager.default.createDirectory(atPath: plotDirectory, withIntermediateDirectories: true)
       let prefix = (plotDirectory as NSString).appendingPathComponent(choice.rawValue)
