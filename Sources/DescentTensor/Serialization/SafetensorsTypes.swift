@@ -108,67 +108,27 @@ public struct SafetensorsEntry: Sendable, Equatable {
     let n = bytes.count / dtype.byteSize
     return bytes.withUnsafeBytes { raw in
       [Float](unsafeUninitializedCapacity: n) { out, initialized in
+        /// Element `i` as a little-endian `T`.
+        func word<T: FixedWidthInteger>(_ i: Int, _: T.Type) -> T {
+          T(littleEndian: raw.loadUnaligned(fromByteOffset: MemoryLayout<T>.size * i, as: T.self))
+        }
+        func integers<T: FixedWidthInteger>(_ type: T.Type) {
+          for i in 0..<n { out[i] = Float(word(i, type)) }
+        }
         switch dtype {
-        case .f32:
-          for i in 0..<n {
-            out[i] = Float(
-              bitPattern: UInt32(
-                littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-          }
-        case .f16:
-          for i in 0..<n {
-            let bits = UInt16(
-              littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
-            out[i] = Float(Float16(bitPattern: bits))
-          }
-        case .bf16:
-          for i in 0..<n {
-            let bits = UInt16(
-              littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
-            out[i] = Float(bitPattern: UInt32(bits) << 16)
-          }
-        case .f64:
-          for i in 0..<n {
-            let bits = UInt64(
-              littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
-            out[i] = Float(Double(bitPattern: bits))
-          }
-        case .bool:
-          for i in 0..<n { out[i] = raw[i] != 0 ? 1 : 0 }
-        case .u8:
-          for i in 0..<n { out[i] = Float(raw[i]) }
-        case .i8:
-          for i in 0..<n { out[i] = Float(Int8(bitPattern: raw[i])) }
-        case .i16:
-          for i in 0..<n {
-            out[i] = Float(
-              Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
-          }
-        case .u16:
-          for i in 0..<n {
-            out[i] = Float(
-              UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-          }
-        case .i32:
-          for i in 0..<n {
-            out[i] = Float(
-              Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-          }
-        case .u32:
-          for i in 0..<n {
-            out[i] = Float(
-              UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-          }
-        case .i64:
-          for i in 0..<n {
-            out[i] = Float(
-              Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
-          }
-        case .u64:
-          for i in 0..<n {
-            out[i] = Float(
-              UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
-          }
+        case .f32: for i in 0..<n { out[i] = Float(bitPattern: word(i, UInt32.self)) }
+        case .f16: for i in 0..<n { out[i] = Float(Float16(bitPattern: word(i, UInt16.self))) }
+        case .bf16: for i in 0..<n { out[i] = Float(bitPattern: UInt32(word(i, UInt16.self)) << 16) }
+        case .f64: for i in 0..<n { out[i] = Float(Double(bitPattern: word(i, UInt64.self))) }
+        case .bool: for i in 0..<n { out[i] = raw[i] != 0 ? 1 : 0 }
+        case .u8: integers(UInt8.self)
+        case .i8: integers(Int8.self)
+        case .i16: integers(Int16.self)
+        case .u16: integers(UInt16.self)
+        case .i32: integers(Int32.self)
+        case .u32: integers(UInt32.self)
+        case .i64: integers(Int64.self)
+        case .u64: integers(UInt64.self)
         }
         initialized = n
       }
