@@ -43,6 +43,25 @@ private func temporaryFolder() throws -> String {
 @Suite struct SafetensorsTests {
   // MARK: Round trips
 
+  /// Every non-float dtype widens to Float from its little-endian bytes.
+  @Test func integerDtypesConvertToFloat() throws {
+    let cases: [(SafetensorsDType, [UInt8], [Float])] = [
+      (.bool, [0, 1, 2], [0, 1, 1]),
+      (.u8, [0, 200], [0, 200]),
+      (.i8, [0xFF, 0x7F], [-1, 127]),
+      (.i16, [0xFE, 0xFF, 0x00, 0x01], [-2, 256]),
+      (.u16, [0xFF, 0xFF], [65535]),
+      (.i32, [0xFE, 0xFF, 0xFF, 0xFF], [-2]),
+      (.u32, [0x00, 0x00, 0x00, 0x80], [2_147_483_648]),
+      (.i64, [0xFD, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], [-3]),
+      (.u64, [0x05, 0, 0, 0, 0, 0, 0, 0], [5]),
+    ]
+    for (dtype, bytes, expected) in cases {
+      let entry = SafetensorsEntry(name: "t", dtype: dtype, shape: [expected.count], bytes: bytes)
+      #expect(try entry.floats() == expected, "\(dtype)")
+    }
+  }
+
   @Test func roundTripF32AndF16WithMetadata() throws {
     let entries = [
       SafetensorsEntry(
