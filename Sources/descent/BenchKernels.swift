@@ -25,8 +25,8 @@ struct BenchKernels: ParsableCommand {
   @Option(help: "Seconds of timing per figure (more is steadier).")
   var seconds: Double = 1
 
-  @Option(help: "Convolution algorithm: auto, dnnl, im2col or winograd.")
-  var conv = "auto"
+  @Option(help: "Convolution algorithm: \(ConvolutionAlgorithm.argumentNames).", transform: ConvolutionAlgorithm.parse)
+  var conv: ConvolutionAlgorithm = .auto
 
   @Flag(inversion: .prefixedNo, help: "Let --conv auto pick oneDNN's Winograd kernels.")
   var winograd = true
@@ -55,13 +55,10 @@ struct BenchKernels: ParsableCommand {
 
   func validate() throws {
     guard seconds > 0 else { throw ValidationError("--seconds must be positive, not \(seconds)") }
-    guard ConvolutionAlgorithm.allCases.contains(where: { "\($0)" == conv }) else {
-      throw ValidationError("--conv must be one of auto, dnnl, im2col, winograd, not '\(conv)'")
-    }
   }
 
   func run() throws {
-    ConvolutionKernels.algorithm = ConvolutionAlgorithm.allCases.first { "\($0)" == conv }!
+    ConvolutionKernels.algorithm = conv
     ConvolutionKernels.autoUsesWinograd = winograd
     let sgemm = MachineLimits.sgemmGFLOPs(seconds: seconds)
     let copy = MachineLimits.copyGBps(seconds: seconds)
@@ -70,7 +67,7 @@ struct BenchKernels: ParsableCommand {
     let convMean = convFigures.reduce(0, +) / Double(convFigures.count)
     let chosen = Self.convShapes.map { shape in
       ConvolutionDirection.allCases.map {
-        "\($0.rawValue)=\(ConvolutionKernels.chosenAlgorithm(shape.geometry, $0).map { "\($0)" } ?? conv)"
+        "\($0.rawValue)=\(ConvolutionKernels.chosenAlgorithm(shape.geometry, $0).map { "\($0)" } ?? "\(conv)")"
       }.joined(separator: " ")
     }
     let perDirection = directions ? Self.convShapes.map { ConvolutionBenchmark.directionGFLOPs($0.geometry, seconds: seconds) } : []

@@ -22,8 +22,8 @@ struct BenchTrain: ParsableCommand {
         descent bench train --arch resnet18 --size 32 --bs 128 --json
       """)
 
-  @Option(help: "Architecture: \(Architecture.names).")
-  var arch = "resnet34"
+  @Option(help: "Architecture: \(Architecture.argumentNames).", transform: Architecture.parse)
+  var arch: Architecture = .resnet34
 
   @Option(help: "Image size in pixels (square).")
   var size = 64
@@ -41,9 +41,6 @@ struct BenchTrain: ParsableCommand {
   var mixedPrecision = false
 
   func validate() throws {
-    guard Architecture(rawValue: arch) != nil else {
-      throw ValidationError("--arch must be one of \(Architecture.names), not '\(arch)'")
-    }
     guard size >= 32 else { throw ValidationError("--size must be at least 32 pixels, not \(size)") }
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, not \(steps)") }
@@ -52,7 +49,7 @@ struct BenchTrain: ParsableCommand {
   func run() throws {
     Random.seed(42)
     let sgemm = MachineLimits.sgemmGFLOPs(seconds: 1)
-    let model = Architecture(rawValue: arch)!.make(numClasses: 10)
+    let model = arch.make(numClasses: 10)
     let flopsPerImage = 3 * Double(FLOPCounter.forwardFLOPsPerImage(model, height: size, width: size))
     let opt = Adam([model.parameters()], lr: 1e-3)
     let x = Tensor.normal([bs, 3, size, size])
@@ -79,7 +76,7 @@ struct BenchTrain: ParsableCommand {
     let achieved = flopsPerImage * imagesPerSec / 1e9
     if json {
       let object: [String: Any] = [
-        "arch": arch, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "images_per_sec": imagesPerSec, "step_ms": median * 1e3,
+        "arch": arch.rawValue, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "images_per_sec": imagesPerSec, "step_ms": median * 1e3,
         "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved, "sgemm_gflops": sgemm,
       ]
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

@@ -20,7 +20,7 @@ struct Compare: ParsableCommand {
 
   @OptionGroup var options: TrainingOptions
 
-  @Option(help: "Comma-separated optimizers (\(OptimizerChoice.names)).")
+  @Option(help: "Comma-separated optimizers (\(OptimizerChoice.argumentNames)).")
   var opts = "sgd,sgd-custom,momentum,rmsprop,adam"
 
   @Option(help: "Epochs of one cycle per optimizer.")
@@ -32,13 +32,13 @@ struct Compare: ParsableCommand {
   @Option(help: "Write every run's epochs as JSON to this file.")
   var json: String?
 
-  var choices: [OptimizerChoice] { opts.split(separator: ",").compactMap { OptimizerChoice(rawValue: String($0)) } }
+  func choices() throws -> [OptimizerChoice] { try opts.split(separator: ",").map { try OptimizerChoice.parse(String($0)) } }
 
   func validate() throws {
     let names = opts.split(separator: ",").map(String.init)
     guard !names.isEmpty else { throw ValidationError("--opts is empty") }
-    for name in names where OptimizerChoice(rawValue: name) == nil {
-      throw ValidationError("--opts: unknown optimizer '\(name)' (known: \(OptimizerChoice.names))")
+    for name in names where (try? OptimizerChoice.parse(name)) == nil {
+      throw ValidationError("--opts: '\(name)' must be one of \(OptimizerChoice.argumentNames)")
     }
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
     guard plot.lowercased().hasSuffix(".png") else { throw ValidationError("--plot must name a .png file, not '\(plot)'") }
@@ -49,7 +49,7 @@ struct Compare: ParsableCommand {
     let data = try options.loaders()
     say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each")
     var runs: [TrainingRun] = []
-    for choice in choices {
+    for choice in try choices() {
       say("\n## \(choice.title)\(choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley")")
       runs.append(
         try TrainingRun.run(choice, options: options, data: data, epochs: epochs, lr: choice.defaultLR,

@@ -20,8 +20,8 @@ struct LRFindCommand: ParsableCommand {
 
   @OptionGroup var options: TrainingOptions
 
-  @Option(help: "Optimizer: \(OptimizerChoice.names).")
-  var opt = "adam"
+  @Option(help: "Optimizer: \(OptimizerChoice.argumentNames).", transform: OptimizerChoice.parse)
+  var opt: OptimizerChoice = .adam
 
   @Option(help: "Batches in the sweep.")
   var iterations = 100
@@ -30,9 +30,6 @@ struct LRFindCommand: ParsableCommand {
   var plot = "lr_find.png"
 
   func validate() throws {
-    guard OptimizerChoice(rawValue: opt) != nil else {
-      throw ValidationError("--opt must be one of \(OptimizerChoice.names), not '\(opt)'")
-    }
     guard iterations >= 10 else { throw ValidationError("--iterations must be at least 10, not \(iterations)") }
     guard plot.lowercased().hasSuffix(".png") else { throw ValidationError("--plot must name a .png file, not '\(plot)'") }
   }
@@ -42,8 +39,8 @@ struct LRFindCommand: ParsableCommand {
     let data = try options.loaders()
     Random.seed(options.seed)
     let learn = try visionLearner(
-      data: data, arch: options.architecture, weights: options.weights,
-      optimizerFactory: OptimizerChoice(rawValue: opt)!.factory(wd: options.wd),
+      data: data, arch: options.arch, weights: options.weights,
+      optimizerFactory: opt.factory(wd: options.wd),
       callbacks: options.mixedPrecision ? [MixedPrecision()] : [])
     let result = try learn.lrFind(numIt: iterations, methods: SuggestionMethod.allCases)
     for (method, suggestion) in result.suggestions {

@@ -7,8 +7,6 @@ import DescentTensor
 enum OptimizerChoice: String, CaseIterable {
   case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger
 
-  static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
-
   /// The study's learning rates (`--lr` default); nil means the finder's valley.
   var defaultLR: Double? {
     switch self {

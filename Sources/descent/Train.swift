@@ -19,8 +19,8 @@ struct Train: ParsableCommand {
 
   @OptionGroup var options: TrainingOptions
 
-  @Option(help: "Optimizer: \(OptimizerChoice.names).")
-  var opt = "adam"
+  @Option(help: "Optimizer: \(OptimizerChoice.argumentNames).", transform: OptimizerChoice.parse)
+  var opt: OptimizerChoice = .adam
 
   @Option(help: "Peak learning rate, or 'valley' to take lr_find's suggestion (default: the study's lr for --opt).")
   var lr: String?
@@ -38,17 +38,13 @@ struct Train: ParsableCommand {
   var save: String?
 
   func validate() throws {
-    guard OptimizerChoice(rawValue: opt) != nil else {
-      throw ValidationError("--opt must be one of \(OptimizerChoice.names), not '\(opt)'")
-    }
     _ = try parsedLR()
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
   }
 
   /// nil: the finder's valley.
   func parsedLR() throws -> Double? {
-    let choice = OptimizerChoice(rawValue: opt)!
-    guard let lr else { return choice.defaultLR }
+    guard let lr else { return opt.defaultLR }
     if lr == "valley" { return nil }
     guard let value = Double(lr), value > 0, value.isFinite else {
       throw ValidationError("--lr must be a positive number or 'valley', not '\(lr)'")
@@ -59,14 +55,13 @@ struct Train: ParsableCommand {
   func run() throws {
     options.applyBackendOptions()
     let data = try options.loaders()
-    let choice = OptimizerChoice(rawValue: opt)!
-    say("\(choice.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images")
+    say("\(opt.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images")
     let result = try TrainingRun.run(
-      choice, options: options, data: data, epochs: epochs, lr: try parsedLR(), plotDirectory: plot, csv: csv)
+      opt, options: options, data: data, epochs: epochs, lr: try parsedLR(), plotDirectory: plot, csv: csv)
     if let save {
       let path = ExportedModel.path(for: save)
       try ExportedModel(
-        arch: options.architecture, classes: data.vocab.classes, presize: options.presize, size: options.size,
+        arch: options.arch, classes: data.vocab.classes, presize: options.presize, size: options.size,
         model: result.learner.model as! Sequential
       ).save(to: path)
       say("saved \(path)")

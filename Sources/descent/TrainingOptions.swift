@@ -9,8 +9,8 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Dataset folder in the ImageNet layout (train/<class>/…, val/<class>/… or valid/), or mnist5k (fetched once).")
   var data = "mnist5k"
 
-  @Option(help: "Architecture: \(Architecture.names).")
-  var arch = "resnet34"
+  @Option(help: "Architecture: \(Architecture.argumentNames).", transform: Architecture.parse)
+  var arch: Architecture = .resnet34
 
   @Option(help: "Batch size.")
   var bs = 128
@@ -33,8 +33,10 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Worker threads for the kernels and the data loader (default: all cores).")
   var threads: Int?
 
-  @Option(help: "Convolution algorithm: auto (fastest, chosen by timing on first use, so reruns may differ at rounding level), dnnl, im2col or winograd (a fixed one makes reruns identical).")
-  var conv = "auto"
+  @Option(
+    help: "Convolution algorithm: auto (fastest, chosen by timing on first use, so reruns may differ at rounding level), dnnl, im2col or winograd (a fixed one makes reruns identical).",
+    transform: ConvolutionAlgorithm.parse)
+  var conv: ConvolutionAlgorithm = .auto
 
   @Option(name: .customLong("bad-files"), help: "What an unreadable image does: fail (stop, naming the file) or skip (leave it out, count and report it).")
   var badFiles = "fail"
@@ -45,16 +47,8 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Safetensors file with torchvision-named weights for the body (pretrained); the body then starts frozen.")
   var weights: String?
 
-  var architecture: Architecture { Architecture(rawValue: arch)! }
-
   func validate() throws {
-    guard Architecture(rawValue: arch) != nil else {
-      throw ValidationError("--arch must be one of \(Architecture.names), not '\(arch)'")
-    }
     try Self.validateData(data)
-    guard ConvolutionAlgorithm.allCases.contains(where: { "\($0)" == conv }) else {
-      throw ValidationError("--conv must be one of auto, dnnl, im2col, winograd, not '\(conv)'")
-    }
     guard BadFilePolicy(rawValue: badFiles) != nil else {
       throw ValidationError("--bad-files must be fail or skip, not '\(badFiles)'")
     }
@@ -72,7 +66,7 @@ struct TrainingOptions: ParsableArguments {
   /// Applies --threads (to the Swift kernels, OpenBLAS and oneDNN's OpenMP) and --conv.
   func applyBackendOptions() {
     if let threads { Threads.set(threads) }
-    ConvolutionKernels.algorithm = ConvolutionAlgorithm.allCases.first { "\($0)" == conv }!
+    ConvolutionKernels.algorithm = conv
   }
 
   /// Creates the folder an output file goes into (`runs/compare.png`), when it has one.

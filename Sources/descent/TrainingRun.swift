@@ -31,7 +31,7 @@ struct TrainingRun {
   ) throws -> TrainingRun {
     Random.seed(options.seed)
     let learn = try visionLearner(
-      data: data, arch: options.architecture, weights: options.weights,
+      data: data, arch: options.arch, weights: options.weights,
       optimizerFactory: choice.factory(wd: options.wd),
       callbacks: options.mixedPrecision ? [MixedPrecision()] : [])
     learn.recorder.csvPath = csv

@@ -31,6 +31,4 @@ public enum Architecture: String, CaseIterable, Sendable {
     case .xresnet50: return XResNet.xresnet50(inChannels: inChannels, numClasses: numClasses)
     }
   }
-
-  public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
