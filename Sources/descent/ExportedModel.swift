@@ -1,3 +1,4 @@
+import ArgumentParser
 import DescentData
 import DescentNN
 import DescentTensor
@@ -12,6 +13,18 @@ struct ExportedModel {
   var presize: Int
   var size: Int
   var model: Sequential
+
+  /// What the model sees of an image outside training, as fastai's validation pipeline:
+  /// Resize(presize) centred, then a centre crop to `size` and ImageNet normalization.
+  var resize: Resize { Resize(presize) }
+  var batchTransforms: AugTransforms { AugTransforms(size: size, normalize: .imagenet) }
+
+  /// `--model` names an existing file.
+  static func validate(_ nameOrFile: String) throws {
+    guard FileManager.default.fileExists(atPath: path(for: nameOrFile)) else {
+      throw ValidationError("--model: no such file: \(path(for: nameOrFile))")
+    }
+  }
 
   /// `models/NAME.safetensors` for a bare name, the path itself otherwise.
   static func path(for nameOrFile: String) -> String {

@@ -32,9 +32,7 @@ struct Interpret: ParsableCommand {
   var out = "."
 
   func validate() throws {
-    guard FileManager.default.fileExists(atPath: ExportedModel.path(for: model)) else {
-      throw ValidationError("--model: no such file: \(ExportedModel.path(for: model))")
-    }
+    try ExportedModel.validate(model)
     try TrainingOptions.validateData(data)
     guard (1...100).contains(top) else { throw ValidationError("--top must be in 1…100, not \(top)") }
   }
@@ -42,14 +40,8 @@ struct Interpret: ParsableCommand {
   func run() throws {
     let exported = try ExportedModel.load(model)
     let root = try TrainingOptions.folder(data)
-    let loaders: DataLoaders
-    do {
-      loaders = try DataLoaders.fromFolder(
-        root, batchSize: 64, resize: Resize(exported.presize),
-        batchTransforms: AugTransforms(size: exported.size, normalize: .imagenet))
-    } catch let error as DataError {
-      throw ValidationError("--data: \(error)")
-    }
+    let loaders = try TrainingOptions.loaders(
+      root, batchSize: 64, resize: exported.resize, batchTransforms: exported.batchTransforms)
     guard loaders.vocab.classes == exported.classes else {
       throw ValidationError("--data: its classes \(loaders.vocab.classes) are not the model's \(exported.classes)")
     }
@@ -77,8 +69,7 @@ struct Interpret: ParsableCommand {
     try PNGImage.write(ConfusionMatrixImage.render(interpretation.confusionMatrix, classes: classes),
                        to: URL(fileURLWithPath: confusionPath))
     // The worst images as the model saw them before normalization: Resize's centre crop.
-    let resize = Resize(exported.presize)
-    let images = try worst.map { try resize.apply(ImageDecoder.decode(file: URL(fileURLWithPath: $0.file), channels: 3)).unsqueeze(0) }
+    let images = try worst.map { try exported.resize.apply(ImageDecoder.decode(file: URL(fileURLWithPath: $0.file), channels: 3)).unsqueeze(0) }
     let captions = worst.map {
       "\(classes[$0.predicted])/\(classes[$0.actual])/\(String(format: "%.2f", $0.loss))/\(String(format: "%.2f", $0.actualProbability))"
     }

@@ -26,9 +26,7 @@ struct Predict: ParsableCommand {
   var images: [String]
 
   func validate() throws {
-    guard FileManager.default.fileExists(atPath: ExportedModel.path(for: model)) else {
-      throw ValidationError("--model: no such file: \(ExportedModel.path(for: model))")
-    }
+    try ExportedModel.validate(model)
     guard top >= 1 else { throw ValidationError("--top must be at least 1, not \(top)") }
     guard !images.isEmpty else { throw ValidationError("give at least one image file") }
   }
@@ -36,13 +34,11 @@ struct Predict: ParsableCommand {
   func run() throws {
     let exported = try ExportedModel.load(model)
     exported.model.eval()
-    let resize = Resize(exported.presize)
-    let transforms = AugTransforms(size: exported.size, normalize: .imagenet)
     var generator = RandomGenerator(seed: 0)  // validation transforms draw nothing
     for file in images {
       let image = try ImageDecoder.decode(file: URL(fileURLWithPath: file), channels: 3)
-      let x = resize.apply(image).unsqueeze(0)
-      let probabilities = noGrad { exported.model(transforms.apply(x, training: false, using: &generator)).softmax(axis: 1) }
+      let x = exported.resize.apply(image).unsqueeze(0)
+      let probabilities = noGrad { exported.model(exported.batchTransforms.apply(x, training: false, using: &generator)).softmax(axis: 1) }
       let ranked = probabilities.scalars.enumerated().sorted { $0.element > $1.element }.prefix(top)
       say("\(file): " + ranked.map { "\(exported.classes[$0.offset]) \(String(format: "%.3f", $0.element))" }.joined(separator: ", "))
     }

@@ -90,20 +90,29 @@ struct TrainingOptions: ParsableArguments {
     return try MNIST5k.prepare(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
   }
 
+  /// `DataLoaders.fromFolder`, where a folder that cannot be a dataset is a usage error (exit
+  /// 2) reported in one line.
+  static func loaders(
+    _ root: URL, batchSize: Int, resize: Resize, batchTransforms: AugTransforms, seed: UInt64 = 42,
+    workers: Int? = nil, badFiles: BadFilePolicy = .fail
+  ) throws -> DataLoaders {
+    do {
+      return try DataLoaders.fromFolder(
+        root, batchSize: batchSize, resize: resize, batchTransforms: batchTransforms, seed: seed, workers: workers,
+        badFiles: badFiles)
+    } catch let error as DataError {
+      throw ValidationError("--data: \(error)")
+    }
+  }
+
   /// The loaders of the seed's pipeline: Resize(presize) per item, then aug_transforms with
   /// `size` and `minScale` and Normalize with ImageNet statistics per batch.
   func loaders() throws -> DataLoaders {
     let root = try Self.folder(data)
-    let loaders: DataLoaders
-    do {
-      loaders = try DataLoaders.fromFolder(
-        root, batchSize: bs, resize: Resize(presize),
-        batchTransforms: AugTransforms(size: size, minScale: minScale, normalize: .imagenet), seed: seed,
-        workers: threads, badFiles: BadFilePolicy(rawValue: badFiles)!)
-    } catch let error as DataError {
-      // A folder that cannot be a dataset is a usage error (exit 2), reported in one line.
-      throw ValidationError("--data: \(error)")
-    }
+    let loaders = try Self.loaders(
+      root, batchSize: bs, resize: Resize(presize),
+      batchTransforms: AugTransforms(size: size, minScale: minScale, normalize: .imagenet), seed: seed,
+      workers: threads, badFiles: BadFilePolicy(rawValue: badFiles)!)
     guard loaders.vocab.count >= 2 else {
       throw ValidationError("--data: \(root.path) has a single class (\(loaders.vocab.classes.first ?? "")); a classifier needs two or more")
     }
