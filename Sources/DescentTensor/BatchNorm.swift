@@ -25,9 +25,10 @@ extension Tensor {
       BatchNormKernels.forwardInference(
         input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, runningMean: runningMean.pointer,
         runningVar: runningVar.pointer, eps: eps, output: out.pointer)
-      // Evaluation backward (rare: fine-tuning with frozen statistics) from Tensor ops.
-      let mean = runningMean.copy(), invStd = 1 / (runningVar + eps).sqrt()
+      // Evaluation backward (rare: fine-tuning with frozen statistics) from Tensor ops, built
+      // only when a backward runs (eval never updates the running statistics).
       return out.recorded("batchNorm", inputs) { [self] gradOut in
+        let mean = runningMean, invStd = 1 / (runningVar + eps).sqrt()
         let perChannel = [1, c] + Array(repeating: 1, count: rank - 2)
         let reduced = [0] + Array(2..<rank)
         let scale = (weight.map { $0 * invStd } ?? invStd).reshape(perChannel)
