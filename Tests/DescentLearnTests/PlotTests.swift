@@ -15,6 +15,24 @@ import Testing
     #expect(AxisTicks.linear(0, 1, target: 5).map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
     #expect(AxisTicks.log(-7, 1).map(\.label) == ["1e-7", "1e-6", "1e-5", "1e-4", "1e-3", "1e-2", "1e-1", "1e0", "1e1"])
     #expect(AxisTicks.linear(0.3, 2.4, target: 5).first?.label == "0.5")
+    // Epochs: whole numbers only, however few there are.
+    #expect(AxisTicks.linear(0, 2, target: 6, integers: true).map(\.label) == ["0", "1", "2"])
+    #expect(AxisTicks.linear(0, 20, target: 5, integers: true).map(\.label) == ["0", "5", "10", "15", "20"])
+  }
+
+  /// The legend goes to a corner the lines leave free: away from the upper right where rising
+  /// accuracy curves end, there (the default) over falling losses.
+  @Test(arguments: [([0.1, 0.6, 0.85], false), ([5.0, 1.0, 0.5], true)])
+  func legendAvoidsTheLines(ys: [Double], upperRight: Bool) {
+    let series = [Plot.Series("a", xs: [0, 1, 2], ys: ys), Plot.Series("b", xs: [0, 1, 2], ys: ys.map { $0 * 0.9 })]
+    let frame = Rect(x: 0, y: 0, width: 480, height: 400)
+    let shapes = PlotLayout(plot: Plot(title: "t", xLabel: "epoch", series: series), frame: frame).shapes()
+    let legends = shapes.compactMap { shape -> Rect? in
+      if case .rect(let r, _, let fill) = shape, fill == .white { return r }
+      return nil
+    }
+    #expect(legends.count == 1)
+    #expect((legends[0].y < frame.height / 2 && legends[0].x > frame.width / 2) == upperRight)
   }
 
   /// The LR-finder plot as SVG and raster: log axis labels, the marked suggestions, legend.

@@ -3,10 +3,11 @@ import Foundation
 /// Tick positions and labels for an axis: "nice" steps (1, 2, 5 × 10ⁿ) on a linear axis,
 /// powers of ten on a log axis.
 enum AxisTicks {
-  /// About `target` ticks covering [lo, hi], with labels.
-  static func linear(_ lo: Double, _ hi: Double, target: Int = 6) -> [(value: Double, label: String)] {
+  /// About `target` ticks covering [lo, hi], with labels; whole numbers only when `integers`
+  /// (an epoch axis has no tick at 0.5).
+  static func linear(_ lo: Double, _ hi: Double, target: Int = 6, integers: Bool = false) -> [(value: Double, label: String)] {
     guard hi > lo, lo.isFinite, hi.isFinite else { return [(lo, label(lo, step: 1))] }
-    let raw = (hi - lo) / Double(max(target, 1))
+    let raw = Swift.max((hi - lo) / Double(max(target, 1)), integers ? 1 : 0)
     let magnitude = pow(10, floor(log10(raw)))
     let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
     var out: [(Double, String)] = []

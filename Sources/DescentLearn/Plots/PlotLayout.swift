@@ -39,7 +39,9 @@ struct PlotLayout {
 
     // Grid, ticks and tick labels.
     let maxXTicks = max(2, Int(area.width / (TextMetrics.charWidth * 7)))
-    let xTicks = plot.logX ? AxisTicks.log(x0, x1, maxTicks: maxXTicks) : AxisTicks.linear(x0, x1, target: min(6, maxXTicks))
+    let wholeXs = plot.series.allSatisfy { $0.xs.allSatisfy { $0 == $0.rounded() } }
+    let xTicks = plot.logX
+      ? AxisTicks.log(x0, x1, maxTicks: maxXTicks) : AxisTicks.linear(x0, x1, target: min(6, maxXTicks), integers: wholeXs)
     for (v, label) in xTicks {
       let x = pxT(v)
       out.append(.polyline([Point(x: x, y: area.y), Point(x: x, y: area.maxY)], color: .grid, width: 1, dashed: false))
@@ -56,18 +58,34 @@ struct PlotLayout {
       out.append(.polyline([Point(x: px(v), y: area.y), Point(x: px(v), y: area.maxY)], color: .gray, width: 1, dashed: true))
     }
 
-    // Series: lines break at non-finite points.
+    // Series: lines break at non-finite points. `drawn` keeps points along every line, for the
+    // legend to avoid.
+    var drawn: [Point] = []
     for (i, s) in plot.series.enumerated() {
       let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
       var run: [Point] = []
       func flush() {
-        if run.count > 1 { out.append(.polyline(run, color: color, width: 2, dashed: false)) }
+        if run.count > 1 {
+          out.append(.polyline(run, color: color, width: 2, dashed: false))
+          for (a, b) in zip(run, run.dropFirst()) {
+            for k in 0..<16 {
+              let t = Double(k) / 16
+              drawn.append(Point(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t))
+            }
+          }
+          drawn.append(run[run.count - 1])
+        }
         run = []
       }
       for (x, y) in zip(s.xs, s.ys) {
         guard tx(x).isFinite, ty(y).isFinite else { flush(); continue }
         let p = Point(x: px(x), y: py(y))
-        if s.style == .markers { out.append(.circle(p, radius: 5, color: color)) } else { run.append(p) }
+        if s.style == .markers {
+          out.append(.circle(p, radius: 5, color: color))
+          drawn.append(p)
+        } else {
+          run.append(p)
+        }
       }
       flush()
     }
@@ -86,7 +104,7 @@ struct PlotLayout {
     let named = plot.series.enumerated().filter { !$0.element.name.isEmpty }
     if named.count > 1 || named.contains(where: { $0.element.style == .markers }) {
       let width = (named.map { TextMetrics.width($0.element.name) }.max() ?? 0) + 44
-      let box = Rect(x: area.maxX - width - 8, y: area.y + 8, width: width, height: Double(named.count) * 20 + 8)
+      let box = legendBox(width: width, height: Double(named.count) * 20 + 8, in: area, avoiding: drawn)
       out.append(.rect(box, stroke: .gray, fill: .white))
       for (row, (i, s)) in named.enumerated() {
         let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
@@ -100,5 +118,19 @@ struct PlotLayout {
       }
     }
     return out
+  }
+
+  /// The corner of `area` where a legend of this size covers the fewest drawn points (like
+  /// matplotlib's loc="best"); upper right when several tie.
+  private func legendBox(width: Double, height: Double, in area: Rect, avoiding points: [Point]) -> Rect {
+    let left = area.x + 8, right = area.maxX - width - 8
+    let top = area.y + 8, bottom = area.maxY - height - 8
+    let corners = [(right, top), (left, top), (right, bottom), (left, bottom)].map {
+      Rect(x: $0.0, y: $0.1, width: width, height: height)
+    }
+    func covered(_ box: Rect) -> Int {
+      points.count { $0.x >= box.x && $0.x <= box.maxX && $0.y >= box.y && $0.y <= box.maxY }
+    }
+    return corners.min { covered($0) < covered($1) }!
   }
 }
