@@ -15,7 +15,7 @@ struct LRFindCommand: ParsableCommand {
 
       Examples:
         descent lr-find --data mnist5k --size 28 --presize 32 --opt sgd
-        descent lr-find --data imagenette2-160 --opt adam --plot lr_find.png
+        descent lr-find --data imagenette2-160 --opt adam --plot lr_find.png --csv lr_find.csv
       """)
 
   @OptionGroup var options: TrainingOptions
@@ -28,6 +28,9 @@ struct LRFindCommand: ParsableCommand {
 
   @Option(help: "PNG file for the curve.")
   var plot = "lr_find.png"
+
+  @Option(help: "CSV file for the curve: each batch's learning rate and smoothed loss.")
+  var csv: String?
 
   func validate() throws {
     guard iterations >= 10 else { throw ValidationError("--iterations must be at least 10, not \(iterations)") }
@@ -49,5 +52,12 @@ struct LRFindCommand: ParsableCommand {
     try TrainingOptions.createParentFolder(of: plot)
     try PlotOutput.writePNG(Figure([Plot.lrFind(result)]), to: plot)
     say("wrote \(plot)")
+    if let csv {
+      let rows = zip(result.lrs, result.losses).map { "\($0),\($1)" }
+      try TrainingOptions.createParentFolder(of: csv)
+      try Data((["lr,smooth_loss"] + rows + [""]).joined(separator: "\n").utf8)
+        .write(to: URL(fileURLWithPath: csv), options: .atomic)
+      say("wrote \(csv)")
+    }
   }
 }
