@@ -19,9 +19,7 @@ struct DataMNIST5k: ParsableCommand {
       """)
 
   func run() throws {
-    let root = try MNIST5k.prepare { message in
-      FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
+    let root = try MNIST5k.prepare(log: sayOnStandardError)
     print(root.path)
   }
 }

@@ -14,3 +14,8 @@ func row(_ name: String, _ figures: String...) {
 func say(_ line: String) {
   FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
+
+/// Writes a line to standard error (progress notes and warnings, kept out of piped tables).
+func sayOnStandardError(_ line: String) {
+  FileHandle.standardError.write(Data((line + "\n").utf8))
+}

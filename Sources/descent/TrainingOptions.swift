@@ -3,6 +3,7 @@ import DescentData
 import DescentNN
 import DescentTensor
 import Foundation
+import Synchronization
 
 /// The options `train`, `lr-find` and `compare` share: the data, the model, the pipeline.
 struct TrainingOptions: ParsableArguments {
@@ -34,7 +35,7 @@ struct TrainingOptions: ParsableArguments {
   var threads: Int?
 
   @Option(
-    help: "Convolution algorithm: auto (fastest, chosen by timing on first use, so reruns may differ at rounding level), dnnl, im2col or winograd (a fixed one makes reruns identical).",
+    help: "Convolution algorithm: auto (the fastest for each layer, timed once per machine and kept in conv-algorithms.tsv beside the datasets, $DESCENT_HOME or ~/.descent/data, so a rerun with the same seed and --threads is identical), dnnl, im2col or winograd.",
     transform: ConvolutionAlgorithm.parse)
   var conv: ConvolutionAlgorithm = .auto
 
@@ -67,6 +68,25 @@ struct TrainingOptions: ParsableArguments {
   func applyBackendOptions() {
     if let threads { Threads.set(threads) }
     ConvolutionKernels.algorithm = conv
+    if conv == .auto { Self.keepConvolutionChoices() }
+  }
+
+  private static let choiceWarningShown = Atomic(false)
+
+  /// `--conv auto` times each convolution once per machine: the choices live beside the
+  /// datasets, so that the same seed gives the same run again (timing alone could pick another
+  /// algorithm, which rounds differently). A bad or unwritable file costs only the timing.
+  static func keepConvolutionChoices() {
+    let path = descentDataHome().appendingPathComponent("conv-algorithms.tsv").path
+    do {
+      try FileManager.default.createDirectory(atPath: descentDataHome().path, withIntermediateDirectories: true)
+      try ConvolutionKernels.keepChoices(in: path) { error in
+        guard !choiceWarningShown.exchange(true, ordering: .relaxed) else { return }
+        sayOnStandardError("warning: convolution choices not saved (\(error)); reruns may pick other algorithms")
+      }
+    } catch {
+      sayOnStandardError("warning: \(error); ignoring that file (delete it to start again): convolutions are timed afresh")
+    }
   }
 
   /// Creates the folder an output file goes into (`runs/compare.png`), when it has one.
@@ -87,7 +107,7 @@ struct TrainingOptions: ParsableArguments {
   /// The dataset folder `--data` names: mnist5k is fetched on first use.
   static func folder(_ data: String) throws -> URL {
     guard data == "mnist5k" else { return URL(fileURLWithPath: data) }
-    return try MNIST5k.prepare(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    return try MNIST5k.prepare(log: sayOnStandardError)
   }
 
   /// `DataLoaders.fromFolder`, where a folder that cannot be a dataset is a usage error (exit

@@ -8,7 +8,7 @@ public enum ConvolutionDirection: String, Hashable, Sendable, CaseIterable {
 
 /// Which algorithm runs each (geometry, direction), chosen like cuDNN's benchmark mode: the
 /// first call times every candidate on the caller's own buffers and the fastest is remembered
-/// for the life of the process.
+/// for the life of the process, and beyond it where a `ConvolutionChoiceFile` is kept.
 enum ConvolutionAlgorithmCache {
   struct Key: Hashable, Sendable {
     let geometry: Conv2dGeometry
@@ -19,6 +19,14 @@ enum ConvolutionAlgorithmCache {
 
   static func choice(_ key: Key) -> ConvolutionAlgorithm? {
     choices.withLock { $0[key] }
+  }
+
+  /// Every choice made or loaded so far.
+  static var all: [Key: ConvolutionAlgorithm] { choices.withLock { $0 } }
+
+  /// Takes choices made earlier (read from a choice file) as if this process had timed them.
+  static func adopt(_ known: [Key: ConvolutionAlgorithm]) {
+    choices.withLock { $0.merge(known) { _, loaded in loaded } }
   }
 
   /// Times the candidates with `run` and remembers the fastest for `key`. Each candidate
@@ -49,6 +57,7 @@ enum ConvolutionAlgorithmCache {
     }
     let choice = candidates[best.indices.min { best[$0] < best[$1] }!]
     choices.withLock { $0[key] = choice }
+    ConvolutionChoiceFile.saveIfKept()
     return choice
   }
 }

@@ -33,6 +33,15 @@ public enum ConvolutionKernels {
     set { winogradInAuto.store(newValue, ordering: .relaxed) }
   }
 
+  /// Makes `.auto`'s choices outlive the process (see `ConvolutionChoiceFile`): reads the choices
+  /// `path` holds for this CPU, thread count and oneDNN version, so those are not timed again,
+  /// and writes each new choice to it atomically (a failed write goes to `onWriteError`; the run
+  /// goes on). Call after setting the thread count and before the first convolution. Throws,
+  /// naming the line, when the file does not parse; the file is then left untouched.
+  public static func keepChoices(in path: String, onWriteError: @escaping @Sendable (any Error) -> Void) throws {
+    try ConvolutionChoiceFile.keep(in: path, onWriteError: onWriteError)
+  }
+
   /// The algorithm `.auto` settled on for a geometry and direction, or nil before its first use.
   public static func chosenAlgorithm(_ g: Conv2dGeometry, _ direction: ConvolutionDirection) -> ConvolutionAlgorithm? {
     ConvolutionAlgorithmCache.choice(.init(geometry: g, direction: direction))
@@ -156,12 +165,14 @@ public enum ConvolutionKernels {
     if algorithm == .auto {
       let key = ConvolutionAlgorithmCache.Key(geometry: g, direction: direction)
       guard let known = ConvolutionAlgorithmCache.choice(key) else {
-        // Timing the candidates already left a correct result in the outputs.
         var candidates: [ConvolutionAlgorithm] = [.dnnl, .im2col]
         if autoUsesWinograd && DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: hasBias) {
           candidates.append(.winograd)
         }
-        ConvolutionAlgorithmCache.choose(key, among: candidates, body)
+        let choice = ConvolutionAlgorithmCache.choose(key, among: candidates, body)
+        // The outputs hold the last candidate's result; the chosen one's rounds differently, and
+        // a rerun that reads the choice from a file must see the same numbers from its first step.
+        if choice != candidates.last { body(choice) }
         return
       }
       algorithm = known

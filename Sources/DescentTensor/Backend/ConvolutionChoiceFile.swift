@@ -1,0 +1,150 @@
+import CDNNL
+import Foundation
+import Synchronization
+
+/// `.auto`'s timed choices kept in a file across processes, like FFTW's wisdom: the first run on
+/// a machine times each convolution and writes down the winner, later runs read it back instead
+/// of timing again. Timing alone would let two runs of the same seed pick different algorithms,
+/// which round differently, and a deep network trained for a few epochs turns that into
+/// different results; with the file, a rerun on the same machine is identical.
+///
+/// The file is text, one choice a line, tab-separated:
+///   machine  direction  geometry  algorithm
+/// where machine names the CPU model, the thread count and the oneDNN version (a choice timed
+/// under other conditions is kept for them but not used), and geometry is the 14 integers of
+/// `Conv2dGeometry` joined by commas. Lines for other machines are written back unchanged.
+enum ConvolutionChoiceFile {
+  struct Entry: Equatable {
+    var machine: String
+    var key: ConvolutionAlgorithmCache.Key
+    var algorithm: ConvolutionAlgorithm
+  }
+
+  enum FormatError: Error, CustomStringConvertible, Equatable {
+    case malformedLine(path: String, line: Int, reason: String)
+
+    var description: String {
+      switch self {
+      case .malformedLine(let path, let line, let reason): return "\(path):\(line): \(reason)"
+      }
+    }
+  }
+
+  /// Where the choices of this process are written, and what else the file held.
+  struct Store {
+    let path: String
+    let machine: String
+    /// Lines of the file that belong to other machines (written back as they were).
+    var foreign: [Entry]
+    let onWriteError: @Sendable (any Error) -> Void
+  }
+
+  static let store = Mutex<Store?>(nil)
+
+  /// The machine this process runs on, as a choice depends on it.
+  static var currentMachine: String {
+    let version = dnnl_version().pointee
+    return "\(cpuModel()); threads \(Parallel.threads); oneDNN \(version.major).\(version.minor).\(version.patch)"
+  }
+
+  private static func cpuModel() -> String {
+    guard let bytes = try? FileIO.readAll(path: "/proc/cpuinfo") else { return "unknown CPU" }
+    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("model name") {
+      if let colon = line.firstIndex(of: ":") {
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+          .replacingOccurrences(of: "\t", with: " ")
+      }
+    }
+    return "unknown CPU"
+  }
+
+  // MARK: Format
+
+  static func parse(_ text: String, path: String) throws(FormatError) -> [Entry] {
+    var entries: [Entry] = []
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      let fail = { (reason: String) in FormatError.malformedLine(path: path, line: index + 1, reason: reason) }
+      let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+      guard fields.count == 4 else { throw fail("expected 4 tab-separated fields, found \(fields.count)") }
+      guard let direction = ConvolutionDirection(rawValue: String(fields[1])) else {
+        throw fail("unknown direction '\(fields[1])'")
+      }
+      let numbers = fields[2].split(separator: ",").compactMap { Int($0) }
+      guard numbers.count == 14, numbers.allSatisfy({ $0 >= 0 }) else {
+        throw fail("geometry '\(fields[2])' is not 14 non-negative integers")
+      }
+      let n = numbers
+      let positive = [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13].allSatisfy { n[$0] > 0 }
+      guard positive, n[1] % n[13] == 0, n[2] % n[13] == 0,
+        n[3] + 2 * n[9] >= (n[5] - 1) * n[11] + 1, n[4] + 2 * n[10] >= (n[6] - 1) * n[12] + 1
+      else { throw fail("geometry '\(fields[2])' is not a valid convolution") }
+      let geometry = Conv2dGeometry(
+        batch: n[0], inChannels: n[1], outChannels: n[2], height: n[3], width: n[4],
+        kernelHeight: n[5], kernelWidth: n[6], strideH: n[7], strideW: n[8], padH: n[9], padW: n[10],
+        dilationH: n[11], dilationW: n[12], groups: n[13])
+      guard let algorithm = ConvolutionAlgorithm.allCases.first(where: { "\($0)" == fields[3] }), algorithm != .auto
+      else {
+        throw fail("unknown algorithm '\(fields[3])'")
+      }
+      entries.append(Entry(machine: String(fields[0]), key: .init(geometry: geometry, direction: direction), algorithm: algorithm))
+    }
+    return entries
+  }
+
+  static func format(_ entries: [Entry]) -> String {
+    var text = "# Convolution algorithms chosen by timing (descent --conv auto); delete to time again.\n"
+    text += "# machine\tdirection\tbatch,in,out,height,width,kh,kw,strideH,strideW,padH,padW,dilationH,dilationW,groups\talgorithm\n"
+    for e in entries {
+      let g = e.key.geometry
+      let numbers = [
+        g.batch, g.inChannels, g.outChannels, g.height, g.width, g.kernelHeight, g.kernelWidth,
+        g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups,
+      ]
+      text += "\(e.machine)\t\(e.key.direction.rawValue)\t\(numbers.map(String.init).joined(separator: ","))\t\(e.algorithm)\n"
+    }
+    return text
+  }
+
+  // MARK: Reading and writing
+
+  /// Reads `path` (a missing file is an empty one) and returns its entries.
+  static func read(_ path: String) throws -> [Entry] {
+    let bytes: [UInt8]
+    do { bytes = try FileIO.readAll(path: path) } catch SafetensorsError.fileNotFound { return [] }
+    return try parse(String(decoding: bytes, as: UTF8.self), path: path)
+  }
+
+  /// Reads the choices `path` holds for this machine into the cache, and from then on writes
+  /// every new choice to it. A file that does not parse throws, naming its line, and is left
+  /// as it is (nothing is written to it).
+  static func keep(in path: String, onWriteError: @escaping @Sendable (any Error) -> Void) throws {
+    let machine = currentMachine
+    let entries = try read(path)
+    let mine = entries.filter { $0.machine == machine }
+    ConvolutionAlgorithmCache.adopt(Dictionary(mine.map { ($0.key, $0.algorithm) }) { _, later in later })
+    store.withLock {
+      $0 = Store(path: path, machine: machine, foreign: entries.filter { $0.machine != machine }, onWriteError: onWriteError)
+    }
+  }
+
+  /// Writes the cache's choices to the kept file, if there is one. The snapshot is taken under
+  /// the store's lock, so a later write never holds fewer choices than an earlier one.
+  static func saveIfKept() {
+    store.withLock { store in
+      guard let store else { return }
+      write(store, choices: ConvolutionAlgorithmCache.all)
+    }
+  }
+
+  /// Writes this machine's `choices` after the other machines' entries, atomically.
+  static func write(_ store: Store, choices: [ConvolutionAlgorithmCache.Key: ConvolutionAlgorithm]) {
+    let mine = choices.map { Entry(machine: store.machine, key: $0.key, algorithm: $0.value) }
+      .sorted { format([$0]) < format([$1]) }
+    do {
+      try FileIO.writeAtomically(Array(format(store.foreign + mine).utf8), to: store.path)
+    } catch {
+      store.onWriteError(error)
+    }
+  }
+}

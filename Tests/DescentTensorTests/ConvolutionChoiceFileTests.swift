@@ -1,0 +1,79 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import DescentTensor
+
+/// The file that keeps `.auto`'s convolution choices across runs: its format, its errors, and
+/// that writing keeps other machines' lines.
+@Suite struct ConvolutionChoiceFileTests {
+  typealias Entry = ConvolutionChoiceFile.Entry
+
+  static let stem = Conv2dGeometry(
+    batch: 128, inChannels: 3, outChannels: 64, height: 28, width: 28, kernelHeight: 7, kernelWidth: 7,
+    strideH: 2, strideW: 2, padH: 3, padW: 3)
+  static let odd = Conv2dGeometry(
+    batch: 2, inChannels: 4, outChannels: 6, height: 7, width: 9, kernelHeight: 2, kernelWidth: 3,
+    strideH: 1, strideW: 2, padH: 0, padW: 1, dilationH: 2, dilationW: 1, groups: 2)
+
+  @Test func formatThenParseGivesTheEntriesBack() throws {
+    let entries = [
+      Entry(machine: "CPU A; threads 2; oneDNN 2.6.3", key: .init(geometry: Self.stem, direction: .forward), algorithm: .dnnl),
+      Entry(machine: "CPU A; threads 2; oneDNN 2.6.3", key: .init(geometry: Self.odd, direction: .backwardWeights), algorithm: .im2col),
+      Entry(machine: "CPU B; threads 8; oneDNN 2.6.3", key: .init(geometry: Self.stem, direction: .backwardData), algorithm: .winograd),
+    ]
+    let text = ConvolutionChoiceFile.format(entries)
+    #expect(text.contains("CPU A; threads 2; oneDNN 2.6.3\tforward\t128,3,64,28,28,7,7,2,2,3,3,1,1,1\tdnnl\n"))
+    #expect(try ConvolutionChoiceFile.parse(text, path: "c.tsv") == entries)
+  }
+
+  @Test(arguments: [
+    ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1", "c.tsv:3: expected 4 tab-separated fields, found 3"),
+    ("m\tsideways\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tdnnl", "c.tsv:3: unknown direction 'sideways'"),
+    ("m\tforward\t1,1,1,4,4,3,3\tdnnl", "c.tsv:3: geometry '1,1,1,4,4,3,3' is not 14 non-negative integers"),
+    ("m\tforward\t1,1,1,4,4,3,3,0,1,1,1,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,4,4,3,3,0,1,1,1,1,1,1' is not a valid convolution"),
+    ("m\tforward\t1,1,1,2,2,5,5,1,1,0,0,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,2,2,5,5,1,1,0,0,1,1,1' is not a valid convolution"),
+    ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tauto", "c.tsv:3: unknown algorithm 'auto'"),
+    ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tfft", "c.tsv:3: unknown algorithm 'fft'"),
+  ])
+  func aBadLineIsNamed(line: String, message: String) {
+    let text = "# comment\n\n\(line)\n"
+    #expect(throws: ConvolutionChoiceFile.FormatError.self) { try ConvolutionChoiceFile.parse(text, path: "c.tsv") }
+    do {
+      _ = try ConvolutionChoiceFile.parse(text, path: "c.tsv")
+    } catch {
+      #expect(error.description == message)
+    }
+  }
+
+  @Test func writingKeepsOtherMachinesAndReadsBack() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("choices-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("conv-algorithms.tsv").path
+    #expect(try ConvolutionChoiceFile.read(path).isEmpty)  // a missing file holds no choices
+
+    let other = Entry(machine: "other", key: .init(geometry: Self.odd, direction: .forward), algorithm: .winograd)
+    let store = ConvolutionChoiceFile.Store(path: path, machine: "this", foreign: [other], onWriteError: { _ in })
+    let key = ConvolutionAlgorithmCache.Key(geometry: Self.stem, direction: .backwardWeights)
+    ConvolutionChoiceFile.write(store, choices: [key: .im2col])
+    #expect(try ConvolutionChoiceFile.read(path) == [other, Entry(machine: "this", key: key, algorithm: .im2col)])
+
+    // A write that cannot happen reports its error and leaves no file.
+    let missing = folder.appendingPathComponent("no/such/folder/c.tsv").path
+    final class Failures: Sendable { let messages = Mutex<[String]>([]) }
+    let failures = Failures()
+    let failing = ConvolutionChoiceFile.Store(path: missing, machine: "this", foreign: [], onWriteError: { error in
+      failures.messages.withLock { $0.append("\(error)") }
+    })
+    ConvolutionChoiceFile.write(failing, choices: [key: .dnnl])
+    #expect(failures.messages.withLock { $0 }.map { $0.hasPrefix(missing) } == [true])
+    #expect(!FileManager.default.fileExists(atPath: missing))
+  }
+
+  @Test func theMachineNamesTheThreadCountAndOneDNN() {
+    let machine = ConvolutionChoiceFile.currentMachine
+    #expect(machine.contains("; threads \(Parallel.threads); oneDNN 2."))
+    #expect(!machine.contains("\t") && !machine.contains("\n"))
+  }
+}
