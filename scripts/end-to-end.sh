@@ -112,6 +112,26 @@ single_class() {
   return $rc
 }
 expect_exit "train: a single-class folder is a usage error" 2 single_class
+lr_find_run() {
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
+    "$descent" lr-find --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --opt sgd --iterations 30 \
+      --csv "$dir/curve.csv" --plot "$dir/curve.png" >"$dir/out.txt" && [ -s "$dir/curve.png" ] &&
+    python3 - "$dir/curve.csv" "$dir/out.txt" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+lrs = [float(r["lr"]) for r in rows]
+assert 10 <= len(rows) <= 30 and all(a < b for a, b in zip(lrs, lrs[1:])), lrs
+assert abs(lrs[0] - 1e-7) < 1e-12 and all(float(r["smooth_loss"]) > 0 for r in rows), rows[:3]
+found = dict(line.split() for line in open(sys.argv[2]) if line.split()[0] in ("valley", "slide", "minimum", "steep"))
+assert "valley" in found and lrs[0] <= float(found["valley"]) <= lrs[-1], found
+PY
+  rc=$?
+  [ $rc -eq 0 ] || cat "$dir/out.txt"
+  rm -rf "$dir"
+  return $rc
+}
+check "lr-find: suggestions and the curve as CSV and PNG" lr_find_run
 compare_run() {
   local dir rc; dir=$(mktemp -d)
   "$descent" data bench --images 84 --batch-size 16 --folder "$dir/jpegs" >/dev/null &&
@@ -169,6 +189,26 @@ bad_files() {
   return $rc
 }
 check "a corrupt image stops training naming it, or is skipped and reported" bad_files
+rerun_identical() {
+  # --conv auto times each convolution once and keeps the choice under $DESCENT_HOME, so a
+  # rerun of the same seed prints the same table; a corrupt choice file is named and ignored.
+  local dir rc; dir=$(mktemp -d)
+  local run=("$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 2 --opt sgd-custom)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
+    DESCENT_HOME="$dir/home" "${run[@]}" >"$dir/first.txt" &&
+    DESCENT_HOME="$dir/home" "${run[@]}" >"$dir/second.txt" &&
+    [ "$(grep -c "^[01] " "$dir/first.txt")" -eq 2 ] &&
+    diff <(cut -c1-44 "$dir/first.txt") <(cut -c1-44 "$dir/second.txt") &&
+    grep -q "	forward	8,3,64,32,32,7,7,2,2,3,3,1,1,1	" "$dir/home/conv-algorithms.tsv" &&
+    printf 'garbage\n' >>"$dir/home/conv-algorithms.tsv" &&
+    DESCENT_HOME="$dir/home" "${run[@]}" 2>"$dir/err" >/dev/null &&
+    grep -q "conv-algorithms.tsv:.*expected 4 tab-separated fields" "$dir/err" &&
+    grep -q "^garbage" "$dir/home/conv-algorithms.tsv"
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "train --conv auto: the choices are kept, a rerun prints the same table" rerun_identical
 expect_exit "predict: missing model is a usage error" 2 "$descent" predict --model no-such-model x.png
 # mnist5k fetches from PyPI: checked only where DESCENT_E2E_NETWORK=1.
 if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then
