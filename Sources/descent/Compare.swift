@@ -56,11 +56,12 @@ struct Compare: ParsableCommand {
                             plotDirectory: nil, csv: nil))
     }
     say("\n## Summary")
-    row("optimizer", "lr", "train_loss", "valid_loss", "accuracy", "time")
+    let width = runs.map(\.optimizer.count).reduce("optimizer".count, max) + 2
+    row("optimizer", "lr", "train_loss", "valid_loss", "accuracy", "time", nameWidth: width)
     for run in runs {
       let last = run.epochs.last
       row(run.optimizer, String(format: "%.1e", run.lr), Self.format(last?.train_loss), Self.format(last?.valid_loss),
-          Self.format(last?.accuracy), String(format: "%.0f s", run.totalSeconds))
+          Self.format(last?.accuracy), String(format: "%.0f s", run.totalSeconds), nameWidth: width)
     }
     try TrainingOptions.createParentFolder(of: plot)
     try PlotOutput.writePNG(Self.figure(runs), to: plot, width: 960, height: 420)

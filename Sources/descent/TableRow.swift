@@ -1,12 +1,13 @@
 import Foundation
 
-/// Prints one table row: the first column left-aligned, the others right-aligned.
-func row(_ name: String, _ figures: String...) {
+/// Prints one table row: the first column left-aligned (`nameWidth` wide), the others
+/// right-aligned.
+func row(_ name: String, _ figures: String..., nameWidth: Int = 30) {
   func pad(_ s: String, _ width: Int, left: Bool) -> String {
     let fill = String(repeating: " ", count: max(0, width - s.count))
     return left ? fill + s : s + fill
   }
-  say(pad(name, 30, left: false) + figures.map { pad($0, 14, left: true) }.joined())
+  say(pad(name, nameWidth, left: false) + figures.map { pad($0, 14, left: true) }.joined())
 }
 
 /// Writes a line to standard output unbuffered, as the Learner writes its table rows, so that
