@@ -9,6 +9,7 @@ from functools import partial
 import torch
 from fastai.optimizer import (Optimizer, SGD, RMSProp, Adam, RAdam, QHAdam, Larc, Lamb, Lookahead, ranger,
                               weight_decay, l2_reg)
+from seed_steppers import sgd_cb, average_grad_cb, momentum_step_cb, average_sqr_grad_cb, rms_prop_step_cb
 
 SHAPES = [[(3, 4), (4,)], [(2, 3, 2), (5,)], [(7,)]]
 LRS = [1e-3, 1e-2, 3e-2]
@@ -30,19 +31,6 @@ def make_params():
             j += 1
         groups.append(group)
     return groups
-
-# The seed's custom steppers, as a fastai user writes them.
-def sgd_cb(p, lr, **kwargs): p.data.add_(p.grad.data, alpha=-lr)
-def average_grad_cb(p, mom, grad_avg=None, **kwargs):
-    if grad_avg is None: grad_avg = torch.zeros_like(p.grad.data)
-    return {'grad_avg': grad_avg.mul_(mom).add_(p.grad.data)}
-def momentum_step_cb(p, lr, grad_avg, **kwargs): p.data.add_(grad_avg, alpha=-lr)
-def average_sqr_grad_cb(p, sqr_mom, sqr_avg=None, **kwargs):
-    if sqr_avg is None: sqr_avg = torch.zeros_like(p.grad.data)
-    return {'sqr_avg': sqr_avg.mul_(sqr_mom).addcmul_(p.grad.data, p.grad.data, value=1 - sqr_mom)}
-def rms_prop_step_cb(p, lr, sqr_avg, eps, grad_avg=None, **kwargs):
-    denom = sqr_avg.sqrt().add_(eps)
-    p.data.addcdiv_(grad_avg if grad_avg is not None else p.grad.data, denom, value=-lr)
 
 def rmsprop_eps(ps, lr, **kw):
     opt = RMSProp(ps, lr, **kw)
