@@ -70,7 +70,7 @@ struct Compare: ParsableCommand {
       let object: [String: Any] = [
         "runs": runs.map { run -> [String: Any] in
           [
-            "optimizer": run.optimizer, "lr": run.lr,
+            "optimizer": run.optimizer, "lr": run.lr, "lr_find_seconds": run.lrFindSeconds,
             "epochs": run.epochs.map { e -> [String: Any] in
               ["epoch": e.epoch, "train_loss": e.train_loss ?? NSNull(), "valid_loss": e.valid_loss ?? NSNull(),
                "accuracy": e.accuracy ?? NSNull(), "seconds": e.seconds]

@@ -18,9 +18,11 @@ struct TrainingRun {
   var lr: Double
   var epochs: [EpochResult] = []
   var lrFind: LRFindResult?
+  var lrFindSeconds: Double = 0
   /// The trained learner (for `--save`).
   var learner: Learner!
-  var totalSeconds: Double { epochs.reduce(0) { $0 + $1.seconds } }
+  /// The run's time as a user waits for it: the finder's, when it ran, and every epoch's.
+  var totalSeconds: Double { epochs.reduce(lrFindSeconds) { $0 + $1.seconds } }
 
   /// Builds the vision learner from a fixed seed (so every optimizer starts from the same
   /// weights and sees the same batches), finds the lr when `lr` is nil (the valley), trains
@@ -38,7 +40,9 @@ struct TrainingRun {
     var run = TrainingRun(optimizer: choice.rawValue, lr: lr ?? 0)
     run.learner = learn
     if lr == nil {
+      let finderStarted = Date()
       let found = try learn.lrFind()
+      run.lrFindSeconds = Date().timeIntervalSince(finderStarted)
       guard let valley = found.suggested else {
         throw TrainingError.noSuggestion(optimizer: choice.rawValue)
       }
