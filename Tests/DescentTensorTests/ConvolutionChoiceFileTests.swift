@@ -27,12 +27,21 @@ import Testing
     #expect(try ConvolutionChoiceFile.parse(text, path: "c.tsv") == entries)
   }
 
+  @Test func geometryFieldsGiveTheGeometryBack() {
+    #expect(Self.odd.fields == [2, 4, 6, 7, 9, 2, 3, 1, 2, 0, 1, 2, 1, 2])
+    #expect(Conv2dGeometry(fields: Self.odd.fields) == Self.odd)
+    #expect(Conv2dGeometry(fields: Array(Self.odd.fields.dropLast())) == nil)
+    #expect(Conv2dGeometry(fields: [2, 4, 6, 7, 9, 2, 3, 1, 2, 0, 1, 2, 1, 4]) == nil)  // 6 channels, 4 groups
+  }
+
   @Test(arguments: [
     ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1", "c.tsv:3: expected 4 tab-separated fields, found 3"),
     ("m\tsideways\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tdnnl", "c.tsv:3: unknown direction 'sideways'"),
     ("m\tforward\t1,1,1,4,4,3,3\tdnnl", "c.tsv:3: geometry '1,1,1,4,4,3,3' is not 14 non-negative integers"),
     ("m\tforward\t1,1,1,4,4,3,3,0,1,1,1,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,4,4,3,3,0,1,1,1,1,1,1' is not a valid convolution"),
     ("m\tforward\t1,1,1,2,2,5,5,1,1,0,0,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,2,2,5,5,1,1,0,0,1,1,1' is not a valid convolution"),
+    // A kernel one row larger than the input, stride 2: (2 - 3) / 2 + 1 truncates to 1 output row.
+    ("m\tforward\t1,1,1,2,4,3,3,2,1,0,0,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,2,4,3,3,2,1,0,0,1,1,1' is not a valid convolution"),
     ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tauto", "c.tsv:3: unknown algorithm 'auto'"),
     ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tfft", "c.tsv:3: unknown algorithm 'fft'"),
   ])

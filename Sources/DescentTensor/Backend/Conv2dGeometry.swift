@@ -22,33 +22,52 @@ public struct Conv2dGeometry: Hashable, Sendable, CustomStringConvertible {
     strideH: Int = 1, strideW: Int = 1, padH: Int = 0, padW: Int = 0,
     dilationH: Int = 1, dilationW: Int = 1, groups: Int = 1
   ) {
-    self.batch = batch
-    self.inChannels = inChannels
-    self.outChannels = outChannels
-    self.height = height
-    self.width = width
-    self.kernelHeight = kernelHeight
-    self.kernelWidth = kernelWidth
-    self.strideH = strideH
-    self.strideW = strideW
-    self.padH = padH
-    self.padW = padW
-    self.dilationH = dilationH
-    self.dilationW = dilationW
-    self.groups = groups
-    precondition(
-      batch > 0 && inChannels > 0 && outChannels > 0 && height > 0 && width > 0
-        && kernelHeight > 0 && kernelWidth > 0,
-      "Conv2dGeometry: sizes must be positive (\(self))")
-    precondition(
-      strideH > 0 && strideW > 0 && dilationH > 0 && dilationW > 0 && padH >= 0 && padW >= 0,
-      "Conv2dGeometry: stride and dilation must be positive, padding non-negative (\(self))")
-    precondition(
-      groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
-      "Conv2dGeometry: inChannels \(inChannels) and outChannels \(outChannels) must both divide by groups \(groups)")
-    precondition(
-      outHeight > 0 && outWidth > 0,
-      "Conv2dGeometry: output size \(outHeight)×\(outWidth) is empty: the dilated kernel is larger than the padded input (\(self))")
+    self.init(unchecked: [
+      batch, inChannels, outChannels, height, width, kernelHeight, kernelWidth,
+      strideH, strideW, padH, padW, dilationH, dilationW, groups,
+    ])
+    if let problem { preconditionFailure("Conv2dGeometry: \(problem)") }
+  }
+
+  /// The geometry `fields` lists (a choice file's line), or nil when those 14 integers are not
+  /// a valid convolution.
+  public init?(fields: [Int]) {
+    guard fields.count == 14 else { return nil }
+    self.init(unchecked: fields)
+    guard problem == nil else { return nil }
+  }
+
+  private init(unchecked n: [Int]) {
+    (batch, inChannels, outChannels, height, width, kernelHeight, kernelWidth) = (n[0], n[1], n[2], n[3], n[4], n[5], n[6])
+    (strideH, strideW, padH, padW, dilationH, dilationW, groups) = (n[7], n[8], n[9], n[10], n[11], n[12], n[13])
+  }
+
+  /// The 14 integers in declaration order: batch, channels in and out, height, width, kernel,
+  /// stride, padding, dilation, groups.
+  public var fields: [Int] {
+    [
+      batch, inChannels, outChannels, height, width, kernelHeight, kernelWidth,
+      strideH, strideW, padH, padW, dilationH, dilationW, groups,
+    ]
+  }
+
+  /// Why these numbers are not a convolution, or nil when they are one. The dilated kernel must
+  /// fit the padded input: `outHeight`'s division truncates towards zero, so a kernel one row
+  /// too large would still give it 1 with a stride above 1.
+  var problem: String? {
+    if !(batch > 0 && inChannels > 0 && outChannels > 0 && height > 0 && width > 0 && kernelHeight > 0 && kernelWidth > 0) {
+      return "sizes must be positive (\(self))"
+    }
+    if !(strideH > 0 && strideW > 0 && dilationH > 0 && dilationW > 0 && padH >= 0 && padW >= 0) {
+      return "stride and dilation must be positive, padding non-negative (\(self))"
+    }
+    if !(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0) {
+      return "inChannels \(inChannels) and outChannels \(outChannels) must both divide by groups \(groups)"
+    }
+    if height + 2 * padH < dilatedKernelHeight || width + 2 * padW < dilatedKernelWidth {
+      return "output size is empty: the dilated kernel \(dilatedKernelHeight)×\(dilatedKernelWidth) is larger than the padded input (\(self))"
+    }
+    return nil
   }
 
   /// Extent of the kernel once dilated: the input rows/columns one output element reads.

@@ -74,15 +74,9 @@ enum ConvolutionChoiceFile {
       guard numbers.count == 14, numbers.allSatisfy({ $0 >= 0 }) else {
         throw fail("geometry '\(fields[2])' is not 14 non-negative integers")
       }
-      let n = numbers
-      let positive = [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13].allSatisfy { n[$0] > 0 }
-      guard positive, n[1] % n[13] == 0, n[2] % n[13] == 0,
-        n[3] + 2 * n[9] >= (n[5] - 1) * n[11] + 1, n[4] + 2 * n[10] >= (n[6] - 1) * n[12] + 1
-      else { throw fail("geometry '\(fields[2])' is not a valid convolution") }
-      let geometry = Conv2dGeometry(
-        batch: n[0], inChannels: n[1], outChannels: n[2], height: n[3], width: n[4],
-        kernelHeight: n[5], kernelWidth: n[6], strideH: n[7], strideW: n[8], padH: n[9], padW: n[10],
-        dilationH: n[11], dilationW: n[12], groups: n[13])
+      guard let geometry = Conv2dGeometry(fields: numbers) else {
+        throw fail("geometry '\(fields[2])' is not a valid convolution")
+      }
       guard let algorithm = ConvolutionAlgorithm.allCases.first(where: { "\($0)" == fields[3] }), algorithm != .auto
       else {
         throw fail("unknown algorithm '\(fields[3])'")
@@ -93,17 +87,14 @@ enum ConvolutionChoiceFile {
   }
 
   static func format(_ entries: [Entry]) -> String {
-    var text = "# Convolution algorithms chosen by timing (descent --conv auto); delete to time again.\n"
-    text += "# machine\tdirection\tbatch,in,out,height,width,kh,kw,strideH,strideW,padH,padW,dilationH,dilationW,groups\talgorithm\n"
-    for e in entries {
-      let g = e.key.geometry
-      let numbers = [
-        g.batch, g.inChannels, g.outChannels, g.height, g.width, g.kernelHeight, g.kernelWidth,
-        g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups,
-      ]
-      text += "\(e.machine)\t\(e.key.direction.rawValue)\t\(numbers.map(String.init).joined(separator: ","))\t\(e.algorithm)\n"
-    }
-    return text
+    "# Convolution algorithms chosen by timing (descent --conv auto); delete to time again.\n"
+      + "# machine\tdirection\tbatch,in,out,height,width,kh,kw,strideH,strideW,padH,padW,dilationH,dilationW,groups\talgorithm\n"
+      + entries.map { formatLine($0) + "\n" }.joined()
+  }
+
+  static func formatLine(_ e: Entry) -> String {
+    let geometry = e.key.geometry.fields.map(String.init).joined(separator: ",")
+    return "\(e.machine)\t\(e.key.direction.rawValue)\t\(geometry)\t\(e.algorithm)"
   }
 
   // MARK: Reading and writing
@@ -140,7 +131,7 @@ enum ConvolutionChoiceFile {
   /// Writes this machine's `choices` after the other machines' entries, atomically.
   static func write(_ store: Store, choices: [ConvolutionAlgorithmCache.Key: ConvolutionAlgorithm]) {
     let mine = choices.map { Entry(machine: store.machine, key: $0.key, algorithm: $0.value) }
-      .sorted { format([$0]) < format([$1]) }
+      .sorted { formatLine($0) < formatLine($1) }
     do {
       try FileIO.writeAtomically(Array(format(store.foreign + mine).utf8), to: store.path)
     } catch {
