@@ -79,9 +79,7 @@ struct Compare: ParsableCommand {
         }
       ]
       let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-      try TrainingOptions.createParentFolder(of: json)
-      try bytes.write(to: URL(fileURLWithPath: json), options: .atomic)
-      say("wrote \(json)")
+      try TrainingOptions.writeOutput(bytes, to: json)
     }
   }
 

@@ -54,10 +54,7 @@ struct LRFindCommand: ParsableCommand {
     say("wrote \(plot)")
     if let csv {
       let rows = zip(result.lrs, result.losses).map { "\($0),\($1)" }
-      try TrainingOptions.createParentFolder(of: csv)
-      try Data((["lr,smooth_loss"] + rows + [""]).joined(separator: "\n").utf8)
-        .write(to: URL(fileURLWithPath: csv), options: .atomic)
-      say("wrote \(csv)")
+      try TrainingOptions.writeOutput(Data((["lr,smooth_loss"] + rows + [""]).joined(separator: "\n").utf8), to: csv)
     }
   }
 }

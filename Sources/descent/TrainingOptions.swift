@@ -79,7 +79,7 @@ struct TrainingOptions: ParsableArguments {
   static func keepConvolutionChoices() {
     let path = descentDataHome().appendingPathComponent("conv-algorithms.tsv").path
     do {
-      try FileManager.default.createDirectory(atPath: descentDataHome().path, withIntermediateDirectories: true)
+      try createParentFolder(of: path)
       try ConvolutionKernels.keepChoices(in: path) { error in
         guard !choiceWarningShown.exchange(true, ordering: .relaxed) else { return }
         sayOnStandardError("warning: convolution choices not saved (\(error)); reruns may pick other algorithms")
@@ -93,6 +93,13 @@ struct TrainingOptions: ParsableArguments {
   static func createParentFolder(of path: String) throws {
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+  }
+
+  /// Writes an output file (`--json`, `--csv`) atomically, creating its folder, and says so.
+  static func writeOutput(_ bytes: Data, to path: String) throws {
+    try createParentFolder(of: path)
+    try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
+    say("wrote \(path)")
   }
 
   /// `--data` is mnist5k or an existing folder.
