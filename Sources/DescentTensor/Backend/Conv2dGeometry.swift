@@ -22,24 +22,29 @@ public struct Conv2dGeometry: Hashable, Sendable, CustomStringConvertible {
     strideH: Int = 1, strideW: Int = 1, padH: Int = 0, padW: Int = 0,
     dilationH: Int = 1, dilationW: Int = 1, groups: Int = 1
   ) {
-    self.init(unchecked: [
-      batch, inChannels, outChannels, height, width, kernelHeight, kernelWidth,
-      strideH, strideW, padH, padW, dilationH, dilationW, groups,
-    ])
+    self.init(
+      unchecked: batch, inChannels, outChannels, height, width, kernelHeight, kernelWidth,
+      strideH, strideW, padH, padW, dilationH, dilationW, groups)
     if let problem { preconditionFailure("Conv2dGeometry: \(problem)") }
   }
 
   /// The geometry `fields` lists (a choice file's line), or nil when those 14 integers are not
   /// a valid convolution.
-  public init?(fields: [Int]) {
-    guard fields.count == 14 else { return nil }
-    self.init(unchecked: fields)
+  public init?(fields n: [Int]) {
+    guard n.count == 14 else { return nil }
+    self.init(unchecked: n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10], n[11], n[12], n[13])
     guard problem == nil else { return nil }
   }
 
-  private init(unchecked n: [Int]) {
-    (batch, inChannels, outChannels, height, width, kernelHeight, kernelWidth) = (n[0], n[1], n[2], n[3], n[4], n[5], n[6])
-    (strideH, strideW, padH, padW, dilationH, dilationW, groups) = (n[7], n[8], n[9], n[10], n[11], n[12], n[13])
+  // Assigns without checking (no array: conv2d builds a geometry on every call).
+  private init(
+    unchecked batch: Int, _ inChannels: Int, _ outChannels: Int, _ height: Int, _ width: Int,
+    _ kernelHeight: Int, _ kernelWidth: Int, _ strideH: Int, _ strideW: Int, _ padH: Int, _ padW: Int,
+    _ dilationH: Int, _ dilationW: Int, _ groups: Int
+  ) {
+    (self.batch, self.inChannels, self.outChannels, self.height, self.width) = (batch, inChannels, outChannels, height, width)
+    (self.kernelHeight, self.kernelWidth, self.strideH, self.strideW) = (kernelHeight, kernelWidth, strideH, strideW)
+    (self.padH, self.padW, self.dilationH, self.dilationW, self.groups) = (padH, padW, dilationH, dilationW, groups)
   }
 
   /// The 14 integers in declaration order: batch, channels in and out, height, width, kernel,
