@@ -10,8 +10,9 @@ struct Compare: ParsableCommand {
       weights and the same batches — and prints each run's table under a heading, then a \
       summary (optimizer, lr used, final train_loss, valid_loss, accuracy, total time), and \
       writes one plot of every run's validation loss and accuracy per epoch. Learning rates \
-      are the study's: SGD at lr_find's valley, the custom-stepper SGD at 1.5e-2, momentum \
-      0.9 at 3e-2, RMSProp (sqr_mom 0.99, eps 1e-8) and Adam at 3e-3.
+      are the seed's: SGD at lr_find's valley, the custom-stepper SGD at 1.5e-2, the seed's \
+      damped momentum at 3e-2 (mom 0.9, driven 0.95 → 0.85 → 0.95 by the one-cycle \
+      schedule), RMSProp (square_mom 0.99, eps 1e-8) and Adam at 3e-3.
 
       Examples:
         descent compare --data mnist5k --size 28 --presize 32 --epochs 3

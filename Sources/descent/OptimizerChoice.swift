@@ -19,11 +19,20 @@ enum OptimizerChoice: String, CaseIterable {
     }
   }
 
+  /// fit_one_cycle's `moms`: the seed trains its two SGD runs with `moms=(0, 0, 0)`; the others
+  /// keep fastai's default (0.95, 0.85, 0.95), which drives the momentum run's `mom`.
+  var oneCycleMoms: (Double, Double, Double)? {
+    switch self {
+    case .sgd, .sgdCustom: return (0, 0, 0)
+    default: return nil
+    }
+  }
+
   var title: String {
     switch self {
     case .sgd: return "SGD"
     case .sgdCustom: return "SGD (custom stepper)"
-    case .momentum: return "SGD + momentum 0.9 (custom steppers)"
+    case .momentum: return "SGD + damped momentum (custom steppers)"
     case .rmsprop: return "RMSProp (custom steppers)"
     case .adam: return "Adam"
     case .radam: return "RAdam"
@@ -44,7 +53,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .momentum:
       return { Optimizer($0, steppers: SeedSteppers.momentumFused, defaults: ["lr": 1e-3, "mom": 0.9]) }
     case .rmsprop:
-      return { Optimizer($0, steppers: SeedSteppers.rmsPropFused, defaults: ["lr": 1e-3, "sqr_mom": 0.99, "eps": 1e-8]) }
+      return { Optimizer($0, steppers: SeedSteppers.rmsPropFused, defaults: ["lr": 1e-3, "square_mom": 0.99, "eps": 1e-8]) }
     case .adam: return { Adam($0, lr: 1e-3, wd: wd ?? 0.01) }
     case .radam: return { RAdam($0, lr: 1e-3, wd: wd ?? 0) }
     case .qhadam: return { QHAdam($0, lr: 1e-3, wd: wd ?? 0) }

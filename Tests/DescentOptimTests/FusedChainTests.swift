@@ -41,18 +41,18 @@ import DescentTensor
   @Test func seedStepperChainsFusedEqualTensor() {
     expectSame(Self.run { Optimizer($0, steppers: [.fused { SGDCallback() }], defaults: ["lr": Self.lrs]) },
                Self.run { Optimizer($0, steppers: SeedSteppers.sgd, defaults: ["lr": Self.lrs]) })
-    expectSame(Self.run { Optimizer($0, steppers: [.fused { AverageGradCallback(); MomentumStepCallback() }], defaults: ["lr": Self.lrs]) },
-               Self.run { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": Self.lrs]) })
-    expectSame(Self.run { Optimizer($0, steppers: [.fused { AverageSquareGradCallback(); RMSPropStepCallback() }], defaults: ["lr": Self.lrs]) },
-               Self.run { Optimizer($0, steppers: SeedSteppers.rmsProp, defaults: ["lr": Self.lrs]) })
+    expectSame(Self.run { Optimizer($0, steppers: SeedSteppers.momentumFused, defaults: ["lr": Self.lrs, "mom": 0.9]) },
+               Self.run { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": Self.lrs, "mom": 0.9]) })
+    expectSame(Self.run { Optimizer($0, steppers: SeedSteppers.rmsPropFused, defaults: ["lr": Self.lrs, "square_mom": 0.99, "eps": 1e-8]) },
+               Self.run { Optimizer($0, steppers: SeedSteppers.rmsProp, defaults: ["lr": Self.lrs, "square_mom": 0.99, "eps": 1e-8]) })
   }
 
   @Test func mixedChainsRunInOrder() {
     // A tensor stepper between fused stages sees the state the first stage wrote.
     let mixed = Self.run {
-      Optimizer($0, steppers: [.fused { AverageGradCallback() }, .tensor(SeedSteppers.momentumStep)], defaults: ["lr": Self.lrs])
+      Optimizer($0, steppers: [.fused { AverageGradCallback() }, .tensor(SeedSteppers.momentumStep)], defaults: ["lr": Self.lrs, "mom": 0.9])
     }
-    expectSame(mixed, Self.run { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": Self.lrs]) })
+    expectSame(mixed, Self.run { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": Self.lrs, "mom": 0.9]) })
   }
 
   @Test func gradientClippingByGlobalNorm() {

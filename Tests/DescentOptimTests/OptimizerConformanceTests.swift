@@ -30,7 +30,21 @@ import DescentTensor
 
   /// Runs 20 steps; with `reloadAt`, saves the state after that many steps and continues
   /// with a fresh optimizer loaded from the file.
-  static func run(_ make: ([[Tensor]]) -> Optimizer, reloadAt: Int? = nil) throws -> [Float] {
+  /// fit_one_cycle's default moms (0.95, 0.85, 0.95), pct_start 0.25, at step t of 20: the
+  /// schedule that drives `mom` in the seed's momentum run (`one_cycle_mom` in the script).
+  static func oneCycleMom(_ t: Int) -> Double {
+    let pct = Double(t) / 20
+    let (start, end, pos) = pct < 0.25 ? (0.95, 0.85, pct / 0.25) : (0.85, 0.95, (pct - 0.25) / 0.75)
+    return start + (1 + cos(Double.pi * (1 - pos))) * (end - start) / 2
+  }
+
+  /// Hyper-parameters set before each step (as a ParamScheduler does), by case.
+  static var schedules: [String: (Optimizer, Int) -> Void] { [
+    "customMomentumOneCycle": { opt, t in opt.setHyper("mom", .all(Float(oneCycleMom(t)))) },
+  ] }
+
+  static func run(_ make: ([[Tensor]]) -> Optimizer, schedule: ((Optimizer, Int) -> Void)? = nil,
+                  reloadAt: Int? = nil) throws -> [Float] {
     let groups = makeParams()
     var opt = make(groups)
     let params = Array(groups.joined())
@@ -52,6 +66,7 @@ import DescentTensor
       for (j, p) in params.enumerated() {
         p.grad = p.requiresGrad ? Tensor(gradient(j, t, p.count), shape: p.shape) : nil
       }
+      schedule?(opt, t)
       opt.step()
     }
     return params.flatMap(\.scalars)
@@ -77,24 +92,25 @@ import DescentTensor
     ("ranger", { Ranger($0, lr: lrs) }),
     ("customSGD", { Optimizer($0, steppers: SeedSteppers.sgd, defaults: ["lr": lrs]) }),
     ("customMomentum", { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": lrs, "mom": 0.9]) }),
-    ("customRMSProp", { Optimizer($0, steppers: SeedSteppers.rmsProp, defaults: ["lr": lrs, "sqr_mom": 0.99, "eps": 1e-8]) }),
+    ("customMomentumOneCycle", { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": lrs, "mom": 0.9]) }),
+    ("customRMSProp", { Optimizer($0, steppers: SeedSteppers.rmsProp, defaults: ["lr": lrs, "square_mom": 0.99, "eps": 1e-8]) }),
   ] }
   static let caseNames = ["sgd", "sgdWD", "sgdL2", "momentum", "rmsprop", "rmspropMomEps", "adam", "adamNoWD", "adamL2",
                           "radam", "sadam", "qhadam", "larc", "lars", "lamb", "lookahead", "ranger", "customSGD",
-                          "customMomentum", "customRMSProp"]
+                          "customMomentum", "customMomentumOneCycle", "customRMSProp"]
 
   @Test(arguments: caseNames)
   func matchesFastai(_ name: String) throws {
     let make = Self.cases.first { $0.0 == name }!.1
     let expected = try #require(OptimizerReference.finalParameters[name])
-    expectClose(try Self.run(make), expected, rtol: 1e-5, atol: 1e-6)
+    expectClose(try Self.run(make, schedule: Self.schedules[name]), expected, rtol: 1e-5, atol: 1e-6)
   }
 
   @Test(arguments: caseNames)
   func stateDictReloadLeavesTheTrajectoryUnchanged(_ name: String) throws {
     let make = Self.cases.first { $0.0 == name }!.1
     let expected = try #require(OptimizerReference.finalParameters[name])
-    expectClose(try Self.run(make, reloadAt: 10), expected, rtol: 1e-5, atol: 1e-6)
+    expectClose(try Self.run(make, schedule: Self.schedules[name], reloadAt: 10), expected, rtol: 1e-5, atol: 1e-6)
   }
 }
 

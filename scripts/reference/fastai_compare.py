@@ -10,7 +10,7 @@ from functools import partial
 import torch
 from fastai.vision.all import *
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Tests/DescentOptimTests/Reference"))
-from seed_steppers import sgd_cb, average_grad_cb, momentum_step_cb, average_sqr_grad_cb, rms_prop_step_cb
+from seed_steppers import sgd_cb, average_grad, momentum_step, average_square_grad, rms_prop_step
 
 seed, threads, folder = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
 workers = int(sys.argv[4]); names = sys.argv[5].split(",")
@@ -22,17 +22,19 @@ def learner(opt_func):
         item_tfms=Resize(32), batch_tfms=[*aug_transforms(size=28, min_scale=0.5), Normalize.from_stats(*imagenet_stats)])
     return vision_learner(dls, resnet34, pretrained=False, metrics=accuracy, opt_func=opt_func)
 
+# The seed's runs: optimizer, lr (None: lr_find's valley) and fit_one_cycle's moms (None: fastai's
+# default, which drives the momentum run's `mom`).
 runs = {
-  'sgd': (SGD, None),
-  'sgd-custom': (partial(Optimizer, cbs=[sgd_cb]), 1.5e-2),
-  'momentum': (partial(Optimizer, cbs=[average_grad_cb, momentum_step_cb], mom=0.9), 3e-2),
-  'rmsprop': (partial(Optimizer, cbs=[average_sqr_grad_cb, rms_prop_step_cb], sqr_mom=0.99, eps=1e-8), 3e-3),
-  'adam': (Adam, 3e-3),
+  'sgd': (SGD, None, (0, 0, 0)),
+  'sgd-custom': (partial(Optimizer, cbs=[sgd_cb]), 1.5e-2, (0, 0, 0)),
+  'momentum': (partial(Optimizer, cbs=[average_grad, momentum_step], mom=0.9), 3e-2, None),
+  'rmsprop': (partial(Optimizer, cbs=[average_square_grad, rms_prop_step], square_mom=0.99, eps=1e-8), 3e-3, None),
+  'adam': (Adam, 3e-3, None),
 }
 for name in names:
-    opt, lr = runs[name]
+    opt, lr, moms = runs[name]
     t0 = time.time(); learn = learner(opt)
     if lr is None: lr = learn.lr_find(show_plot=False).valley
-    t1 = time.time(); learn.fit_one_cycle(3, lr); t2 = time.time()
+    t1 = time.time(); learn.fit_one_cycle(3, lr, moms=moms); t2 = time.time()
     acc = float(learn.recorder.values[-1][2])
     print(f"RESULT seed={seed} threads={threads} workers={workers} {name} lr={lr:.3g} acc={acc:.3f} fit_s={t2-t1:.1f} total_s={t2-t0:.1f}", flush=True)

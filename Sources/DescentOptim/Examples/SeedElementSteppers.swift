@@ -1,7 +1,8 @@
 import DescentTensor
 
 // The seed's five custom steppers as element steppers: each says what it does to 8 lanes, and
-// the Optimizer fuses a chain of them into one loop. The README shows the same code.
+// the Optimizer fuses a chain of them into one loop. Same formulas and names as the seed's
+// callbacks (see SeedSteppers); the README shows the same code.
 
 public struct SGDCallback: ElementStepper {
   public init() {}
@@ -15,13 +16,12 @@ public struct SGDCallback: ElementStepper {
 public struct AverageGradCallback: ElementStepper {
   public init() {}
   var mom = SIMD8<Float>(), avg: UnsafeMutablePointer<Float>? = nil
-  public var defaults: Hypers { ["mom": 0.9] }
   public mutating func prepare(_ b: inout ElementBinding) {
     mom = SIMD8(repeating: b["mom"])
     avg = b.buffer("grad_avg")
   }
   public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    (SIMD8.load(avg!, i) * mom + g).store(avg!, i)
+    (mom * SIMD8.load(avg!, i) + (1 - mom) * g).store(avg!, i)
   }
 }
 
@@ -39,27 +39,25 @@ public struct MomentumStepCallback: ElementStepper {
 
 public struct AverageSquareGradCallback: ElementStepper {
   public init() {}
-  var sqrMom = SIMD8<Float>(), sqr: UnsafeMutablePointer<Float>? = nil
-  public var defaults: Hypers { ["sqr_mom": 0.99] }
+  var squareMom = SIMD8<Float>(), squareAvg: UnsafeMutablePointer<Float>? = nil
   public mutating func prepare(_ b: inout ElementBinding) {
-    sqrMom = SIMD8(repeating: b["sqr_mom"])
-    sqr = b.buffer("sqr_avg")
+    squareMom = SIMD8(repeating: b["square_mom"])
+    squareAvg = b.buffer("square_avg")
   }
   public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    (SIMD8.load(sqr!, i) * sqrMom + (1 - sqrMom) * g * g).store(sqr!, i)
+    (squareMom * SIMD8.load(squareAvg!, i) + (1 - squareMom) * (g * g)).store(squareAvg!, i)
   }
 }
 
 public struct RMSPropStepCallback: ElementStepper {
   public init() {}
-  var lr = SIMD8<Float>(), eps = SIMD8<Float>(), sqr: UnsafeMutablePointer<Float>? = nil
-  public var defaults: Hypers { ["eps": 1e-8] }
+  var lr = SIMD8<Float>(), eps = SIMD8<Float>(), squareAvg: UnsafeMutablePointer<Float>? = nil
   public mutating func prepare(_ b: inout ElementBinding) {
     lr = SIMD8(repeating: b["lr"])
     eps = SIMD8(repeating: b["eps"])
-    sqr = b.buffer("sqr_avg")
+    squareAvg = b.buffer("square_avg")
   }
   public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    p -= lr * (g / (SIMD8.load(sqr!, i).vectorSquareRoot() + eps))
+    p -= lr * (g / (SIMD8.load(squareAvg!, i).vectorSquareRoot() + eps))
   }
 }

@@ -1,24 +1,31 @@
 import DescentTensor
 
 /// The seed's five custom steppers as a library user writes them, both ways: tensor steppers
-/// (whole tensors, as in fastai) and element steppers (fused into one loop). The README shows
+/// (whole tensors, as in fastai) and element steppers (fused into one loop). They are the seed's
+/// code (`../shared/seed/optimizers-blog.txt`): its names (`grad_avg`, `square_mom`,
+/// `square_avg`), its damped `average_grad` and its `rms_prop_step`, which divides the raw
+/// gradient. Like the seed's callbacks they bring no defaults: the seed passes them to the
+/// Optimizer — `partial(Optimizer, cbs=[average_grad, momentum_step], mom=0.9)`, and
+/// `square_mom=0.99, eps=1e-8` for RMSProp — and so does a user here
+/// (`defaults: ["lr": 3e-2, "mom": 0.9]`). Under `fit_one_cycle` the schedule drives `mom`
+/// (0.95 → 0.85 → 0.95) from the first batch, and `average_grad` reads it. The README shows
 /// the same code; `descent compare` trains with the fused chains below, and the tests check
-/// both forms against fastai and against each other.
+/// both forms against the seed's functions run in fastai and against each other.
 public enum SeedSteppers {
   // Tensor steppers.
   public static var sgdCB: TensorStepper { TensorStepper("sgd_cb") { s in s.param.add_(s.grad, alpha: -s["lr"]) } }
-  public static var averageGrad: TensorStepper { TensorStepper("average_grad", defaults: ["mom": 0.9]) { s in
-    s.buffer("grad_avg").mul_(s["mom"]).add_(s.grad)
+  public static var averageGrad: TensorStepper { TensorStepper("average_grad") { s in
+    s.buffer("grad_avg").mul_(s["mom"]).add_(s.grad, alpha: 1 - s["mom"])
   } }
   public static var momentumStep: TensorStepper { TensorStepper("momentum_step") { s in
     s.param.add_(s.buffer("grad_avg"), alpha: -s["lr"])
   } }
-  public static var averageSquareGrad: TensorStepper { TensorStepper("average_square_grad", defaults: ["sqr_mom": 0.99]) { s in
-    s.buffer("sqr_avg").mul_(s["sqr_mom"]).addcmul_(s.grad, s.grad, value: 1 - s["sqr_mom"])
+  public static var averageSquareGrad: TensorStepper { TensorStepper("average_square_grad") { s in
+    s.buffer("square_avg").mul_(s["square_mom"]).add_(s.grad * s.grad, alpha: 1 - s["square_mom"])
   } }
-  public static var rmsPropStep: TensorStepper { TensorStepper("rms_prop_step", defaults: ["eps": 1e-8]) { s in
-    let denom = s.buffer("sqr_avg").sqrt() + s["eps"]
-    s.param.addcdiv_(s.existingBuffer("grad_avg") ?? s.grad, denom, value: -s["lr"])
+  public static var rmsPropStep: TensorStepper { TensorStepper("rms_prop_step") { s in
+    let denom = s.buffer("square_avg").sqrt() + s["eps"]
+    s.param.addcdiv_(s.grad, denom, value: -s["lr"])
   } }
 
   public static var sgd: [Stepper] { [.tensor(sgdCB)] }
@@ -29,4 +36,5 @@ public enum SeedSteppers {
   public static var sgdFused: [Stepper] { [.fused { SGDCallback() }] }
   public static var momentumFused: [Stepper] { [.fused { AverageGradCallback(); MomentumStepCallback() }] }
   public static var rmsPropFused: [Stepper] { [.fused { AverageSquareGradCallback(); RMSPropStepCallback() }] }
+
 }
