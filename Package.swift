@@ -22,14 +22,13 @@ let package = Package(
   ],
   targets: [
     // C system libraries, wrapped once; only DescentTensor's backend calls them.
-    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
     // Header-only: vector square root for the SIMD kernels (nothing to link).
     .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
     // Image codecs, wrapped once; only DescentData's decoders and encoders call them.
     .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
     .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
-    .target(name: "DescentTensor", dependencies: ["COpenBLAS", "CDNNL", "CVectorMath"], swiftSettings: fast),
+    .target(name: "DescentTensor", dependencies: ["CDNNL", "CVectorMath"], swiftSettings: fast),
     .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentNN", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentData", dependencies: ["DescentTensor", "CTurboJPEG", "CPNG"], swiftSettings: fast),

@@ -35,7 +35,7 @@ bench_json() {
   "$descent" bench kernels --json --seconds 0.2 | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-for k in ("sgemm_gflops", "copy_gbps", "matmul_gflops"):
+for k in ("peak_sgemm_gflops", "bf16_gemm_gflops", "sgemm_gflops", "copy_gbps", "matmul_gflops"):
     assert isinstance(r[k], (int, float)) and r[k] > 0, k
 conv = r["conv_gflops"]
 for k in ("64x32x32", "128x16x16", "256x8x8", "stem7x7s2", "mean"):
@@ -62,7 +62,8 @@ train_json() {
   "$descent" bench train --json --arch resnet18 --size 32 --bs 8 --steps 1 | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-for k in ("images_per_sec", "step_ms", "model_gflops_per_image", "achieved_gflops", "sgemm_gflops"):
+for k in ("images_per_sec", "step_ms", "model_gflops_per_image", "achieved_gflops", "peak_sgemm_gflops",
+          "bf16_gemm_gflops", "achieved_fraction_of_limit", "peak_rss_mb"):
     assert r[k] > 0, k
 # resnet18 at 32 px: 1.82 GFLOPs at 224 px scaled by (32/224)², times 3.
 assert abs(r["model_gflops_per_image"] - 3 * 0.0740) < 0.01, r

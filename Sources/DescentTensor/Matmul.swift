@@ -1,4 +1,4 @@
-/// Matrix products through `cblas_sgemm`.
+/// Matrix products through `GEMM` (oneDNN's sgemm).
 extension Tensor {
   /// [m,k]·[k,n] → [m,n]; batched [b,m,k]·[b,k,n] → [b,m,n]; and [b,m,k]·[k,n] (the matrix
   /// shared across the batch). Gradients use transposed GEMMs, never materialized transposes.
@@ -15,7 +15,7 @@ extension Tensor {
     let otherBatched = other.rank == 3
     let out = Tensor(uninitializedShape: rank == 3 ? [batch, m, n] : [m, n])
     for i in 0..<batch {
-      BLAS.sgemm(transA: false, transB: false, m: m, n: n, k: k,
+      GEMM.sgemm(transA: false, transB: false, m: m, n: n, k: k,
                  a: pointer + i * m * k, lda: k, b: other.pointer + (otherBatched ? i * k * n : 0), ldb: n,
                  c: out.pointer + i * m * n, ldc: n)
     }
@@ -25,7 +25,7 @@ extension Tensor {
         // dA = g · Bᵀ
         let t = Tensor(uninitializedShape: self.shape)
         for i in 0..<batch {
-          BLAS.sgemm(transA: false, transB: true, m: m, n: k, k: n,
+          GEMM.sgemm(transA: false, transB: true, m: m, n: k, k: n,
                      a: g.pointer + i * m * n, lda: n, b: other.pointer + (otherBatched ? i * k * n : 0), ldb: n,
                      c: t.pointer + i * m * k, ldc: k)
         }
@@ -35,7 +35,7 @@ extension Tensor {
         // dB = Aᵀ · g, summed over the batch when B is shared.
         let t = Tensor(uninitializedShape: other.shape)
         for i in 0..<batch {
-          BLAS.sgemm(transA: true, transB: false, m: k, n: n, k: m,
+          GEMM.sgemm(transA: true, transB: false, m: k, n: n, k: m,
                      a: self.pointer + i * m * k, lda: k, b: g.pointer + i * m * n, ldb: n,
                      beta: otherBatched || i == 0 ? 0 : 1, c: t.pointer + (otherBatched ? i * k * n : 0), ldc: n)
         }

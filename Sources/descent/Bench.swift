@@ -4,6 +4,6 @@ import ArgumentParser
 /// same run, so that results compare across machines.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Measure Descent's speed against this machine's sgemm rate and copy bandwidth.",
+    abstract: "Measure Descent's speed against this machine's GEMM limits and copy bandwidth.",
     subcommands: [BenchKernels.self, BenchOptim.self, BenchTrain.self])
 }

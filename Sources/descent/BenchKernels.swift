@@ -5,13 +5,16 @@ import Foundation
 struct BenchKernels: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "kernels",
-    abstract: "sgemm, copy bandwidth, matmul and conv2d forward+backward GFLOP/s.",
+    abstract: "GEMM limits, copy bandwidth, matmul and conv2d forward+backward GFLOP/s.",
     discussion: """
-      Measures, in one run: raw cblas_sgemm GFLOP/s on 2048³ and memory copy GB/s over 512 MB \
-      (bytes read + written) — this machine's limits — then Descent's matmul through the Tensor \
-      API (2048³) and conv2d forward+backward (input, weight and bias gradients) on four ResNet \
-      shapes at batch 64: 3×3 convolutions at 64×32×32, 128×16×16 and 256×8×8, and the 7×7 \
-      stride-2 stem on 3×128×128. Each figure is the best of several timing rounds.
+      Measures, in one run, this machine's limits: oneDNN's dnnl_sgemm called directly on \
+      2048³ (peak_sgemm_gflops), oneDNN's bfloat16 matmul on 2048³ with float32 output \
+      (bf16_gemm_gflops) and memory copy GB/s over 512 MB (bytes read + written). Then \
+      Descent's own GEMM path on 2048³ (sgemm_gflops), its matmul through the Tensor API, and \
+      conv2d forward+backward (input, weight and bias gradients) on four ResNet shapes at \
+      batch 64: 3×3 convolutions at 64×32×32, 128×16×16 and 256×8×8, and the 7×7 stride-2 \
+      stem on 3×128×128. Ratios are against peak_sgemm_gflops. Each figure is the best of \
+      several timing rounds.
 
       Examples:
         descent bench kernels
@@ -60,8 +63,10 @@ struct BenchKernels: ParsableCommand {
   func run() throws {
     ConvolutionKernels.algorithm = conv
     ConvolutionKernels.autoUsesWinograd = winograd
-    let sgemm = MachineLimits.sgemmGFLOPs(seconds: seconds)
+    let peak = MachineLimits.peakSgemmGFLOPs(seconds: seconds)
+    let bf16 = MachineLimits.bf16GemmGFLOPs(seconds: seconds)
     let copy = MachineLimits.copyGBps(seconds: seconds)
+    let sgemm = MachineLimits.sgemmGFLOPs(seconds: seconds)
     let matmul = TensorBenchmarks.matmulGFLOPs(seconds: seconds)
     let convFigures = Self.convShapes.map { ConvolutionBenchmark.forwardBackwardGFLOPs($0.geometry, seconds: seconds) }
     let convMean = convFigures.reduce(0, +) / Double(convFigures.count)
@@ -75,7 +80,8 @@ struct BenchKernels: ParsableCommand {
       var conv: [String: Any] = ["mean": convMean]
       for (shape, figure) in zip(Self.convShapes, convFigures) { conv[shape.key] = figure }
       var object: [String: Any] = [
-        "sgemm_gflops": sgemm, "copy_gbps": copy, "matmul_gflops": matmul, "conv_gflops": conv,
+        "peak_sgemm_gflops": peak, "bf16_gemm_gflops": bf16, "sgemm_gflops": sgemm, "copy_gbps": copy,
+        "matmul_gflops": matmul, "conv_gflops": conv,
         "conv_algorithms": Dictionary(uniqueKeysWithValues: zip(Self.convShapes.map(\.key), chosen)),
       ]
       if directions {
@@ -88,15 +94,17 @@ struct BenchKernels: ParsableCommand {
       print(String(decoding: data, as: UTF8.self))
       return
     }
-    row("kernel", "figure", "× limit")
-    row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", sgemm), "")
+    row("kernel", "figure", "× peak sgemm")
+    row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", peak), "")
+    row("bf16 matmul 2048³ (limit)", String(format: "%.1f GFLOP/s", bf16), String(format: "%.2f", bf16 / peak))
     row("copy 512 MB (limit)", String(format: "%.1f GB/s", copy), "")
-    row("matmul 2048³", String(format: "%.1f GFLOP/s", matmul), String(format: "%.2f", matmul / sgemm))
+    row("Descent GEMM 2048³", String(format: "%.1f GFLOP/s", sgemm), String(format: "%.2f", sgemm / peak))
+    row("matmul 2048³", String(format: "%.1f GFLOP/s", matmul), String(format: "%.2f", matmul / peak))
     for (index, shape) in Self.convShapes.enumerated() {
       row("conv2d \(shape.key) fwd+bwd", String(format: "%.1f GFLOP/s", convFigures[index]),
-          String(format: "%.2f", convFigures[index] / sgemm))
+          String(format: "%.2f", convFigures[index] / peak))
     }
-    row("conv2d mean", String(format: "%.1f GFLOP/s", convMean), String(format: "%.2f", convMean / sgemm))
+    row("conv2d mean", String(format: "%.1f GFLOP/s", convMean), String(format: "%.2f", convMean / peak))
     for (shape, algorithms) in zip(Self.convShapes, chosen) { print("  \(shape.key): \(algorithms)") }
     for (shape, each) in zip(Self.convShapes, perDirection) {
       print("  \(shape.key) alone: " + ConvolutionDirection.allCases.map {

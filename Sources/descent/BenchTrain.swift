@@ -7,15 +7,17 @@ import Foundation
 struct BenchTrain: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Images per second of full training steps (forward, backward, Adam), against sgemm.",
+    abstract: "Images per second of full training steps (forward, backward, Adam), against the GEMM limits.",
     discussion: """
       Builds a torchvision ResNet (10 classes) and times full training steps on random images \
       in float32 on all cores: forward, cross-entropy loss, backward and an Adam step. Reports \
       the median step after two warm-up steps (the first one chooses each convolution's \
       algorithm). model_gflops_per_image is 3 × the forward FLOPs (2 per multiply-add of the \
       convolutions and the linear layer: backward costs about twice forward); achieved_gflops \
-      is that times images per second, printed beside this machine's sgemm rate measured in \
-      the same run.
+      is that times images per second, printed beside this machine's GEMM limits measured in \
+      the same run — oneDNN's sgemm (peak_sgemm_gflops) and bfloat16 matmul \
+      (bf16_gemm_gflops) on 2048³ — and judged against the one of its precision. \
+      peak_rss_mb is the process's peak resident memory after the run.
 
       Examples:
         descent bench train
@@ -48,7 +50,10 @@ struct BenchTrain: ParsableCommand {
 
   func run() throws {
     Random.seed(42)
-    let sgemm = MachineLimits.sgemmGFLOPs(seconds: 1)
+    let peak = MachineLimits.peakSgemmGFLOPs(seconds: 1)
+    let bf16 = MachineLimits.bf16GemmGFLOPs(seconds: 1)
+    // Training in bfloat16 is judged against the bfloat16 limit, float32 against float32's.
+    let (limit, limitName) = mixedPrecision ? (bf16, "bf16 matmul") : (peak, "sgemm")
     let model = arch.make(numClasses: 10)
     let flopsPerImage = 3 * Double(FLOPCounter.forwardFLOPsPerImage(model, height: size, width: size))
     let opt = Adam([model.parameters()], lr: 1e-3)
@@ -74,21 +79,26 @@ struct BenchTrain: ParsableCommand {
     let median = times.sorted()[times.count / 2]
     let imagesPerSec = Double(bs) / median
     let achieved = flopsPerImage * imagesPerSec / 1e9
+    let peakRSS = ProcessStatistics.peakResidentMegabytes()
     if json {
       let object: [String: Any] = [
         "arch": arch.rawValue, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "images_per_sec": imagesPerSec, "step_ms": median * 1e3,
-        "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved, "sgemm_gflops": sgemm,
+        "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved,
+        "peak_sgemm_gflops": peak, "bf16_gemm_gflops": bf16, "achieved_fraction_of_limit": achieved / limit,
+        "peak_rss_mb": peakRSS,
       ]
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
     } else {
       print("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "bfloat16 convolutions" : "float32")")
-      row("figure", "value", "× sgemm")
-      row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", sgemm), "")
+      row("figure", "value", "× \(limitName)")
+      row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", peak), "")
+      row("bf16 matmul 2048³ (limit)", String(format: "%.1f GFLOP/s", bf16), "")
       row("step", String(format: "%.1f ms", median * 1e3), "")
       row("images/s", String(format: "%.1f", imagesPerSec), "")
       row("model GFLOP/image (3×fwd)", String(format: "%.3f", flopsPerImage / 1e9), "")
-      row("achieved", String(format: "%.1f GFLOP/s", achieved), String(format: "%.2f", achieved / sgemm))
+      row("achieved", String(format: "%.1f GFLOP/s", achieved), String(format: "%.2f", achieved / limit))
+      row("peak resident memory", String(format: "%.0f MB", peakRSS), "")
     }
   }
 }

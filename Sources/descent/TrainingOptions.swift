@@ -64,7 +64,7 @@ struct TrainingOptions: ParsableArguments {
     }
   }
 
-  /// Applies --threads (to the Swift kernels, OpenBLAS and oneDNN's OpenMP) and --conv.
+  /// Applies --threads (to the Swift kernels and oneDNN's OpenMP) and --conv.
   func applyBackendOptions() {
     if let threads { Threads.set(threads) }
     ConvolutionKernels.algorithm = conv

@@ -13,7 +13,7 @@ import Testing
     Conv2dGeometry(batch: 3, inChannels: 3, outChannels: 4, height: 6, width: 5, kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1),
     // stride 2 with padding
     Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 5, height: 9, width: 8, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 1, padW: 1),
-    // dilation 2, one image (a single worker with multi-threaded BLAS)
+    // dilation 2, one image (a single worker with multi-threaded GEMMs)
     Conv2dGeometry(batch: 1, inChannels: 2, outChannels: 3, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3, padH: 2, padW: 2, dilationH: 2, dilationW: 2),
     // groups 2
     Conv2dGeometry(batch: 2, inChannels: 4, outChannels: 6, height: 6, width: 7, kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1, groups: 2),

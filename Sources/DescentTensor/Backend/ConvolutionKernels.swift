@@ -6,7 +6,7 @@ public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   case auto
   /// oneDNN's direct convolution primitives, with reorders to and from its blocked layouts.
   case dnnl
-  /// im2col / col2im around OpenBLAS sgemm, one image per worker thread.
+  /// im2col / col2im around `GEMM` (oneDNN's sgemm), one image per worker thread.
   case im2col
   /// oneDNN's Winograd F(4×4, 3×3): about 2× fewer multiplications than direct for 3×3,
   /// stride 1, undilated, ungrouped convolutions, at the cost of rounding errors around 1e-6

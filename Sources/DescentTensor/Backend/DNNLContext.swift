@@ -40,3 +40,12 @@ enum DNNL {
     check(dnnl_stream_wait(stream), "waiting for the stream")
   }
 }
+
+extension DNNL {
+  /// `dnnl_sgemm` on n×n×n row-major matrices, called directly: the machine's float32 GEMM
+  /// limit that `MachineLimits` measures, independent of the path `GEMM` takes.
+  static func rawSgemm(n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+    let d = dnnl_dim_t(n)
+    check(dnnl_sgemm(78, 78, d, d, d, 1, a, d, b, d, 0, c, d), "running sgemm \(n)³")  // "N", "N"
+  }
+}

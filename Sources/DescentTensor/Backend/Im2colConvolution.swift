@@ -1,7 +1,5 @@
-import Synchronization
-
 /// Convolution as im2col + GEMM: each image is unfolded into a matrix (Im2col) and multiplied
-/// with OpenBLAS. Images are spread over worker threads, each running single-threaded GEMMs
+/// through `GEMM`. Images are spread over worker threads, each running single-threaded GEMMs
 /// on its own slice of scratch memory: per-image GEMMs are too small to split well across
 /// cores, but several of them run side by side at full single-core speed.
 enum Im2colConvolution {
@@ -16,13 +14,13 @@ enum Im2colConvolution {
       let x = input + n * s.inImage
       let y = output + n * s.outImage
       let col = s.identityUnfold ? x : UnsafePointer(unfold(g, s, x, into: scratch))
-      // Seeding the output with the bias and accumulating (beta 1) costs no extra pass:
-      // OpenBLAS would otherwise zero C first for beta 0.
+      // Seeding the output with the bias and accumulating (beta 1) costs no extra pass over
+      // the output.
       if let bias {
         for c in 0..<g.outChannels { (y + c * s.pixels).initialize(repeating: bias[c], count: s.pixels) }
       }
       for grp in 0..<g.groups {
-        BLAS.sgemmInSection(
+        GEMM.sgemm(
           transA: false, transB: false, m: s.outPerGroup, n: s.pixels, k: s.rowsPerGroup,
           a: weight + grp * s.outPerGroup * s.rowsPerGroup, lda: s.rowsPerGroup,
           b: col + grp * s.rowsPerGroup * s.pixels, ldb: s.pixels,
@@ -42,7 +40,7 @@ enum Im2colConvolution {
       // d col = Wᵀ · d y, then folded back onto the image (directly the image for 1×1).
       let col = s.identityUnfold ? dx : scratch
       for grp in 0..<g.groups {
-        BLAS.sgemmInSection(
+        GEMM.sgemm(
           transA: true, transB: false, m: s.rowsPerGroup, n: s.pixels, k: s.outPerGroup,
           a: weight + grp * s.outPerGroup * s.rowsPerGroup, lda: s.rowsPerGroup,
           b: dy + grp * s.outPerGroup * s.pixels, ldb: s.pixels,
@@ -77,7 +75,7 @@ enum Im2colConvolution {
         let dB = gradBias == nil ? nil : worker == 0 ? gradBias : partials + worker * accumulators + weights
         let cols = s.identityUnfold ? x : UnsafePointer(unfold(g, s, x, into: col))
         for grp in 0..<g.groups {
-          BLAS.sgemmInSection(
+          GEMM.sgemm(
             transA: false, transB: true, m: s.outPerGroup, n: s.rowsPerGroup, k: s.pixels,
             a: dy + grp * s.outPerGroup * s.pixels, lda: s.pixels,
             b: cols + grp * s.rowsPerGroup * s.pixels, ldb: s.pixels,
@@ -157,26 +155,25 @@ enum Im2colConvolution {
     }
   }
 
-  /// Workers take the next unclaimed image until none is left, so a core slowed down by another
-  /// process does not hold up the batch. GEMMs inside are single-threaded while workers run
-  /// side by side; with one worker (batch of one) OpenBLAS keeps all its threads.
+  /// Each worker takes its own contiguous run of images, so the same images meet the same
+  /// scratch slice and per-worker sums add the same numbers in the same order on every run:
+  /// when workers claimed images as they came free, reruns of a training run with the same
+  /// seed differed at rounding level (measured at 2 threads). GEMMs inside are
+  /// single-threaded while workers run side by side; with one worker (batch of one) the GEMMs
+  /// keep all their threads.
   static func perImage(
     _ g: Conv2dGeometry, workers: Int, scratch: UnsafeMutablePointer<Float>, scratchPerWorker: Int,
     _ body: (_ image: Int, _ worker: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void
   ) {
     if workers <= 1 {
-      BLAS.exclusively { for n in 0..<g.batch { body(n, 0, scratch) } }
+      for n in 0..<g.batch { body(n, 0, scratch) }
       return
     }
-    let next = Atomic<Int>(0)
-    BLAS.singleThreaded {
-      Parallel.forEach(workers) { worker in
-        let slice = scratch + worker * roundUp(scratchPerWorker)
-        while true {
-          let n = next.wrappingAdd(1, ordering: .relaxed).oldValue
-          if n >= g.batch { break }
-          body(n, worker, slice)
-        }
+    let share = (g.batch + workers - 1) / workers
+    Parallel.forEach(workers) { worker in
+      let slice = scratch + worker * roundUp(scratchPerWorker)
+      OpenMP.withThreads(1) {
+        for n in Swift.min(g.batch, worker * share)..<Swift.min(g.batch, (worker + 1) * share) { body(n, worker, slice) }
       }
     }
   }

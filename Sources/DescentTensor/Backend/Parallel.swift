@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
 
-/// Splits work over the machine's cores. Elementwise kernels and reductions use this; BLAS and
-/// oneDNN run their own thread pools, so a `parallelChunks` body must never call into them.
+/// Splits work over the machine's cores. Elementwise kernels and reductions use this; oneDNN
+/// runs its own thread pool, so a `chunks` body must never call into it.
 public enum Parallel {
   /// Number of worker threads used for Swift kernels (defaults to all cores).
   nonisolated(unsafe) public static var threads: Int = ProcessInfo.processInfo.activeProcessorCount
