@@ -92,6 +92,10 @@ public final class Optimizer {
   /// whether the parameters were updated (false while accumulating gradients).
   @discardableResult
   public func step() -> Bool {
+    Profiler.measure(.optimizer) { stepNow() }
+  }
+
+  private func stepNow() -> Bool {
     pendingBatches += 1
     if pendingBatches < accumulationSteps { return false }
     pendingBatches = 0

@@ -25,7 +25,7 @@ extension Tensor {
   }
 
   public static func + (a: Tensor, b: Tensor) -> Tensor {
-    a.broadcastMap(AddKernel.self, b, op: "add").recorded("add", [a, b]) { g in
+    Profiler.measure(.add) { a.broadcastMap(AddKernel.self, b, op: "add") }.recorded("add", [a, b]) { g in
       [g.sumTo(a.shape), g.sumTo(b.shape)]
     }
   }

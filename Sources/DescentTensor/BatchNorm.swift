@@ -22,9 +22,11 @@ extension Tensor {
       guard let runningMean, let runningVar else {
         preconditionFailure("batchNorm: evaluation mode needs running statistics")
       }
-      BatchNormKernels.forwardInference(
-        input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, runningMean: runningMean.pointer,
-        runningVar: runningVar.pointer, eps: eps, output: out.pointer)
+      Profiler.measure(.batchNorm) {
+        BatchNormKernels.forwardInference(
+          input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, runningMean: runningMean.pointer,
+          runningVar: runningVar.pointer, eps: eps, output: out.pointer)
+      }
       // Evaluation backward (rare: fine-tuning with frozen statistics) from Tensor ops, built
       // only when a backward runs (eval never updates the running statistics).
       return out.recorded("batchNorm", inputs) { [self] gradOut in
@@ -42,13 +44,15 @@ extension Tensor {
     }
     precondition(n * spatial > 1, "batchNorm: training needs more than one value per channel, input is \(shape)")
     let saveMean = Tensor(uninitializedShape: [c]), saveInvStd = Tensor(uninitializedShape: [c])
-    BatchNormKernels.forwardTraining(
-      input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, eps: eps, output: out.pointer,
-      saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer)
-    if let runningMean, let runningVar {
-      BatchNormKernels.updateRunningStats(
-        runningMean: runningMean.pointer, runningVar: runningVar.pointer, saveMean: saveMean.pointer,
-        saveInvStd: saveInvStd.pointer, eps: eps, channels: c, count: n * spatial, momentum: momentum)
+    Profiler.measure(.batchNorm) {
+      BatchNormKernels.forwardTraining(
+        input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, eps: eps, output: out.pointer,
+        saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer)
+      if let runningMean, let runningVar {
+        BatchNormKernels.updateRunningStats(
+          runningMean: runningMean.pointer, runningVar: runningVar.pointer, saveMean: saveMean.pointer,
+          saveInvStd: saveInvStd.pointer, eps: eps, channels: c, count: n * spatial, momentum: momentum)
+      }
     }
     return out.recorded("batchNorm", inputs) { [self] gradOut in
       let gi = Tensor(uninitializedShape: self.shape)

@@ -10,13 +10,16 @@ extension Tensor {
     let n = shape[0], c = shape[1]
     precondition(targets.count == n, "crossEntropy: \(targets.count) targets for a batch of \(n)")
     for t in targets { precondition(t >= 0 && t < c, "crossEntropy: target \(t) is outside the \(c) classes") }
-    let logp = noGrad { logSoftmax(axis: 1) }
-    var total: Double = 0
-    for i in 0..<n {
-      let row = logp.pointer + i * c
-      var rowSum: Double = 0
-      for j in 0..<c { rowSum += Double(row[j]) }
-      total += Double(1 - labelSmoothing) * -Double(row[targets[i]]) + Double(labelSmoothing) * -rowSum / Double(c)
+    let (logp, total) = Profiler.measure(.loss) { () -> (Tensor, Double) in
+      let logp = noGrad { logSoftmax(axis: 1) }
+      var total: Double = 0
+      for i in 0..<n {
+        let row = logp.pointer + i * c
+        var rowSum: Double = 0
+        for j in 0..<c { rowSum += Double(row[j]) }
+        total += Double(1 - labelSmoothing) * -Double(row[targets[i]]) + Double(labelSmoothing) * -rowSum / Double(c)
+      }
+      return (logp, total)
     }
     let loss = Tensor.scalar(Float(total / Double(n)))
     // d/dlogits = (softmax − target distribution) / N, the target distribution being

@@ -14,10 +14,12 @@ extension Tensor {
     }
     let otherBatched = other.rank == 3
     let out = Tensor(uninitializedShape: rank == 3 ? [batch, m, n] : [m, n])
-    for i in 0..<batch {
-      GEMM.sgemm(transA: false, transB: false, m: m, n: n, k: k,
-                 a: pointer + i * m * k, lda: k, b: other.pointer + (otherBatched ? i * k * n : 0), ldb: n,
-                 c: out.pointer + i * m * n, ldc: n)
+    Profiler.measure(.linear) {
+      for i in 0..<batch {
+        GEMM.sgemm(transA: false, transB: false, m: m, n: n, k: k,
+                   a: pointer + i * m * k, lda: k, b: other.pointer + (otherBatched ? i * k * n : 0), ldb: n,
+                   c: out.pointer + i * m * n, ldc: n)
+      }
     }
     return out.recorded("matmul", [self, other]) { [self] g in
       var ga: Tensor? = nil, gb: Tensor? = nil

@@ -7,7 +7,7 @@ extension Tensor {
     let out = Tensor(uninitializedShape: [g.batch, g.channels, g.outHeight, g.outWidth])
     // The argmax workspace only when a backward can follow; oneDNN's inference kernel otherwise.
     let workspace = GradMode.isEnabled && requiresGrad ? MaxPoolWorkspace(g) : nil
-    PoolingKernels.maxPool2dForward(g, input: pointer, output: out.pointer, workspace: workspace)
+    Profiler.measure(.pooling) { PoolingKernels.maxPool2dForward(g, input: pointer, output: out.pointer, workspace: workspace) }
     return out.recorded("maxPool2d", [self]) { gradOut in
       let gi = Tensor(uninitializedShape: g.inputShape)
       PoolingKernels.maxPool2dBackward(g, gradOutput: gradOut.pointer, workspace: workspace!, gradInput: gi.pointer)
@@ -20,7 +20,7 @@ extension Tensor {
     precondition(!ceilMode || padding == 0, "avgPool2d: ceil mode with padding \(padding) is not supported")
     let g = poolGeometry("avgPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding, ceilMode: ceilMode)
     let out = Tensor(uninitializedShape: [g.batch, g.channels, g.outHeight, g.outWidth])
-    PoolingKernels.avgPool2dForward(g, input: pointer, output: out.pointer)
+    Profiler.measure(.pooling) { PoolingKernels.avgPool2dForward(g, input: pointer, output: out.pointer) }
     return out.recorded("avgPool2d", [self]) { gradOut in
       let gi = Tensor(uninitializedShape: g.inputShape)
       PoolingKernels.avgPool2dBackward(g, gradOutput: gradOut.pointer, gradInput: gi.pointer)
@@ -32,8 +32,10 @@ extension Tensor {
     let (n, c, h, w) = adaptiveShape("adaptiveAvgPool2d", outputSize)
     let (oh, ow) = (outputSize.h, outputSize.w)
     let out = Tensor(uninitializedShape: [n, c, oh, ow])
-    AdaptivePoolingKernels.avgPool2dForward(
-      input: pointer, batch: n, channels: c, height: h, width: w, outHeight: oh, outWidth: ow, output: out.pointer)
+    Profiler.measure(.pooling) {
+      AdaptivePoolingKernels.avgPool2dForward(
+        input: pointer, batch: n, channels: c, height: h, width: w, outHeight: oh, outWidth: ow, output: out.pointer)
+    }
     return out.recorded("adaptiveAvgPool2d", [self]) { gradOut in
       let gi = Tensor(uninitializedShape: [n, c, h, w])
       AdaptivePoolingKernels.avgPool2dBackward(
@@ -49,9 +51,11 @@ extension Tensor {
     let out = Tensor(uninitializedShape: [n, c, oh, ow])
     let indices = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(1, out.count))
     let saved = IndexBuffer(indices)
-    AdaptivePoolingKernels.maxPool2dForward(
-      input: pointer, batch: n, channels: c, height: h, width: w, outHeight: oh, outWidth: ow, output: out.pointer,
-      indices: indices.baseAddress!)
+    Profiler.measure(.pooling) {
+      AdaptivePoolingKernels.maxPool2dForward(
+        input: pointer, batch: n, channels: c, height: h, width: w, outHeight: oh, outWidth: ow, output: out.pointer,
+        indices: indices.baseAddress!)
+    }
     return out.recorded("adaptiveMaxPool2d", [self]) { gradOut in
       let gi = Tensor(uninitializedShape: [n, c, h, w])
       AdaptivePoolingKernels.maxPool2dBackward(

@@ -15,7 +15,7 @@ extension Tensor {
   }
 
   public func relu() -> Tensor {
-    unaryMap(ReluKernel.self).recorded("relu", [self]) { [self] g in
+    Profiler.measure(.relu) { unaryMap(ReluKernel.self) }.recorded("relu", [self]) { [self] g in
       [g.broadcastMap(ReluBackwardKernel.self, self, op: "relu backward")]
     }
   }

@@ -17,11 +17,16 @@ struct BenchTrain: ParsableCommand {
       is that times images per second, printed beside this machine's GEMM limits measured in \
       the same run — oneDNN's sgemm (peak_sgemm_gflops) and bfloat16 matmul \
       (bf16_gemm_gflops) on 2048³ — and judged against the one of its precision. \
-      peak_rss_mb is the process's peak resident memory after the run.
+      peak_rss_mb is the process's peak resident memory after the run. With --profile, one \
+      more set of steps runs with each op timed (waiting for each oneDNN reorder) and a table \
+      gives, per kind of op, milliseconds per step and the share of the step — like \
+      torch.profiler's key_averages; "other" is what no kind covers (autograd bookkeeping, \
+      allocation, reshapes, the elementwise ops of the head).
 
       Examples:
         descent bench train
         descent bench train --arch resnet18 --size 32 --bs 128 --json
+        descent bench train --arch resnet50 --size 128 --bs 32 --profile
       """)
 
   @Option(help: "Architecture: \(Architecture.argumentNames).", transform: Architecture.parse)
@@ -41,6 +46,9 @@ struct BenchTrain: ParsableCommand {
 
   @Flag(name: .customLong("mixed-precision"), help: "Run the convolutions in bfloat16, as `train --mixed-precision` does.")
   var mixedPrecision = false
+
+  @Flag(help: "Also time each kind of op over the same number of steps and print where a step's time goes.")
+  var profile = false
 
   func validate() throws {
     guard size >= 32 else { throw ValidationError("--size must be at least 32 pixels, not \(size)") }
@@ -77,20 +85,38 @@ struct BenchTrain: ParsableCommand {
       times.append(Timing.now() - start)
     }
     let median = times.sorted()[times.count / 2]
+    // Profiled separately: waiting for each reorder slows the step a little.
+    var profileRows: [(name: String, ms: Double)] = []
+    var profiledStep = 0.0
+    if profile {
+      Profiler.start()
+      let start = Timing.now()
+      for _ in 0..<steps { try step() }
+      profiledStep = (Timing.now() - start) / Double(steps)
+      let kinds = Profiler.stop().map { ($0.kind.name, $0.seconds / Double(steps) * 1e3) }
+      let covered = kinds.reduce(0) { $0 + $1.1 }
+      profileRows = kinds.sorted { $0.1 > $1.1 } + [("other", profiledStep * 1e3 - covered)]
+    }
     let imagesPerSec = Double(bs) / median
     let achieved = flopsPerImage * imagesPerSec / 1e9
     let peakRSS = ProcessStatistics.peakResidentMegabytes()
     if json {
-      let object: [String: Any] = [
+      var object: [String: Any] = [
         "arch": arch.rawValue, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "images_per_sec": imagesPerSec, "step_ms": median * 1e3,
         "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved,
         "peak_sgemm_gflops": peak, "bf16_gemm_gflops": bf16, "achieved_fraction_of_limit": achieved / limit,
         "peak_rss_mb": peakRSS,
       ]
+      if profile {
+        object["profile"] = [
+          "step_ms": profiledStep * 1e3,
+          "ms_per_step": Dictionary(uniqueKeysWithValues: profileRows.map { ($0.name, $0.ms) }),
+        ]
+      }
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
     } else {
-      print("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "bfloat16 convolutions" : "float32")")
+      say("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "bfloat16 convolutions" : "float32")")
       row("figure", "value", "× \(limitName)")
       row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", peak), "")
       row("bf16 matmul 2048³ (limit)", String(format: "%.1f GFLOP/s", bf16), "")
@@ -99,6 +125,13 @@ struct BenchTrain: ParsableCommand {
       row("model GFLOP/image (3×fwd)", String(format: "%.3f", flopsPerImage / 1e9), "")
       row("achieved", String(format: "%.1f GFLOP/s", achieved), String(format: "%.2f", achieved / limit))
       row("peak resident memory", String(format: "%.0f MB", peakRSS), "")
+      if profile {
+        say("")
+        row("profile (\(steps) steps, \(String(format: "%.1f", profiledStep * 1e3)) ms a step)", "ms/step", "% of step", nameWidth: 44)
+        for r in profileRows {
+          row(r.name, String(format: "%.1f", r.ms), String(format: "%.1f", 100 * r.ms / (profiledStep * 1e3)), nameWidth: 44)
+        }
+      }
     }
   }
 }

@@ -19,6 +19,24 @@ import Testing
     #expect(x.grad!.scalars == [16])
   }
 
+  /// An add hands one gradient to both its inputs; the backward shares it instead of copying
+  /// it, so every later sum must leave the other holder's values alone.
+  @Test func sharedGradientsAreNeverAddedIntoInPlace() throws {
+    let w = Tensor([1, 2, 3], shape: [3], requiresGrad: true)  // a leaf, summed into in place
+    let x = Tensor([4, 5, 6], shape: [3], requiresGrad: true)
+    let c = Tensor([1, 10, 100], shape: [3]), d = Tensor([7, 7, 7], shape: [3])
+    let h = x * 3  // not a leaf: its gradient waits while w's grows
+    let s = w + h  // w first: w keeps the gradient the add gives both
+    let r = h + h  // the same gradient twice to one input
+    try ((s * c).sum() + (w * d).sum() + (r * d).sum() + (s * s).sum()).backward()
+    // d/dw = c + d + 2s;  d/dh = c + 2s + 2d, so d/dx = 3 (c + 2s + 2d).
+    let (sv, cv, dv) = (s.scalars, c.scalars, d.scalars)
+    let expectedW: [Float] = (0..<3).map { i in cv[i] + dv[i] + 2 * sv[i] }
+    let expectedX: [Float] = (0..<3).map { i in 3 * (cv[i] + 2 * sv[i] + 2 * dv[i]) }
+    #expect(w.grad!.scalars == expectedW)
+    #expect(x.grad!.scalars == expectedX)
+  }
+
   @Test func detachAndNoGradStopRecording() throws {
     let x = Tensor([1, 2], shape: [2], requiresGrad: true)
     let d = x.detach()

@@ -52,7 +52,9 @@ public enum ConvolutionKernels {
     _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, precision: ComputePrecision = .float32
   ) {
-    forward(g, input: input, weight: weight, bias: bias, output: output, using: algorithm, precision: precision)
+    Profiler.measure(.convForward) {
+      forward(g, input: input, weight: weight, bias: bias, output: output, using: algorithm, precision: precision)
+    }
   }
 
   /// gradInput = (overwritten) d loss / d input
@@ -60,7 +62,9 @@ public enum ConvolutionKernels {
     _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>, precision: ComputePrecision = .float32
   ) {
-    backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm, precision: precision)
+    Profiler.measure(.convBackwardData) {
+      backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm, precision: precision)
+    }
   }
 
   /// gradWeight, gradBias (overwritten; gradBias optional)
@@ -69,9 +73,11 @@ public enum ConvolutionKernels {
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
     precision: ComputePrecision = .float32
   ) {
-    backwardWeights(
-      g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, using: algorithm,
-      precision: precision)
+    Profiler.measure(.convBackwardWeights) {
+      backwardWeights(
+        g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, using: algorithm,
+        precision: precision)
+    }
   }
 
   // MARK: With an explicit algorithm (tests force each one without touching the global)

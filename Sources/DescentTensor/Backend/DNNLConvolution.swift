@@ -19,6 +19,8 @@ final class DNNLConvolution: @unchecked Sendable {
     let primitive: dnnl_primitive_t
     let args: UnsafeMutablePointer<dnnl_exec_arg_t>
     let count: Int32
+    /// A reorder between the caller's layout and oneDNN's (profiled as such).
+    var isReorder = false
   }
 
   /// Steps in order: reorders into oneDNN's layouts, the convolution, reorders back out.
@@ -200,9 +202,22 @@ final class DNNLConvolution: @unchecked Sendable {
 
   private func execute() {
     for step in steps {
-      DNNL.check(dnnl_primitive_execute(step.primitive, DNNL.stream, step.count, step.args), "running a convolution step")
+      // Profiling waits for each reorder, so that its time is its own, not the convolution's.
+      if step.isReorder && Profiler.isEnabled {
+        Profiler.measure(.reorder) {
+          launch(step)
+          DNNL.check(dnnl_stream_wait(DNNL.stream), "waiting for a reorder")
+        }
+      } else {
+        launch(step)
+      }
     }
     DNNL.check(dnnl_stream_wait(DNNL.stream), "waiting for a convolution")
+  }
+
+  @inline(__always)
+  private func launch(_ step: Step) {
+    DNNL.check(dnnl_primitive_execute(step.primitive, DNNL.stream, step.count, step.args), "running a convolution step")
   }
 
   // MARK: Building blocks (used only while planning)
@@ -234,7 +249,9 @@ final class DNNLConvolution: @unchecked Sendable {
     defer { dnnl_primitive_desc_destroy(pd) }
     var primitive: dnnl_primitive_t?
     DNNL.check(dnnl_primitive_create(&primitive, pd), "creating a reorder for \(what)")
-    return step(primitive!, [(DNNL_ARG_FROM, source), (DNNL_ARG_TO, destination)])
+    var reorder = step(primitive!, [(DNNL_ARG_FROM, source), (DNNL_ARG_TO, destination)])
+    reorder.isReorder = true
+    return reorder
   }
 
   private static func step(_ primitive: dnnl_primitive_t, _ args: [(Int32, dnnl_memory_t)]) -> Step {

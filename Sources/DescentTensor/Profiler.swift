@@ -1,0 +1,88 @@
+import Synchronization
+
+/// The kinds of work a training step's time is split into by `Profiler`, as torch.profiler's
+/// key_averages groups it by op.
+public enum OpKind: Int, CaseIterable, Sendable {
+  case convForward, convBackwardData, convBackwardWeights, reorder, batchNorm, relu, pooling, add, linear, loss
+  case optimizer, gradientAccumulation
+
+  public var name: String {
+    switch self {
+    case .convForward: return "conv forward"
+    case .convBackwardData: return "conv backward data"
+    case .convBackwardWeights: return "conv backward weights"
+    case .reorder: return "reorders"
+    case .batchNorm: return "batch norm"
+    case .relu: return "relu"
+    case .pooling: return "pooling"
+    case .add: return "adds"
+    case .linear: return "linear (matmul)"
+    case .loss: return "loss"
+    case .optimizer: return "optimizer"
+    case .gradientAccumulation: return "gradient accumulation"
+    }
+  }
+
+  /// The kind of a taped op's backward, by the op's name (nil: not one of the kinds).
+  static func ofBackward(_ op: String) -> OpKind? {
+    switch op {
+    case "batchNorm": return .batchNorm
+    case "relu": return .relu
+    case "maxPool2d", "avgPool2d", "adaptiveAvgPool2d", "adaptiveMaxPool2d": return .pooling
+    case "add": return .add
+    case "matmul": return .linear
+    case "crossEntropy": return .loss
+    default: return nil
+    }
+  }
+}
+
+/// Where a training step's time goes, by `OpKind`: the ops of the forward, their backwards and
+/// the optimizer step time themselves while profiling is on, each counting its own time only
+/// (a convolution's reorders count as reorders, not as the convolution). Off, a measured op
+/// costs one atomic load. It profiles the ops of one thread at a time — the training loop's;
+/// kernels' worker threads are inside the ops it times.
+public enum Profiler {
+  private static let on = Atomic<Bool>(false)
+
+  private struct State {
+    var seconds = [Double](repeating: 0, count: OpKind.allCases.count)
+    var calls = [Int](repeating: 0, count: OpKind.allCases.count)
+    /// Per open measurement, the time its nested measurements took.
+    var nested: [Double] = []
+  }
+
+  private static let state = Mutex(State())
+
+  public static var isEnabled: Bool { on.load(ordering: .relaxed) }
+
+  /// Clears the totals and starts measuring.
+  public static func start() {
+    state.withLock { $0 = State() }
+    on.store(true, ordering: .relaxed)
+  }
+
+  /// Stops measuring and returns the seconds and calls of each kind since `start`.
+  public static func stop() -> [(kind: OpKind, seconds: Double, calls: Int)] {
+    on.store(false, ordering: .relaxed)
+    return state.withLock { s in OpKind.allCases.map { ($0, s.seconds[$0.rawValue], s.calls[$0.rawValue]) } }
+  }
+
+  /// Runs `body`, adding its time less that of the measurements inside it to `kind`.
+  @inline(__always)
+  public static func measure<R>(_ kind: OpKind, _ body: () throws -> R) rethrows -> R {
+    guard on.load(ordering: .relaxed) else { return try body() }
+    state.withLock { $0.nested.append(0) }
+    let start = Timing.now()
+    defer {
+      let elapsed = Timing.now() - start
+      state.withLock { s in
+        let inner = s.nested.removeLast()
+        s.seconds[kind.rawValue] += elapsed - inner
+        s.calls[kind.rawValue] += 1
+        if !s.nested.isEmpty { s.nested[s.nested.count - 1] += elapsed }
+      }
+    }
+    return try body()
+  }
+}
