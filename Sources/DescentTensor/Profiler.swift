@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// The kinds of work a training step's time is split into by `Profiler`, as torch.profiler's
@@ -40,10 +41,13 @@ public enum OpKind: Int, CaseIterable, Sendable {
 /// Where a training step's time goes, by `OpKind`: the ops of the forward, their backwards and
 /// the optimizer step time themselves while profiling is on, each counting its own time only
 /// (a convolution's reorders count as reorders, not as the convolution). Off, a measured op
-/// costs one atomic load. It profiles the ops of one thread at a time — the training loop's;
-/// kernels' worker threads are inside the ops it times.
+/// costs one atomic load. It profiles the ops of the thread that started it — the training
+/// loop's (kernels' worker threads run inside the ops it times); other threads' ops, such as
+/// another test's, are not counted.
 public enum Profiler {
   private static let on = Atomic<Bool>(false)
+  /// The profiled thread (`pthread_t` as an integer), valid while `on`.
+  private static let thread = Atomic<UInt>(0)
 
   private struct State {
     var seconds = [Double](repeating: 0, count: OpKind.allCases.count)
@@ -54,11 +58,13 @@ public enum Profiler {
 
   private static let state = Mutex(State())
 
-  public static var isEnabled: Bool { on.load(ordering: .relaxed) }
+  /// Whether ops on this thread are being measured.
+  public static var isEnabled: Bool { on.load(ordering: .relaxed) && thread.load(ordering: .relaxed) == pthread_self() }
 
-  /// Clears the totals and starts measuring.
+  /// Clears the totals and starts measuring the calling thread's ops.
   public static func start() {
     state.withLock { $0 = State() }
+    thread.store(pthread_self(), ordering: .relaxed)
     on.store(true, ordering: .relaxed)
   }
 
@@ -71,7 +77,7 @@ public enum Profiler {
   /// Runs `body`, adding its time less that of the measurements inside it to `kind`.
   @inline(__always)
   public static func measure<R>(_ kind: OpKind, _ body: () throws -> R) rethrows -> R {
-    guard on.load(ordering: .relaxed) else { return try body() }
+    guard isEnabled else { return try body() }
     state.withLock { $0.nested.append(0) }
     let start = Timing.now()
     defer {
