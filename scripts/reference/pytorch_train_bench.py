@@ -1,17 +1,35 @@
 # PyTorch reference for `descent bench train`: the same full training step (forward,
 # cross-entropy, backward, Adam) on random images, median of 5 steps after 2 warm-ups, on all
-# cores. Run with a Python that has torch and torchvision (not needed by Descent itself).
-import time, torch, torchvision, sys
-torch.manual_seed(0)
-for arch, size, bs in [("resnet34", 64, 64), ("resnet18", 32, 128), ("resnet34", 128, 32)]:
+# cores, in PyTorch's three CPU settings: plain NCHW float32, channels_last float32, and
+# channels_last with bfloat16 autocast (its fastest, the counterpart of `--mixed-precision`).
+# Run with a Python that has torch and torchvision (Descent itself never runs Python):
+#   python pytorch_train_bench.py                       # the README's table
+#   python pytorch_train_bench.py resnet34 128 32 cl-bf16
+import sys, time, contextlib, torch, torchvision
+
+def bench(arch, size, bs, mode):
+    torch.manual_seed(0)
     m = getattr(torchvision.models, arch)(num_classes=10)
-    opt = torch.optim.Adam(m.parameters(), lr=1e-3)
     x = torch.randn(bs, 3, size, size); y = torch.arange(bs) % 10
+    if mode != "nchw":
+        m = m.to(memory_format=torch.channels_last); x = x.to(memory_format=torch.channels_last)
+    opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+    autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if mode == "cl-bf16" else contextlib.nullcontext
     def step():
-        opt.zero_grad(); loss = torch.nn.functional.cross_entropy(m(x), y); loss.backward(); opt.step()
+        opt.zero_grad()
+        with autocast():
+            loss = torch.nn.functional.cross_entropy(m(x), y)
+        loss.backward(); opt.step()
     for _ in range(2): step()
     ts = []
     for _ in range(5):
         t = time.perf_counter(); step(); ts.append(time.perf_counter() - t)
     med = sorted(ts)[2]
-    print(arch, size, bs, f"{bs/med:.1f} img/s", f"{med*1e3:.0f} ms", torch.get_num_threads(), "threads")
+    print(arch, size, bs, mode, f"{bs/med:.1f} img/s", f"{med*1e3:.0f} ms", torch.get_num_threads(), "threads", flush=True)
+
+if len(sys.argv) == 5:
+    bench(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+else:
+    for arch in ("resnet34", "resnet50"):
+        for mode in ("nchw", "cl", "cl-bf16"):
+            bench(arch, 128, 32, mode)

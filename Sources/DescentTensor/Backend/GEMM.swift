@@ -7,9 +7,11 @@ import CDNNL
 /// Why oneDNN and not OpenBLAS: oneDNN picks its kernels from the CPU it runs on (AVX-512 here),
 /// while this machine kind's environment holds OpenBLAS to its AVX2 kernels
 /// (`OPENBLAS_CORETYPE=Haswell`, which tests and CI must not change). Measured on the 2-core
-/// development machine, every shape the backend runs — 2048³, im2col's per-image products, the
-/// head's Linear — is faster through `dnnl_sgemm`, most about 2× (`descent bench kernels`
-/// prints `sgemm_gflops` beside `peak_sgemm_gflops`).
+/// development machine, `dnnl_sgemm` was about 2× OpenBLAS on 2048³ and on every per-image
+/// product im2col runs on one thread; at two threads it lost only on products with few rows
+/// and a transposed operand (64×576×1024 with Bᵀ: 143 against 224 GFLOP/s), which only the
+/// head's Linear backward runs. `descent bench kernels` prints `sgemm_gflops` beside
+/// `peak_sgemm_gflops`.
 ///
 /// `dnnl_sgemm` is safe to call from several threads at once; each call runs on the calling
 /// thread's OpenMP team (`Threads.set` sizes the main thread's). Kernels that run one GEMM per
