@@ -30,6 +30,19 @@ extension Tensor {
     }
   }
 
+  /// (self + other).relu() to the bit, forward and backward, in one pass over memory each way
+  /// instead of two: a ResNet block's residual sum and its ReLU. The backward masks the
+  /// gradient by the saved output (positive exactly where the sum was).
+  public func addReLU(_ other: Tensor) -> Tensor {
+    let out = Profiler.measure(.add) { broadcastMap(AddReluKernel.self, other, op: "addReLU") }
+    // The output's storage, not the output, which will hold this closure.
+    let (saved, outShape, shape, otherShape) = (out.storage, out.shape, shape, other.shape)
+    return out.recorded("addReLU", [self, other]) { g in
+      let masked = g.broadcastMap(ReluBackwardKernel.self, Tensor(storage: saved, shape: outShape), op: "relu backward")
+      return [masked.sumTo(shape), masked.sumTo(otherShape)]
+    }
+  }
+
   public static func - (a: Tensor, b: Tensor) -> Tensor {
     a.broadcastMap(SubKernel.self, b, op: "sub").recorded("sub", [a, b]) { g in
       [g.sumTo(a.shape), b.requiresGrad ? (-g).sumTo(b.shape) : nil]

@@ -2,11 +2,13 @@
 /// PyTorch's `batch_norm`. In training the batch's own statistics normalize (biased variance)
 /// and, when running statistics are given, they are updated in place with
 /// running = (1 − momentum)·running + momentum·batch (unbiased variance), outside the tape. In
-/// evaluation the running statistics normalize.
+/// evaluation the running statistics normalize. With `relu`, the result is
+/// `batchNorm(…).relu()` to the bit, forward and backward, computed in the batch norm's own passes
+/// over memory (see BatchNormKernels).
 extension Tensor {
   public func batchNorm(
     weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?, training: Bool,
-    momentum: Float = 0.1, eps: Float = 1e-5
+    momentum: Float = 0.1, eps: Float = 1e-5, relu: Bool = false
   ) -> Tensor {
     precondition(rank >= 2, "batchNorm: input must be [N, C, …], not \(shape)")
     let n = shape[0], c = shape[1], spatial = count / Swift.max(1, n * c)
@@ -25,11 +27,14 @@ extension Tensor {
       Profiler.measure(.batchNorm) {
         BatchNormKernels.forwardInference(
           input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, runningMean: runningMean.pointer,
-          runningVar: runningVar.pointer, eps: eps, output: out.pointer)
+          runningVar: runningVar.pointer, eps: eps, output: out.pointer, relu: relu)
       }
+      // The backward keeps the output's storage, not the output (which holds this closure).
+      let saved = out.storage
       // Evaluation backward (rare: fine-tuning with frozen statistics) from Tensor ops, built
       // only when a backward runs (eval never updates the running statistics).
       return out.recorded("batchNorm", inputs) { [self] gradOut in
+        let gradOut = relu ? gradOut.broadcastMap(ReluBackwardKernel.self, Tensor(storage: saved, shape: shape), op: "relu backward") : gradOut
         let mean = runningMean, invStd = 1 / (runningVar + eps).sqrt()
         let perChannel = [1, c] + Array(repeating: 1, count: rank - 2)
         let reduced = [0] + Array(2..<rank)
@@ -47,13 +52,14 @@ extension Tensor {
     Profiler.measure(.batchNorm) {
       BatchNormKernels.forwardTraining(
         input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, eps: eps, output: out.pointer,
-        saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer)
+        saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, relu: relu)
       if let runningMean, let runningVar {
         BatchNormKernels.updateRunningStats(
           runningMean: runningMean.pointer, runningVar: runningVar.pointer, saveMean: saveMean.pointer,
           saveInvStd: saveInvStd.pointer, eps: eps, channels: c, count: n * spatial, momentum: momentum)
       }
     }
+    let saved = relu ? out.storage : nil
     return out.recorded("batchNorm", inputs) { [self] gradOut in
       let gi = Tensor(uninitializedShape: self.shape)
       let gw = weight.map { Tensor(uninitializedShape: $0.shape) }
@@ -61,7 +67,7 @@ extension Tensor {
       BatchNormKernels.backward(
         input: self.pointer, gradOutput: gradOut.pointer, n: n, c: c, spatial: spatial, weight: w,
         saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, gradInput: gi.pointer,
-        gradWeight: gw?.pointer, gradBias: gb?.pointer)
+        gradWeight: gw?.pointer, gradBias: gb?.pointer, reluOutput: saved.map { UnsafePointer($0.pointer) })
       return [gi] + (gw.map { [$0] } ?? []) + (gb.map { [$0] } ?? [])
     }
   }

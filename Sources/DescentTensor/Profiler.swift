@@ -30,7 +30,7 @@ public enum OpKind: Int, CaseIterable, Sendable {
     case "batchNorm": return .batchNorm
     case "relu": return .relu
     case "maxPool2d", "avgPool2d", "adaptiveAvgPool2d", "adaptiveMaxPool2d": return .pooling
-    case "add": return .add
+    case "add", "addReLU": return .add
     case "matmul": return .linear
     case "crossEntropy": return .loss
     default: return nil

@@ -25,6 +25,21 @@ import Testing
     #expect(actual.map(\.1.shape) == expected.map(\.1))
   }
 
+  /// Sequential runs a batch norm followed by a ReLU as the fused op: no separate ReLU runs, and
+  /// the result is the layers' one by one.
+  @Test func sequentialFusesBatchNormAndReLU() {
+    var generator = RandomGenerator(seed: 5)
+    let x = Tensor.normal([2, 3, 4, 5], using: &generator)
+    let bn = BatchNorm2d(3), relu = ReLU(), model = Sequential(bn, relu)
+    let oneByOne = relu(bn(x)).scalars  // updates the running statistics once, as below
+    Profiler.start()
+    let fused = model(x).scalars
+    let kinds = Profiler.stop()
+    #expect(fused == oneByOne)
+    #expect(kinds.first { $0.kind == .relu }!.calls == 0)
+    #expect(kinds.first { $0.kind == .batchNorm }!.calls == 1)
+  }
+
   @Test func parameterCountsEqualPyTorch() {
     #expect(ResNet.resnet18().parameterCount == 11_689_512)
     #expect(ResNet.resnet34().parameterCount == 21_797_672)

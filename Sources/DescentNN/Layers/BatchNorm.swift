@@ -26,12 +26,16 @@ public class BatchNorm: Module {
   public override var ownParameters: [(String, Tensor)] { [("weight", weight), ("bias", bias)] }
   public override var ownBuffers: [(String, Tensor)] { [("running_mean", runningMean), ("running_var", runningVar)] }
 
-  public override func forward(_ x: Tensor) -> Tensor {
+  public override func forward(_ x: Tensor) -> Tensor { forward(x, relu: false) }
+
+  /// With `relu`, this batch norm and a ReLU after it as one op: the same values and gradients
+  /// to the bit as `relu(bn(x))`, in the batch norm's passes over memory alone.
+  public func forward(_ x: Tensor, relu: Bool) -> Tensor {
     precondition(expectedRank.contains(x.rank) && x.shape[1] == features,
                  "\(type(of: self))(\(features)): input must have \(features) channels on axis 1 and rank \(expectedRank.map(String.init).joined(separator: " or ")), not \(x.shape)")
     return x.batchNorm(
       weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, training: training,
-      momentum: momentum, eps: eps)
+      momentum: momentum, eps: eps, relu: relu)
   }
 }
 

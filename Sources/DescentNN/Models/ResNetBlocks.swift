@@ -23,8 +23,9 @@ public final class BasicBlock: Module {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    let out = bn2(conv2(bn1(conv1(x)).relu()))
-    return (out + (downsample?(x) ?? x)).relu()
+    // relu(bn1(·)) and relu(· + identity) each run as one fused op.
+    let out = bn2(conv2(bn1.forward(conv1(x), relu: true)))
+    return out.addReLU(downsample?(x) ?? x)
   }
 }
 
@@ -53,7 +54,8 @@ public final class Bottleneck: Module {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    let out = bn3(conv3(bn2(conv2(bn1(conv1(x)).relu())).relu()))
-    return (out + (downsample?(x) ?? x)).relu()
+    // Each batch norm followed by a ReLU, and the residual sum with its ReLU, run as one op.
+    let out = bn3(conv3(bn2.forward(conv2(bn1.forward(conv1(x), relu: true)), relu: true)))
+    return out.addReLU(downsample?(x) ?? x)
   }
 }

@@ -37,7 +37,7 @@ public final class XResBlock: Module {
 
   public override var children: [(String, Module)] { [("convpath", convpath), ("idpath", idpath), ("act", act)] }
 
-  public override func forward(_ x: Tensor) -> Tensor { (convpath(x) + idpath(x)).relu() }
+  public override func forward(_ x: Tensor) -> Tensor { convpath(x).addReLU(idpath(x)) }
 }
 
 /// fastai's `XResNet` (Bag of Tricks ResNet-D): a stem of three ConvLayers (c_in→32 stride 2,

@@ -2,7 +2,10 @@
 /// features is spatial = 1). Each channel is normalized over its n·spatial values:
 /// y = (x − mean) · invStd · weight + bias, with invStd = 1/√(var + eps) and the biased
 /// variance, as PyTorch does. Weight and bias are optional (affine=False passes nil).
-/// Outputs and gradients are overwritten.
+/// Outputs and gradients are overwritten. With `relu`, a ReLU after the batch norm runs in the
+/// same passes (forward: max(y, 0) as y is written; backward: the gradient is masked where the
+/// saved output is 0 as it is read), so the pair costs the memory traffic of the batch norm
+/// alone and keeps one activation instead of two.
 ///
 /// Runs in Swift rather than through oneDNN: for NCHW data oneDNN 2.6 picks its generic
 /// `ncsp_bnorm` implementation, which measured 3–5× slower forward+backward than these two
@@ -20,7 +23,7 @@ public enum BatchNormKernels {
     input: UnsafePointer<Float>, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
     output: UnsafeMutablePointer<Float>,
-    saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>
+    saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>, relu: Bool = false
   ) {
     precondition(n > 0 && c > 0 && spatial > 0, "batch norm needs at least one value per channel")
     let count = Double(n * spatial)
@@ -46,7 +49,7 @@ public enum BatchNormKernels {
       forEachPlane(n: n, c: c, tasks: tasks) { plane, ch in
         affine(
           input + plane * spatial, output + plane * spatial, spatial,
-          Float(coefficients[2 * ch]), Float(coefficients[2 * ch + 1]))
+          Float(coefficients[2 * ch]), Float(coefficients[2 * ch + 1]), relu: relu)
       }
     }
   }
@@ -56,7 +59,7 @@ public enum BatchNormKernels {
     input: UnsafePointer<Float>, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>, eps: Float,
-    output: UnsafeMutablePointer<Float>
+    output: UnsafeMutablePointer<Float>, relu: Bool = false
   ) {
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * c) { buffer in
       let coefficients = buffer.baseAddress!
@@ -68,13 +71,14 @@ public enum BatchNormKernels {
       forEachPlane(n: n, c: c, tasks: taskCount(n * c, spatial)) { plane, ch in
         affine(
           input + plane * spatial, output + plane * spatial, spatial,
-          coefficients[2 * ch], coefficients[2 * ch + 1])
+          coefficients[2 * ch], coefficients[2 * ch + 1], relu: relu)
       }
     }
   }
 
   /// Training-mode backward (the statistics depend on the input), given the mean and invStd
   /// that `forwardTraining` saved. Writes gradInput, and gradWeight / gradBias when given.
+  /// `reluOutput`, the output of a forward run with `relu`, masks the incoming gradient.
   ///
   /// With x̂ = (x − mean)·invStd and M = n·spatial values per channel:
   /// dBias = Σdy, dWeight = Σdy·x̂, dx = weight·invStd·(dy − dBias/M − x̂·dWeight/M).
@@ -83,14 +87,17 @@ public enum BatchNormKernels {
     weight: UnsafePointer<Float>?,
     saveMean: UnsafePointer<Float>, saveInvStd: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>,
-    gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?
+    gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
+    reluOutput: UnsafePointer<Float>? = nil
   ) {
     let count = Double(n * spatial)
     let tasks = taskCount(n * c, spatial)
     withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * tasks + 3 * c) { buffer in
       let sums = buffer.baseAddress!, coefficients = sums + 2 * c * tasks
       channelSums(n: n, c: c, tasks: tasks, into: sums) { plane, ch in
-        gradientSums(gradOutput + plane * spatial, input + plane * spatial, spatial, saveMean[ch])
+        gradientSums(
+          gradOutput + plane * spatial, input + plane * spatial, reluOutput.map { $0 + plane * spatial }, spatial,
+          saveMean[ch])
       }
       for ch in 0..<c {
         let sumDy = sums[2 * ch], sumDyXmu = sums[2 * ch + 1]
@@ -106,9 +113,9 @@ public enum BatchNormKernels {
       }
       forEachPlane(n: n, c: c, tasks: tasks) { plane, ch in
         gradientAffine(
-          gradOutput + plane * spatial, input + plane * spatial, gradInput + plane * spatial, spatial,
-          saveMean[ch], Float(coefficients[3 * ch]), Float(coefficients[3 * ch + 1]),
-          Float(coefficients[3 * ch + 2]))
+          gradOutput + plane * spatial, input + plane * spatial, reluOutput.map { $0 + plane * spatial },
+          gradInput + plane * spatial, spatial, saveMean[ch], Float(coefficients[3 * ch]),
+          Float(coefficients[3 * ch + 1]), Float(coefficients[3 * ch + 2]))
       }
     }
   }
@@ -170,35 +177,53 @@ public enum BatchNormKernels {
     return (sum, sumSquares)
   }
 
-  /// y = x·scale + offset over one contiguous run.
+  /// y = x·scale + offset over one contiguous run, then max(y, 0) with `relu` (as ReLU rounds
+  /// it: a NaN stays NaN in the vector lanes).
   @inline(__always)
   static func affine(
     _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int,
-    _ scale: Float, _ offset: Float
+    _ scale: Float, _ offset: Float, relu: Bool
   ) {
     let a = Vector(repeating: scale), b = Vector(repeating: offset)
     var i = 0
+    // `relu` is the same for the whole loop: the compiler unswitches it.
     while i + Vector.scalarCount <= count {
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
-      UnsafeMutableRawPointer(y + i).storeBytes(of: v * a + b, as: Vector.self)
+      var v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) * a + b
+      if relu { v.replace(with: 0, where: v .< 0) }
+      UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: Vector.self)
       i += Vector.scalarCount
     }
     while i < count {
-      y[i] = x[i] * scale + offset
+      let v = x[i] * scale + offset
+      y[i] = relu && !(v > 0) ? 0 : v
       i += 1
     }
   }
 
-  /// Σdy and Σdy·(x − mean) over one contiguous run.
+  /// dy where the fused ReLU's output was positive (or dy itself without one).
+  @inline(__always)
+  static func masked(_ g: Vector, _ reluOutput: UnsafePointer<Float>?, _ i: Int) -> Vector {
+    guard let reluOutput else { return g }
+    return g.replacing(with: 0, where: UnsafeRawPointer(reluOutput + i).loadUnaligned(as: Vector.self) .<= 0)
+  }
+
+  @inline(__always)
+  static func masked(_ g: Float, _ reluOutput: UnsafePointer<Float>?, _ i: Int) -> Float {
+    guard let reluOutput else { return g }
+    return reluOutput[i] > 0 ? g : 0
+  }
+
+  /// Σdy and Σdy·(x − mean) over one contiguous run (dy masked by `reluOutput` when given).
   @inline(__always)
   static func gradientSums(
-    _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int, _ mean: Float
+    _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?, _ count: Int,
+    _ mean: Float
   ) -> (Double, Double) {
     var s = Vector(), sx = Vector()
     let m = Vector(repeating: mean)
     var i = 0
     while i + Vector.scalarCount <= count {
-      let g = UnsafeRawPointer(dy + i).loadUnaligned(as: Vector.self)
+      let g = masked(UnsafeRawPointer(dy + i).loadUnaligned(as: Vector.self), reluOutput, i)
       let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - m
       s += g
       sx += g * v
@@ -206,30 +231,31 @@ public enum BatchNormKernels {
     }
     var sum = Double(s.sum()), sumX = Double(sx.sum())
     while i < count {
-      sum += Double(dy[i])
-      sumX += Double(dy[i]) * Double(x[i] - mean)
+      let g = masked(dy[i], reluOutput, i)
+      sum += Double(g)
+      sumX += Double(g) * Double(x[i] - mean)
       i += 1
     }
     return (sum, sumX)
   }
 
-  /// dx = k·dy + p·(x − mean) + q over one contiguous run.
+  /// dx = k·dy + p·(x − mean) + q over one contiguous run (dy masked by `reluOutput`).
   @inline(__always)
   static func gradientAffine(
-    _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
-    _ count: Int, _ mean: Float, _ k: Float, _ p: Float, _ q: Float
+    _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?,
+    _ dx: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ k: Float, _ p: Float, _ q: Float
   ) {
     let kv = Vector(repeating: k), pv = Vector(repeating: p), qv = Vector(repeating: q)
     let m = Vector(repeating: mean)
     var i = 0
     while i + Vector.scalarCount <= count {
-      let g = UnsafeRawPointer(dy + i).loadUnaligned(as: Vector.self)
+      let g = masked(UnsafeRawPointer(dy + i).loadUnaligned(as: Vector.self), reluOutput, i)
       let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - m
       UnsafeMutableRawPointer(dx + i).storeBytes(of: g * kv + v * pv + qv, as: Vector.self)
       i += Vector.scalarCount
     }
     while i < count {
-      dx[i] = dy[i] * k + (x[i] - mean) * p + q
+      dx[i] = masked(dy[i], reluOutput, i) * k + (x[i] - mean) * p + q
       i += 1
     }
   }

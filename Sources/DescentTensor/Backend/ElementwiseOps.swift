@@ -31,6 +31,11 @@ public enum MaximumKernel: BinaryKernel {
   @inlinable public static func scalar(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) }
   @inlinable public static func simd(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { pointwiseMax(a, b) }
 }
+/// relu(a + b), rounded as `AddKernel` then `ReluKernel` round it: a residual sum and its ReLU.
+public enum AddReluKernel: BinaryKernel {
+  @inlinable public static func scalar(_ a: Float, _ b: Float) -> Float { ReluKernel.scalar(a + b) }
+  @inlinable public static func simd(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { ReluKernel.simd(a + b) }
+}
 /// g where x > 0, else 0: the gradient of relu.
 public enum ReluBackwardKernel: BinaryKernel {
   @inlinable public static func scalar(_ g: Float, _ x: Float) -> Float { x > 0 ? g : 0 }
