@@ -191,6 +191,32 @@ bad_files() {
   return $rc
 }
 check "a corrupt image stops training naming it, or is skipped and reported" bad_files
+decompression_bomb() {
+  # A 65-byte PNG claiming 1,000,000 × 1,000,000 pixels: refused from its header (no 4 TB
+  # allocation), named in one line by predict, skipped by train --bad-files skip.
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  python3 - "$dir/j/train/a/zz_bomb.png" <<'PY'
+import struct, sys, zlib
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 10**6, 10**6, 8, 2, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+open(sys.argv[1], "wb").write(png)
+PY
+  "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 --save "$dir/m.safetensors" \
+      --bad-files skip >"$dir/out" && grep -q "skipped 1 unreadable image" "$dir/out" &&
+    ! "$descent" predict --model "$dir/m.safetensors" "$dir/j/train/a/zz_bomb.png" >/dev/null 2>"$dir/err" &&
+    grep -q "zz_bomb.png claims 1000000 × 1000000" "$dir/err" && [ "$(wc -l <"$dir/err")" -eq 1 ] &&
+    ! "$descent" predict --model "$dir/m.safetensors" --max-pixels 100 "$dir"/j/val/a/* 2>"$dir/err" >/dev/null &&
+    grep -q "above the limit of 100" "$dir/err"
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "an image whose header claims 10^12 pixels is refused before decoding" decompression_bomb
+expect_exit "train: --threads above 4 × the cores is a usage error" 2 "$descent" train --threads 1000
+expect_exit "predict: --max-pixels 0 is a usage error" 2 "$descent" predict --model x --max-pixels 0 a.png
 rerun_identical() {
   # --conv auto times each convolution once and keeps the choice under $DESCENT_HOME, so a
   # rerun of the same seed prints the same table; a corrupt choice file is named and ignored.

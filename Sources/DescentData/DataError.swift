@@ -9,6 +9,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
   case emptyFile(String)
   case unsupportedFormat(String)
   case corruptImage(String, reason: String)
+  case imageTooLarge(String, width: Int, height: Int, limit: Int)
   case sizeMismatch(String, expected: String, found: String)
   case writeFailed(String, reason: String)
   case fetchFailed(dataset: String, reason: String, manual: String)
@@ -24,6 +25,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     case .emptyFile(let p): return "\(p) is empty (zero bytes)"
     case .unsupportedFormat(let p): return "\(p) is neither a JPEG nor a PNG file"
     case .corruptImage(let p, let r): return "\(p) is corrupt or truncated: \(r)"
+    case .imageTooLarge(let p, let w, let h, let limit):
+      return "\(p) claims \(w) × \(h) = \(w * h) pixels, above the limit of \(limit) (a decompression bomb?); --max-pixels raises it"
     case .sizeMismatch(let p, let e, let f):
       return "\(p) is \(f) but the batch holds \(e) images: add a Resize item transform"
     case .writeFailed(let p, let r): return "cannot write \(p): \(r)"

@@ -1,8 +1,32 @@
 import Foundation
+import Synchronization
 
 /// Reads an image file into 8-bit pixels with the channel count the model wants, choosing the
 /// codec by the file's first bytes (not its extension, which is often wrong in scraped data).
 public enum ImageDecoder {
+  /// Pillow's decompression-bomb error threshold, 2 × `Image.MAX_IMAGE_PIXELS` (89,478,485).
+  public static let defaultMaxPixels = 2 * 89_478_485
+  private static let limit = Atomic<Int>(defaultMaxPixels)
+
+  /// Images whose header claims more pixels than this are refused before any pixel memory is
+  /// allocated (a 68-byte PNG can claim 10¹² pixels): decoding gives `DataError.imageTooLarge`,
+  /// which `--bad-files skip` skips like any unreadable image.
+  public static var maxPixels: Int {
+    get { limit.load(ordering: .relaxed) }
+    set {
+      precondition(newValue > 0, "maxPixels must be positive, not \(newValue)")
+      limit.store(newValue, ordering: .relaxed)
+    }
+  }
+
+  /// Throws `imageTooLarge` when a header's size is above `maxPixels`.
+  static func checkSize(_ name: String, width: Int, height: Int) throws {
+    let limit = maxPixels
+    if width.multipliedReportingOverflow(by: height).partialValue > limit || width > limit || height > limit {
+      throw DataError.imageTooLarge(name, width: width, height: height, limit: limit)
+    }
+  }
+
   public static func decode(file: URL, channels: Int = 3) throws -> Image8 {
     let data: Data
     do {

@@ -14,6 +14,7 @@ public enum JPEGCodec {
           width > 0, height > 0 else {
       throw DataError.corruptImage(name, reason: message(handle))
     }
+    try ImageDecoder.checkSize(name, width: Int(width), height: Int(height))
     let gray = colorspace == Int32(TJCS_GRAY.rawValue)
     // CMYK and YCCK JPEGs (a few in ImageNet) decode only to CMYK; converted to RGB below.
     let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)

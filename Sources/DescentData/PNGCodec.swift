@@ -13,6 +13,7 @@ public enum PNGCodec {
     guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else {
       throw DataError.corruptImage(name, reason: message(&image))
     }
+    try ImageDecoder.checkSize(name, width: Int(image.width), height: Int(image.height))
     let alpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0
     let color = image.format & PNG_FORMAT_FLAG_COLOR != 0
     let channels = alpha ? 4 : (color ? 3 : 1)

@@ -31,6 +31,8 @@ struct Interpret: ParsableCommand {
   @Option(help: "Folder for confusion.png and top_losses.png.")
   var out = "."
 
+  @OptionGroup var imageLimit: ImageLimitOptions
+
   func validate() throws {
     try ExportedModel.validate(model)
     try TrainingOptions.validateData(data)
@@ -38,6 +40,7 @@ struct Interpret: ParsableCommand {
   }
 
   func run() throws {
+    imageLimit.apply()
     let exported = try ExportedModel.load(model)
     let root = try TrainingOptions.folder(data)
     let loaders = try TrainingOptions.loaders(

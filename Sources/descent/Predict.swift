@@ -25,6 +25,8 @@ struct Predict: ParsableCommand {
   @Argument(help: "Image files (JPEG or PNG).")
   var images: [String]
 
+  @OptionGroup var imageLimit: ImageLimitOptions
+
   func validate() throws {
     try ExportedModel.validate(model)
     guard top >= 1 else { throw ValidationError("--top must be at least 1, not \(top)") }
@@ -32,6 +34,7 @@ struct Predict: ParsableCommand {
   }
 
   func run() throws {
+    imageLimit.apply()
     let exported = try ExportedModel.load(model)
     exported.model.eval()
     var generator = RandomGenerator(seed: 0)  // validation transforms draw nothing

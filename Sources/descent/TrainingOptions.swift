@@ -48,6 +48,11 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Safetensors file with torchvision-named weights for the body (pretrained); the body then starts frozen.")
   var weights: String?
 
+  @OptionGroup var imageLimit: ImageLimitOptions
+
+  /// More threads than this only add scheduling and per-thread scratch memory.
+  static var maxThreads: Int { 4 * ProcessInfo.processInfo.activeProcessorCount }
+
   func validate() throws {
     try Self.validateData(data)
     guard BadFilePolicy(rawValue: badFiles) != nil else {
@@ -58,14 +63,18 @@ struct TrainingOptions: ParsableArguments {
     guard (8...presize).contains(size) else { throw ValidationError("--size must be in 8…presize (\(presize)), not \(size)") }
     guard minScale > 0 && minScale <= 1 else { throw ValidationError("--min-scale must be in (0, 1], not \(minScale)") }
     if let wd, !(wd >= 0) { throw ValidationError("--wd must be ≥ 0, not \(wd)") }
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    if let threads, !(1...Self.maxThreads).contains(threads) {
+      throw ValidationError(
+        "--threads must be in 1…\(Self.maxThreads) (4 × this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores), not \(threads)")
+    }
     if let weights, !FileManager.default.fileExists(atPath: weights) {
       throw ValidationError("--weights: no such file: \(weights)")
     }
   }
 
-  /// Applies --threads (to the Swift kernels and oneDNN's OpenMP) and --conv.
+  /// Applies --threads (to the Swift kernels and oneDNN's OpenMP), --conv and --max-pixels.
   func applyBackendOptions() {
+    imageLimit.apply()
     if let threads { Threads.set(threads) }
     ConvolutionKernels.algorithm = conv
     if conv == .auto { Self.keepConvolutionChoices() }
