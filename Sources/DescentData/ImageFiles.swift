@@ -1,31 +1,54 @@
 import Foundation
+import Glibc
 
 /// The file extensions read as images (compared case-insensitively).
 public let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
 
 /// fastai's `get_image_files`: every image file under `root`, recursively, skipping hidden files
 /// and folders (names starting with "."), sorted by path so that a run is reproducible whatever
-/// order the file system lists them in.
+/// order the file system lists them in. Symbolic links to folders are followed, as fastai's
+/// `os.walk(followlinks=True)` does, but each real folder (by device and inode) is walked once,
+/// so a link loop neither hangs the walk nor lists an image twice. A link to an image that is not
+/// there is listed, so that reading it fails (or is skipped) naming it, like any bad file.
 public func getImageFiles(_ root: URL) throws -> [URL] {
   var isDirectory: ObjCBool = false
   guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
     throw DataError.missingFolder(root.path)
   }
   var files: [URL] = []
-  collectImages(in: root, into: &files)
+  var walked: Set<FolderIdentity> = []
+  collectImages(in: root, into: &files, walked: &walked)
   files.sort { $0.path < $1.path }
   return files
 }
 
-private func collectImages(in folder: URL, into files: inout [URL]) {
+/// A folder as the file system knows it, whatever path or link reached it.
+private struct FolderIdentity: Hashable {
+  let device: UInt, inode: UInt
+
+  init?(_ path: String) {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    (device, inode) = (UInt(info.st_dev), UInt(info.st_ino))
+  }
+}
+
+private func collectImages(in folder: URL, into files: inout [URL], walked: inout Set<FolderIdentity>) {
+  guard let identity = FolderIdentity(folder.path), walked.insert(identity).inserted else { return }
   guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-  for name in names where !name.hasPrefix(".") {
+  // In name order, so that of two links to one folder the same one is walked every time.
+  for name in names.sorted() where !name.hasPrefix(".") {
     let url = folder.appendingPathComponent(name)
+    let isImage = imageExtensions.contains(url.pathExtension.lowercased())
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      // Nothing there: a dangling link. An image name is kept so that loading it reports it.
+      if isImage { files.append(url) }
+      continue
+    }
     if isDirectory.boolValue {
-      collectImages(in: url, into: &files)
-    } else if imageExtensions.contains(url.pathExtension.lowercased()) {
+      collectImages(in: url, into: &files, walked: &walked)
+    } else if isImage {
       files.append(url)
     }
   }

@@ -18,6 +18,29 @@ struct ItemTests {
     #expect(files.contains { $0.lastPathComponent == "2.JPG" })
   }
 
+  /// Linked folders are followed, each real folder once: loops end, nothing is listed twice, and
+  /// a link to a missing image is listed so that reading it names it.
+  @Test func symbolicLinksAreFollowedOnceAndLoopsEnd() throws {
+    let root = try TestImages.folder()
+    let n = try TestImages.imageFolder(at: root)
+    let fm = FileManager.default
+    try fm.createSymbolicLink(atPath: root.appendingPathComponent("loop").path, withDestinationPath: ".")
+    try fm.createSymbolicLink(atPath: root.appendingPathComponent("train/cat/up").path, withDestinationPath: "../..")
+    try fm.createSymbolicLink(atPath: root.appendingPathComponent("train/dog/again").path, withDestinationPath: "../dog")
+    // A folder outside the root, reached only through a link: walked.
+    let outside = try TestImages.folder("outside")
+    try PNGImage.write(TestImages.solid(9), to: outside.appendingPathComponent("9.png"))
+    try fm.createSymbolicLink(atPath: root.appendingPathComponent("train/fox/more").path, withDestinationPath: outside.path)
+    try fm.createSymbolicLink(atPath: root.appendingPathComponent("train/cat/gone.png").path, withDestinationPath: "/no/such.png")
+    let files = try getImageFiles(root)
+    #expect(files.count == n + 2)
+    #expect(Set(files.map { $0.resolvingSymlinksInPath().path }).count == n + 2)
+    #expect(files.contains { $0.path.hasSuffix("train/fox/more/9.png") })
+    let gone = root.appendingPathComponent("train/cat/gone.png")
+    #expect(files.contains(gone))
+    #expect(throws: DataError.self) { try ImageDecoder.decode(file: gone) }
+  }
+
   @Test func imageFolderSplitsAndLabels() throws {
     let root = try TestImages.folder()
     try TestImages.imageFolder(at: root, perClass: 3)
