@@ -215,6 +215,35 @@ PY
   return $rc
 }
 check "an image whose header claims 10^12 pixels is refused before decoding" decompression_bomb
+model_metadata() {
+  # A saved model whose metadata lies (presize -1, 100000 or 0; one class) is refused in one
+  # line naming the file and the field, never a crash.
+  local dir rc=0; dir=$(mktemp -d)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
+    "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 --save "$dir/m.safetensors" >/dev/null || rc=1
+  for edit in "descent.presize=-1" "descent.presize=100000" "descent.size=0" 'descent.classes=["a"]'; do
+    python3 - "$dir/m.safetensors" "$dir/bad.safetensors" "$edit" <<'PY'
+import json, struct, sys
+raw = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+header = json.loads(raw[8:8 + n])
+key, value = sys.argv[3].split("=", 1)
+header["__metadata__"][key] = value
+text = json.dumps(header).encode()
+text += b" " * (-len(text) % 8)
+open(sys.argv[2], "wb").write(struct.pack("<Q", len(text)) + text + raw[8 + n:])
+PY
+    "$descent" predict --model "$dir/bad.safetensors" "$dir"/j/val/a/* >/dev/null 2>"$dir/err"
+    local code=$?
+    key=${edit%%=*}
+    if [ $code -ne 1 ] || [ "$(wc -l <"$dir/err")" -ne 1 ] || ! grep -q "bad.safetensors: its metadata $key" "$dir/err"; then
+      echo "$edit: exit $code: $(cat "$dir/err")"; rc=1
+    fi
+  done
+  rm -rf "$dir"
+  return $rc
+}
+check "predict: a model whose metadata lies is refused naming the field" model_metadata
 expect_exit "train: --threads above 4 × the cores is a usage error" 2 "$descent" train --threads 1000
 expect_exit "predict: --max-pixels 0 is a usage error" 2 "$descent" predict --model x --max-pixels 0 a.png
 rerun_identical() {

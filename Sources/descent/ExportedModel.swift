@@ -43,13 +43,31 @@ struct ExportedModel {
   static func load(_ nameOrFile: String) throws -> ExportedModel {
     let path = path(for: nameOrFile)
     let file: (tensors: [String: Tensor], metadata: [String: String])
-    do { file = try Safetensors.load(path: path) } catch { throw ExportError.file(path: path, reason: "\(error)") }
+    do {
+      file = try Safetensors.load(path: path)
+    } catch {
+      // The file's own errors name it already.
+      let reason = "\(error)"
+      throw reason.contains(path) ? error : ExportError.file(path: path, reason: reason)
+    }
     let meta = file.metadata
-    guard let arch = meta["descent.arch"].flatMap(Architecture.init(rawValue:)),
-          let classesJSON = meta["descent.classes"],
-          let classes = try? JSONDecoder().decode([String].self, from: Data(classesJSON.utf8)), classes.count >= 2,
-          let presize = meta["descent.presize"].flatMap(Int.init), let size = meta["descent.size"].flatMap(Int.init)
+    guard let archName = meta["descent.arch"], let classesJSON = meta["descent.classes"],
+          let presizeText = meta["descent.presize"], let sizeText = meta["descent.size"]
     else { throw ExportError.file(path: path, reason: "not a model saved by `descent train --save` (no descent.* metadata)") }
+    func bad(_ what: String) -> ExportError { ExportError.file(path: path, reason: "its metadata \(what)") }
+    guard let arch = Architecture(rawValue: archName) else {
+      throw bad("names the architecture '\(archName)', not one of \(Architecture.argumentNames)")
+    }
+    guard let classes = try? JSONDecoder().decode([String].self, from: Data(classesJSON.utf8)), classes.count >= 2,
+          Set(classes).count == classes.count, !classes.contains("")
+    else { throw bad("descent.classes is not a JSON list of at least two distinct, non-empty class names") }
+    // The bounds `train` accepts for --presize and --size.
+    guard let presize = Int(presizeText), TrainingOptions.presizeRange.contains(presize) else {
+      throw bad("descent.presize '\(presizeText)' is not a size in \(TrainingOptions.presizeRange.lowerBound)…\(TrainingOptions.presizeRange.upperBound)")
+    }
+    guard let size = Int(sizeText), (TrainingOptions.presizeRange.lowerBound...presize).contains(size) else {
+      throw bad("descent.size '\(sizeText)' is not a size in \(TrainingOptions.presizeRange.lowerBound)…\(presize) (the presize)")
+    }
     let model = VisionModel.make(arch.make(), nOut: classes.count).model
     try model.loadStateDict(file.tensors, sourceName: path)
     return ExportedModel(arch: arch, classes: classes, presize: presize, size: size, model: model)

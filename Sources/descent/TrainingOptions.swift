@@ -50,6 +50,9 @@ struct TrainingOptions: ParsableArguments {
 
   @OptionGroup var imageLimit: ImageLimitOptions
 
+  /// The image sizes training (and so a saved model) may use.
+  static let presizeRange = 8...2048
+
   /// More threads than this only add scheduling and per-thread scratch memory.
   static var maxThreads: Int { 4 * ProcessInfo.processInfo.activeProcessorCount }
 
@@ -59,8 +62,12 @@ struct TrainingOptions: ParsableArguments {
       throw ValidationError("--bad-files must be fail or skip, not '\(badFiles)'")
     }
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
-    guard (8...2048).contains(presize) else { throw ValidationError("--presize must be in 8…2048, not \(presize)") }
-    guard (8...presize).contains(size) else { throw ValidationError("--size must be in 8…presize (\(presize)), not \(size)") }
+    guard Self.presizeRange.contains(presize) else {
+      throw ValidationError("--presize must be in \(Self.presizeRange.lowerBound)…\(Self.presizeRange.upperBound), not \(presize)")
+    }
+    guard (Self.presizeRange.lowerBound...presize).contains(size) else {
+      throw ValidationError("--size must be in \(Self.presizeRange.lowerBound)…presize (\(presize)), not \(size)")
+    }
     guard minScale > 0 && minScale <= 1 else { throw ValidationError("--min-scale must be in (0, 1], not \(minScale)") }
     if let wd, !(wd >= 0) { throw ValidationError("--wd must be ≥ 0, not \(wd)") }
     if let threads, !(1...Self.maxThreads).contains(threads) {
