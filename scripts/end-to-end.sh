@@ -244,6 +244,31 @@ PY
   return $rc
 }
 check "predict: a model whose metadata lies is refused naming the field" model_metadata
+unwritable_outputs() {
+  # An output that cannot be written stops the command before any work, naming the flag and
+  # the path (a file stands where its folder should be).
+  local dir rc=0; dir=$(mktemp -d)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  printf 'x' >"$dir/file"
+  local common=(--data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8)
+  for args in "train --epochs 1 --save $dir/m.safetensors --plot $dir/file/plots|--plot" \
+              "train --epochs 1 --save $dir/file/m.safetensors|--save" \
+              "train --epochs 1 --csv $dir/file/rows.csv|--csv" \
+              "compare --epochs 1 --opts adam --json $dir/file/runs.json|--json" \
+              "lr-find --plot $dir/file/curve.png|--plot"; do
+    local flag=${args##*|}
+    # shellcheck disable=SC2086
+    "$descent" ${args%%|*} "${common[@]}" >"$dir/out" 2>"$dir/err"
+    local code=$?
+    if [ $code -ne 2 ] || ! grep -q "^Error: $flag: cannot write $dir/file" "$dir/err" || grep -q "epoch" "$dir/out" \
+       || [ -e "$dir/m.safetensors" ]; then
+      echo "${args%%|*}: exit $code: $(cat "$dir/err")"; rc=1
+    fi
+  done
+  rm -rf "$dir"
+  return $rc
+}
+check "outputs that cannot be written stop a command before any work" unwritable_outputs
 expect_exit "train: --threads above 4 × the cores is a usage error" 2 "$descent" train --threads 1000
 expect_exit "predict: --max-pixels 0 is a usage error" 2 "$descent" predict --model x --max-pixels 0 a.png
 rerun_identical() {

@@ -46,6 +46,8 @@ struct Compare: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPaths.checkFile(plot, flag: "--plot")
+    if let json { try OutputPaths.checkFile(json, flag: "--json") }
     options.applyBackendOptions()
     let data = try options.loaders()
     say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each")
@@ -53,8 +55,7 @@ struct Compare: ParsableCommand {
     for choice in try choices() {
       say("\n## \(choice.title)\(choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley")")
       runs.append(
-        try TrainingRun.run(choice, options: options, data: data, epochs: epochs, lr: choice.defaultLR,
-                            plotDirectory: nil, csv: nil))
+        try TrainingRun.run(choice, options: options, data: data, epochs: epochs, lr: choice.defaultLR, csv: nil))
     }
     say("\n## Summary")
     let width = runs.map(\.optimizer.count).reduce("optimizer".count, max) + 2

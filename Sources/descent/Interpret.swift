@@ -40,6 +40,7 @@ struct Interpret: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPaths.checkFolder(out, flag: "--out")
     imageLimit.apply()
     let exported = try ExportedModel.load(model)
     let root = try TrainingOptions.folder(data)

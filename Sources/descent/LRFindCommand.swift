@@ -38,6 +38,8 @@ struct LRFindCommand: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPaths.checkFile(plot, flag: "--plot")
+    if let csv { try OutputPaths.checkFile(csv, flag: "--csv") }
     options.applyBackendOptions()
     let data = try options.loaders()
     Random.seed(options.seed)

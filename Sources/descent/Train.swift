@@ -53,11 +53,14 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
+    if let save { try OutputPaths.checkFile(ExportedModel.path(for: save), flag: "--save") }
+    if let plot { try OutputPaths.checkFolder(plot, flag: "--plot") }
+    if let csv { try OutputPaths.checkFile(csv, flag: "--csv") }
     options.applyBackendOptions()
     let data = try options.loaders()
     say("\(opt.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images")
-    let result = try TrainingRun.run(
-      opt, options: options, data: data, epochs: epochs, lr: try parsedLR(), plotDirectory: plot, csv: csv)
+    let result = try TrainingRun.run(opt, options: options, data: data, epochs: epochs, lr: try parsedLR(), csv: csv)
+    // The model first: it is what the run was for.
     if let save {
       let path = ExportedModel.path(for: save)
       try ExportedModel(
@@ -66,5 +69,6 @@ struct Train: ParsableCommand {
       ).save(to: path)
       say("saved \(path)")
     }
+    if let plot { try result.writePlots(into: plot) }
   }
 }

@@ -26,10 +26,10 @@ struct TrainingRun {
 
   /// Builds the vision learner from a fixed seed (so every optimizer starts from the same
   /// weights and sees the same batches), finds the lr when `lr` is nil (the valley), trains
-  /// with one cycle, and writes the plots and CSV asked for.
+  /// with one cycle, writing the Recorder's rows to `csv` as they come.
   static func run(
     _ choice: OptimizerChoice, options: TrainingOptions, data: DataLoaders, epochs: Int, lr: Double?,
-    plotDirectory: String?, csv: String?
+    csv: String?
   ) throws -> TrainingRun {
     Random.seed(options.seed)
     let learn = try visionLearner(
@@ -68,14 +68,17 @@ struct TrainingRun {
     if let first = skipped.first {
       say("skipped \(skipped.count) unreadable image(s) (--bad-files skip); the first: \(first)")
     }
-    if let plotDirectory {
-      try FileManager.default.createDirectory(atPath: plotDirectory, withIntermediateDirectories: true)
-      let prefix = (plotDirectory as NSString).appendingPathComponent(choice.rawValue)
-      try PlotOutput.writePNG(Figure([Plot.losses(learn.recorder)]), to: prefix + "-losses.png")
-      try PlotOutput.writePNG(Plot.schedule(learn.recorder), to: prefix + "-schedule.png")
-      if let found = run.lrFind { try PlotOutput.writePNG(Figure([Plot.lrFind(found)]), to: prefix + "-lr_find.png") }
-    }
     return run
+  }
+
+  /// The losses, the lr/mom schedule and (when the finder ran) its curve, as
+  /// `folder/OPTIMIZER-losses.png`, `-schedule.png` and `-lr_find.png`.
+  func writePlots(into folder: String) throws {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let prefix = (folder as NSString).appendingPathComponent(optimizer)
+    try PlotOutput.writePNG(Figure([Plot.losses(learner.recorder)]), to: prefix + "-losses.png")
+    try PlotOutput.writePNG(Plot.schedule(learner.recorder), to: prefix + "-schedule.png")
+    if let lrFind { try PlotOutput.writePNG(Figure([Plot.lrFind(lrFind)]), to: prefix + "-lr_find.png") }
   }
 }
 
