@@ -22,7 +22,7 @@ enum OutputPaths {
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
-      throw ValidationError("\(flag): cannot write \(target): cannot make the folder \(path) (\(reason(error)))")
+      throw ValidationError("\(flag): cannot write \(target): cannot make the folder \(path): \(reason(path, error))")
     }
     let probe = (path as NSString).appendingPathComponent(".descent-write-check-\(ProcessInfo.processInfo.processIdentifier)")
     guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
@@ -31,12 +31,20 @@ enum OutputPaths {
     try? FileManager.default.removeItem(atPath: probe)
   }
 
-  /// The system's words for a file error, without Foundation's domain and code.
-  private static func reason(_ error: Error) -> String {
-    let ns = error as NSError
-    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, let text = underlying.localizedFailureReason {
-      return text
+  /// Why `folder` cannot be made, in plain words: the deepest part of it that exists is a file,
+  /// or a folder this process may not write in (Foundation's own error says only "error 512").
+  private static func reason(_ folder: String, _ error: Error) -> String {
+    var existing = folder
+    while !FileManager.default.fileExists(atPath: existing) {
+      let parent = (existing as NSString).deletingLastPathComponent
+      if parent == existing || parent.isEmpty { break }
+      existing = parent
     }
-    return ns.localizedFailureReason ?? ns.localizedDescription
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
+      if !isDirectory.boolValue { return "\(existing) is a file" }
+      if !FileManager.default.isWritableFile(atPath: existing) { return "\(existing) is not writable" }
+    }
+    return (error as NSError).localizedFailureReason ?? "\(error)"
   }
 }
