@@ -270,6 +270,13 @@ unwritable_outputs() {
 }
 check "outputs that cannot be written stop a command before any work" unwritable_outputs
 expect_exit "train: --threads above 4 × the cores is a usage error" 2 "$descent" train --threads 1000
+negative_values() {
+  # A negative number is the option's value, judged by its own rule (not "Missing value").
+  [ "$("$descent" train --lr -1 2>&1)" = "Error: --lr must be a positive number or 'valley', not '-1'" ] &&
+    [ "$("$descent" train --seed -1 2>&1)" = "Error: The value '-1' is invalid for '--seed <seed>'" ] &&
+    [ "$("$descent" compare --epochs -3 2>&1)" = "Error: --epochs must be at least 1, not -3" ]
+}
+check "negative option values are judged, not mistaken for flags" negative_values
 expect_exit "predict: --max-pixels 0 is a usage error" 2 "$descent" predict --model x --max-pixels 0 a.png
 rerun_identical() {
   # --conv auto times each convolution once and keeps the choice under $DESCENT_HOME, so a

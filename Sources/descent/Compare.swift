@@ -24,7 +24,7 @@ struct Compare: ParsableCommand {
   @Option(help: "Comma-separated optimizers (\(OptimizerChoice.argumentNames)).")
   var opts = "sgd,sgd-custom,momentum,rmsprop,adam"
 
-  @Option(help: "Epochs of one cycle per optimizer.")
+  @Option(parsing: .unconditional, help: "Epochs of one cycle per optimizer.")
   var epochs = 3
 
   @Option(help: "PNG file for the comparison plot.")

@@ -4,7 +4,7 @@ import DescentData
 /// `--max-pixels`, for every command that decodes images: the decompression-bomb guard.
 struct ImageLimitOptions: ParsableArguments {
   @Option(
-    name: .customLong("max-pixels"),
+    name: .customLong("max-pixels"), parsing: .unconditional,
     help: "Refuse, before decoding, an image whose header claims more pixels than this (default: Pillow's decompression-bomb limit, 178956970); --bad-files skip skips it.")
   var maxPixels = ImageDecoder.defaultMaxPixels
 

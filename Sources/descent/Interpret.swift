@@ -25,7 +25,7 @@ struct Interpret: ParsableCommand {
   @Option(help: "Dataset folder (ImageNet layout) or mnist5k.")
   var data = "mnist5k"
 
-  @Option(help: "Highest-loss images to list and draw.")
+  @Option(parsing: .unconditional, help: "Highest-loss images to list and draw.")
   var top = 9
 
   @Option(help: "Folder for confusion.png and top_losses.png.")

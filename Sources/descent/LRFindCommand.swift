@@ -23,7 +23,7 @@ struct LRFindCommand: ParsableCommand {
   @Option(help: "Optimizer: \(OptimizerChoice.argumentNames).", transform: OptimizerChoice.parse)
   var opt: OptimizerChoice = .adam
 
-  @Option(help: "Batches in the sweep.")
+  @Option(parsing: .unconditional, help: "Batches in the sweep.")
   var iterations = 100
 
   @Option(help: "PNG file for the curve.")

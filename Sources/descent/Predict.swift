@@ -19,7 +19,7 @@ struct Predict: ParsableCommand {
   @Option(help: "A name saved under models/ by `train --save`, or a .safetensors file.")
   var model: String
 
-  @Option(help: "Classes to print per image.")
+  @Option(parsing: .unconditional, help: "Classes to print per image.")
   var top = 3
 
   @Argument(help: "Image files (JPEG or PNG).")

@@ -22,10 +22,10 @@ struct Train: ParsableCommand {
   @Option(help: "Optimizer: \(OptimizerChoice.argumentNames).", transform: OptimizerChoice.parse)
   var opt: OptimizerChoice = .adam
 
-  @Option(help: "Peak learning rate, or 'valley' to take lr_find's suggestion (default: the study's lr for --opt).")
+  @Option(parsing: .unconditional, help: "Peak learning rate, or 'valley' to take lr_find's suggestion (default: the study's lr for --opt).")
   var lr: String?
 
-  @Option(help: "Epochs of one cycle.")
+  @Option(parsing: .unconditional, help: "Epochs of one cycle.")
   var epochs = 3
 
   @Option(help: "Folder for the loss, schedule (and lr_find) plots as PNG.")

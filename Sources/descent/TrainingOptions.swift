@@ -13,25 +13,25 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Architecture: \(Architecture.argumentNames).", transform: Architecture.parse)
   var arch: Architecture = .resnet34
 
-  @Option(help: "Batch size.")
+  @Option(parsing: .unconditional, help: "Batch size.")
   var bs = 128
 
-  @Option(help: "Size images are resized to as they are loaded (fastai's item transform Resize).")
+  @Option(parsing: .unconditional, help: "Size images are resized to as they are loaded (fastai's item transform Resize).")
   var presize = 160
 
-  @Option(help: "Size of the augmented crops the model sees (aug_transforms' size).")
+  @Option(parsing: .unconditional, help: "Size of the augmented crops the model sees (aug_transforms' size).")
   var size = 128
 
-  @Option(name: .customLong("min-scale"), help: "Smallest area fraction of the random resized crop.")
+  @Option(name: .customLong("min-scale"), parsing: .unconditional, help: "Smallest area fraction of the random resized crop.")
   var minScale: Float = 0.5
 
-  @Option(help: "Weight decay (default: each optimizer's fastai default).")
+  @Option(parsing: .unconditional, help: "Weight decay (default: each optimizer's fastai default).")
   var wd: Float?
 
-  @Option(help: "Random seed for the weights, the shuffle and the augmentation.")
+  @Option(parsing: .unconditional, help: "Random seed for the weights, the shuffle and the augmentation.")
   var seed: UInt64 = 42
 
-  @Option(help: "Worker threads for the kernels and the data loader (default: all cores).")
+  @Option(parsing: .unconditional, help: "Worker threads for the kernels and the data loader (default: all cores).")
   var threads: Int?
 
   @Option(
