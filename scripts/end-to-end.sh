@@ -298,6 +298,24 @@ rerun_identical() {
   return $rc
 }
 check "train --conv auto: the choices are kept, a rerun prints the same table" rerun_identical
+concurrent_choices() {
+  # Two first runs at once on one DESCENT_HOME: each merges its choices into the file under its
+  # lock, so the file ends with both models' convolutions (resnet18's 7×7 stem, xresnet18's 3×3).
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  local common=(train --data "$dir/j" --size 32 --presize 40 --bs 8 --epochs 1 --opt sgd-custom)
+  DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --arch resnet18 >/dev/null 2>&1 &
+  local first=$!
+  DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --arch xresnet18 >/dev/null 2>&1
+  local second=$?
+  wait $first && [ $second -eq 0 ] &&
+    grep -q "	forward	8,3,64,32,32,7,7,2,2,3,3,1,1,1	" "$dir/home/conv-algorithms.tsv" &&
+    grep -q "	forward	8,3,32,32,32,3,3,2,2,1,1,1,1,1	" "$dir/home/conv-algorithms.tsv"
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "two first runs at once keep both runs' convolution choices" concurrent_choices
 expect_exit "predict: missing model is a usage error" 2 "$descent" predict --model no-such-model x.png
 # mnist5k fetches from PyPI: checked only where DESCENT_E2E_NETWORK=1.
 if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then

@@ -63,16 +63,24 @@ import Testing
     #expect(try ConvolutionChoiceFile.read(path).isEmpty)  // a missing file holds no choices
 
     let other = Entry(machine: "other", key: .init(geometry: Self.odd, direction: .forward), algorithm: .winograd)
-    let store = ConvolutionChoiceFile.Store(path: path, machine: "this", foreign: [other], onWriteError: { _ in })
+    try FileIO.writeAtomically(Array(ConvolutionChoiceFile.format([other]).utf8), to: path)
+    let store = ConvolutionChoiceFile.Store(path: path, machine: "this", onWriteError: { _ in })
     let key = ConvolutionAlgorithmCache.Key(geometry: Self.stem, direction: .backwardWeights)
     ConvolutionChoiceFile.write(store, choices: [key: .im2col])
     #expect(try ConvolutionChoiceFile.read(path) == [other, Entry(machine: "this", key: key, algorithm: .im2col)])
+
+    // Another process of this machine wrote a choice since: a later write keeps it, and
+    // replaces only the entries it has itself.
+    let second = Entry(machine: "this", key: .init(geometry: Self.odd, direction: .backwardData), algorithm: .dnnl)
+    try FileIO.writeAtomically(Array(ConvolutionChoiceFile.format(try ConvolutionChoiceFile.read(path) + [second]).utf8), to: path)
+    ConvolutionChoiceFile.write(store, choices: [key: .winograd])
+    #expect(try ConvolutionChoiceFile.read(path) == [other, second, Entry(machine: "this", key: key, algorithm: .winograd)])
 
     // A write that cannot happen reports its error and leaves no file.
     let missing = folder.appendingPathComponent("no/such/folder/c.tsv").path
     final class Failures: Sendable { let messages = Mutex<[String]>([]) }
     let failures = Failures()
-    let failing = ConvolutionChoiceFile.Store(path: missing, machine: "this", foreign: [], onWriteError: { error in
+    let failing = ConvolutionChoiceFile.Store(path: missing, machine: "this", onWriteError: { error in
       failures.messages.withLock { $0.append("\(error)") }
     })
     ConvolutionChoiceFile.write(failing, choices: [key: .dnnl])

@@ -1,4 +1,5 @@
 import CDNNL
+import Glibc
 import Foundation
 import Synchronization
 
@@ -13,6 +14,10 @@ import Synchronization
 /// where machine names the CPU model, the thread count and the oneDNN version (a choice timed
 /// under other conditions is kept for them but not used), and geometry is the 14 integers of
 /// `Conv2dGeometry` joined by commas. Lines for other machines are written back unchanged.
+///
+/// Several processes may share the file (two first runs at once): each write takes an exclusive
+/// lock on `FILE.lock`, reads the file as it is now, merges its own choices in and replaces the
+/// file atomically, so no process's entries are lost.
 enum ConvolutionChoiceFile {
   struct Entry: Equatable {
     var machine: String
@@ -30,12 +35,10 @@ enum ConvolutionChoiceFile {
     }
   }
 
-  /// Where the choices of this process are written, and what else the file held.
+  /// Where the choices of this process are written.
   struct Store {
     let path: String
     let machine: String
-    /// Lines of the file that belong to other machines (written back as they were).
-    var foreign: [Entry]
     let onWriteError: @Sendable (any Error) -> Void
   }
 
@@ -115,7 +118,7 @@ enum ConvolutionChoiceFile {
     let mine = entries.filter { $0.machine == machine }
     ConvolutionAlgorithmCache.adopt(Dictionary(mine.map { ($0.key, $0.algorithm) }) { _, later in later })
     store.withLock {
-      $0 = Store(path: path, machine: machine, foreign: entries.filter { $0.machine != machine }, onWriteError: onWriteError)
+      $0 = Store(path: path, machine: machine, onWriteError: onWriteError)
     }
   }
 
@@ -128,14 +131,36 @@ enum ConvolutionChoiceFile {
     }
   }
 
-  /// Writes this machine's `choices` after the other machines' entries, atomically.
+  /// Merges this machine's `choices` into the file as it is now — every other line kept, this
+  /// machine's entries for the same convolutions replaced — under the file's lock, atomically.
   static func write(_ store: Store, choices: [ConvolutionAlgorithmCache.Key: ConvolutionAlgorithm]) {
     let mine = choices.map { Entry(machine: store.machine, key: $0.key, algorithm: $0.value) }
       .sorted { formatLine($0) < formatLine($1) }
     do {
-      try FileIO.writeAtomically(Array(format(store.foreign + mine).utf8), to: store.path)
+      try withLock(on: store.path + ".lock") {
+        let kept = try read(store.path).filter { $0.machine != store.machine || choices[$0.key] == nil }
+        try FileIO.writeAtomically(Array(format(kept + mine).utf8), to: store.path)
+      }
     } catch {
       store.onWriteError(error)
     }
+  }
+
+  struct LockError: Error, CustomStringConvertible {
+    let path: String, reason: String
+    var description: String { "\(path): \(reason)" }
+  }
+
+  /// Runs `body` holding an exclusive `flock` on `path` (created if missing), which every
+  /// process writing the choices takes.
+  static func withLock<R>(on path: String, _ body: () throws -> R) throws -> R {
+    let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw LockError(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    while flock(fd, LOCK_EX) != 0 {
+      guard errno == EINTR else { throw LockError(path: path, reason: String(cString: strerror(errno))) }
+    }
+    defer { flock(fd, LOCK_UN) }
+    return try body()
   }
 }
