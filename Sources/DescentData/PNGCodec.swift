@@ -1,4 +1,5 @@
 import CPNG
+import DescentTensor
 import Foundation
 
 /// PNG decoding and encoding through libpng's simplified API (`png_image_*`), which reports
@@ -75,9 +76,11 @@ public enum PNGImage {
   public static func write(_ image: Image8, to path: URL) throws {
     let bytes = try PNGCodec.encode(image)
     do {
-      try Data(bytes).write(to: path, options: .atomic)
+      try AtomicFile.write(bytes, to: path.path)
     } catch {
-      throw DataError.writeFailed(path.path, reason: error.localizedDescription)
+      // The error names the path already; the reason is what follows it.
+      let text = "\(error)"
+      throw DataError.writeFailed(path.path, reason: text.hasPrefix(path.path + ": ") ? String(text.dropFirst(path.path.count + 2)) : text)
     }
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DescentTensor
 import Foundation
 
 @main
@@ -11,6 +12,7 @@ struct Descent: ParsableCommand {
   /// Usage errors (a bad flag or value) print one line and exit with code 2, as most Unix tools
   /// do, rather than ArgumentParser's 64; other errors print one line too and keep their codes.
   static func main() {
+    TemporaryFiles.removeOnInterrupt()
     do {
       var command = try parseAsRoot()
       try command.run()

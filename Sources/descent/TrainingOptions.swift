@@ -114,7 +114,7 @@ struct TrainingOptions: ParsableArguments {
   /// Writes an output file (`--json`, `--csv`) atomically, creating its folder, and says so.
   static func writeOutput(_ bytes: Data, to path: String) throws {
     try createParentFolder(of: path)
-    try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
+    try AtomicFile.write(Array(bytes), to: path)
     say("wrote \(path)")
   }
 

@@ -8,6 +8,9 @@
   import Darwin
 #endif
 
+import Dispatch
+import Synchronization
+
 enum FileIO {
   private static func failure(_ path: String, _ operation: String, _ code: Int32)
     -> SafetensorsError
@@ -64,10 +67,12 @@ enum FileIO {
     let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
     let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
     let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-    let temporary =
-      (slash == nil ? "" : folder == "/" ? "/" : folder + "/")
-      + ".\(base).\(getpid()).\(suffix).tmp"
+    let prefix = slash == nil ? "" : folder == "/" ? "/" : folder + "/"
+    let temporary = prefix + ".\(base).\(getpid()).\(suffix).tmp"
+    removeStaleTemporaries(of: base, in: folder, prefix: prefix)
 
+    TemporaryFiles.inProgress.withLock { _ = $0.insert(temporary) }
+    defer { TemporaryFiles.inProgress.withLock { _ = $0.remove(temporary) } }
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     if fd < 0 { throw failure(path, "create temporary file \(temporary)", errno) }
     var isOpen = true
@@ -99,4 +104,54 @@ enum FileIO {
       close(dir)
     }
   }
+
+  /// Removes `.BASE.PID.HEX.tmp` files in `folder` left by a writer of the same file that is no
+  /// longer running (killed mid-write); a live writer's file is left alone.
+  private static func removeStaleTemporaries(of base: String, in folder: String, prefix: String) {
+    guard let dir = opendir(folder) else { return }
+    defer { closedir(dir) }
+    let start = ".\(base).", me = getpid()
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      guard name.hasPrefix(start), name.hasSuffix(".tmp") else { continue }
+      let parts = name.dropFirst(start.count).dropLast(4).split(separator: ".")
+      guard parts.count == 2, let pid = pid_t(parts[0]), pid != me else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH { unlink(prefix + name) }
+    }
+  }
+}
+
+/// Writing a whole file atomically: a temporary file beside it, flushed, then renamed over it,
+/// so a reader never sees half a file; an interrupted write leaves no temporary behind (see
+/// `TemporaryFiles`). Errors name the path.
+public enum AtomicFile {
+  public static func write(_ bytes: [UInt8], to path: String) throws {
+    try FileIO.writeAtomically(bytes, to: path)
+  }
+}
+
+/// Temporary files that atomic writes have open, so that an interrupted process can remove them.
+public enum TemporaryFiles {
+  static let inProgress = Mutex<Set<String>>([])
+
+  /// Makes SIGINT and SIGTERM remove the temporary files of writes in progress before the
+  /// process ends as the signal would end it (a model save interrupted by Ctrl-C leaves no
+  /// hidden half-written file). For programs, not libraries: it takes over both signals.
+  public static func removeOnInterrupt() {
+    for signalNumber in [SIGINT, SIGTERM] {
+      signal(signalNumber, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+      source.setEventHandler {
+        for path in inProgress.withLock({ $0 }) { unlink(path) }
+        signal(signalNumber, SIG_DFL)
+        raise(signalNumber)
+      }
+      source.resume()
+      sources.append(source)
+    }
+  }
+
+  /// The signal sources, kept alive for the life of the process. Written only by
+  /// `removeOnInterrupt`, which a program calls once at start-up, before any other thread runs.
+  nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 }
