@@ -18,13 +18,52 @@ public enum PNGCodec {
     let alpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0
     let color = image.format & PNG_FORMAT_FLAG_COLOR != 0
     let channels = alpha ? 4 : (color ? 3 : 1)
-    image.format = format(channels)
     let width = Int(image.width), height = Int(image.height)
+    if image.format & PNG_FORMAT_FLAG_LINEAR != 0 {
+      return try decode16(&image, name: name, width: width, height: height, channels: channels)
+    }
+    image.format = format(channels)
     var pixels = [UInt8](repeating: 0, count: width * height * channels)
     let ok = pixels.withUnsafeMutableBytes { out in
       png_image_finish_read(&image, nil, out.baseAddress, Int32(width * channels), nil)
     }
     guard ok != 0 else { throw DataError.corruptImage(name, reason: message(&image)) }
+    return Image8(width: width, height: height, channels: channels, pixels: pixels)
+  }
+
+  /// A 16-bit PNG as Pillow hands it to fastai, not as libpng's 8-bit formats would give it
+  /// (they take 16-bit samples for linear light and gamma-encode them, so gray 0x8080 became
+  /// 186, not 128). Pillow keeps each colour or alpha sample's high byte, and opens 16-bit gray
+  /// without alpha as its "I;16" mode, which `convert("RGB")` clips to 0…255 (0x0100 and up are
+  /// white). The samples are read as libpng's 16-bit format, which for a file without gamma
+  /// chunks is the file's own values — with colour premultiplied by alpha, undone here (exact
+  /// where alpha is full; under a partial alpha the premultiplied 16 bits lose precision, so a
+  /// colour near a high-byte boundary can come out one step off Pillow's).
+  private static func decode16(
+    _ image: inout png_image, name: String, width: Int, height: Int, channels: Int
+  ) throws -> Image8 {
+    image.format = format(channels) | PNG_FORMAT_FLAG_LINEAR
+    var samples = [UInt16](repeating: 0, count: width * height * channels)
+    let ok = samples.withUnsafeMutableBytes { out in
+      png_image_finish_read(&image, nil, out.baseAddress, Int32(width * channels), nil)
+    }
+    guard ok != 0 else { throw DataError.corruptImage(name, reason: message(&image)) }
+    var pixels = [UInt8](repeating: 0, count: samples.count)
+    for p in 0..<(width * height) {
+      let base = p * channels
+      if channels == 1 {
+        pixels[base] = UInt8(min(samples[base], 255))  // Pillow's "I;16" → "L"/"RGB" clips
+        continue
+      }
+      let hasAlpha = channels == 4
+      let a = hasAlpha ? UInt32(samples[base + 3]) : 65535
+      for c in 0..<(hasAlpha ? 3 : channels) {
+        let premultiplied = UInt32(samples[base + c])
+        let v = a == 0 ? 0 : min(65535, (premultiplied * 65535 + a / 2) / a)
+        pixels[base + c] = UInt8(v >> 8)
+      }
+      if hasAlpha { pixels[base + 3] = UInt8(a >> 8) }
+    }
     return Image8(width: width, height: height, channels: channels, pixels: pixels)
   }
 
