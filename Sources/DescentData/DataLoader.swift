@@ -1,6 +1,5 @@
 import DescentTensor
 import Foundation
-import Synchronization
 
 /// Batches of labelled images, decoded and transformed in worker threads ahead of the consumer
 /// (fastai's `DataLoader` with `after_item=Resize`, `after_batch=aug_transforms + Normalize`).
@@ -24,8 +23,8 @@ public final class DataLoader: Sendable {
   public let prefetch: Int
   public let badFiles: BadFilePolicy
 
-  private let epochCounter = Mutex(0)
-  private let skippedFiles = Mutex<[DataError]>([])
+  private let epochCounter = Locked(0)
+  private let skippedFiles = Locked<[DataError]>([])
 
   public init(_ items: LabelledItems, batchSize: Int = 64, shuffle: Bool = false, dropLast: Bool = false,
               training: Bool = false, channels: Int = 3, resize: Resize? = nil, augment: AugTransforms? = nil,

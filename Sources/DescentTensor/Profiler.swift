@@ -56,7 +56,7 @@ public enum Profiler {
     var nested: [Double] = []
   }
 
-  private static let state = Mutex(State())
+  private static let state = Locked(State())
 
   /// Whether ops on this thread are being measured.
   public static var isEnabled: Bool { on.load(ordering: .relaxed) && thread.load(ordering: .relaxed) == pthread_self() }

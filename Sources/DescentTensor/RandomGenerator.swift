@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A seeded, reproducible generator (xoshiro256**, seeded through splitmix64). Every random
 /// tensor, dropout mask and shuffle draws from one of these, so a run with `--seed` repeats.
@@ -66,7 +65,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
 /// The process-wide generator used when no generator is passed. `Random.seed(42)` makes a run
 /// reproducible.
 public enum Random {
-  static let shared = Mutex(RandomGenerator(seed: 0))
+  static let shared = Locked(RandomGenerator(seed: 0))
 
   public static func seed(_ seed: UInt64) {
     shared.withLock { $0 = RandomGenerator(seed: seed) }

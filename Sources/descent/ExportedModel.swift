@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentData
+import DescentLearn
 import DescentNN
 import DescentTensor
 import Foundation
@@ -33,12 +34,10 @@ struct ExportedModel {
 
   func save(to path: String) throws {
     try TrainingOptions.createParentFolder(of: path)
-    let names = String(decoding: try JSONEncoder().encode(classes), as: UTF8.self)
-    try model.saveWeights(to: path, metadata: [
-      "descent.arch": arch.rawValue, "descent.classes": names, "descent.presize": String(presize),
-      "descent.size": String(size),
-    ])
+    try model.saveWeights(to: path, metadata: metadata.entries)
   }
+
+  var metadata: SavedModelMetadata { SavedModelMetadata(arch: arch, classes: classes, presize: presize, size: size) }
 
   static func load(_ nameOrFile: String) throws -> ExportedModel {
     let path = path(for: nameOrFile)
@@ -50,27 +49,11 @@ struct ExportedModel {
       let reason = "\(error)"
       throw reason.contains(path) ? error : ExportError.file(path: path, reason: reason)
     }
-    let meta = file.metadata
-    guard let archName = meta["descent.arch"], let classesJSON = meta["descent.classes"],
-          let presizeText = meta["descent.presize"], let sizeText = meta["descent.size"]
-    else { throw ExportError.file(path: path, reason: "not a model saved by `descent train --save` (no descent.* metadata)") }
-    func bad(_ what: String) -> ExportError { ExportError.file(path: path, reason: "its metadata \(what)") }
-    guard let arch = Architecture(rawValue: archName) else {
-      throw bad("names the architecture '\(archName)', not one of \(Architecture.argumentNames)")
-    }
-    guard let classes = try? JSONDecoder().decode([String].self, from: Data(classesJSON.utf8)), classes.count >= 2,
-          Set(classes).count == classes.count, !classes.contains("")
-    else { throw bad("descent.classes is not a JSON list of at least two distinct, non-empty class names") }
-    // The bounds `train` accepts for --presize and --size.
-    guard let presize = Int(presizeText), TrainingOptions.presizeRange.contains(presize) else {
-      throw bad("descent.presize '\(presizeText)' is not a size in \(TrainingOptions.presizeRange.lowerBound)…\(TrainingOptions.presizeRange.upperBound)")
-    }
-    guard let size = Int(sizeText), (TrainingOptions.presizeRange.lowerBound...presize).contains(size) else {
-      throw bad("descent.size '\(sizeText)' is not a size in \(TrainingOptions.presizeRange.lowerBound)…\(presize) (the presize)")
-    }
-    let model = VisionModel.make(arch.make(), nOut: classes.count).model
+    let meta: SavedModelMetadata
+    do { meta = try SavedModelMetadata(file.metadata) } catch { throw ExportError.file(path: path, reason: "\(error)") }
+    let model = VisionModel.make(meta.arch.make(), nOut: meta.classes.count).model
     try model.loadStateDict(file.tensors, sourceName: path)
-    return ExportedModel(arch: arch, classes: classes, presize: presize, size: size, model: model)
+    return ExportedModel(arch: meta.arch, classes: meta.classes, presize: meta.presize, size: meta.size, model: model)
   }
 }
 

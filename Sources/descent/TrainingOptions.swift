@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentData
+import DescentLearn
 import DescentNN
 import DescentTensor
 import Foundation
@@ -51,7 +52,7 @@ struct TrainingOptions: ParsableArguments {
   @OptionGroup var imageLimit: ImageLimitOptions
 
   /// The image sizes training (and so a saved model) may use.
-  static let presizeRange = 8...2048
+  static var presizeRange: ClosedRange<Int> { SavedModelMetadata.sizeRange }
 
   /// More threads than this only add scheduling and per-thread scratch memory.
   static var maxThreads: Int { 4 * ProcessInfo.processInfo.activeProcessorCount }

@@ -1,6 +1,5 @@
 import DescentNN
 import Foundation
-import Synchronization
 import DescentOptim
 import DescentTensor
 import Testing
@@ -43,7 +42,7 @@ import Testing
 
   @Test func precisionIsPerThread() {
     ComputePrecision.current = .bfloat16
-    let other = Mutex(ComputePrecision.bfloat16)
+    let other = Locked(ComputePrecision.bfloat16)
     let thread = Thread { other.withLock { $0 = ComputePrecision.current } }
     thread.start()
     while !thread.isFinished { usleep(1000) }

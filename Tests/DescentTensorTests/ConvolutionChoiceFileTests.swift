@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import DescentTensor
@@ -78,7 +77,7 @@ import Testing
 
     // A write that cannot happen reports its error and leaves no file.
     let missing = folder.appendingPathComponent("no/such/folder/c.tsv").path
-    final class Failures: Sendable { let messages = Mutex<[String]>([]) }
+    final class Failures: Sendable { let messages = Locked<[String]>([]) }
     let failures = Failures()
     let failing = ConvolutionChoiceFile.Store(path: missing, machine: "this", onWriteError: { error in
       failures.messages.withLock { $0.append("\(error)") }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import DescentTensor
 
@@ -252,7 +251,7 @@ private func runAdaptive(_ s: AdaptiveCase, max: Bool, _ x: [Float], _ dy: [Floa
     let x = KernelFixture.values(g.inputCount, scale: 2)
     let dy = KernelFixture.values(g.outputCount, phase: 0.5)
     let expected = [runPool(g, max: true, x, dy), runPool(g, max: false, x, dy)]
-    let agree = Mutex(true)
+    let agree = Locked(true)
     DispatchQueue.concurrentPerform(iterations: 64) { i in
       let r = runPool(g, max: i % 2 == 0, x, dy)
       if r.output != expected[i % 2].output || r.gradInput != expected[i % 2].gradInput {

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// The three passes of a convolution, each with its own best algorithm.
 public enum ConvolutionDirection: String, Hashable, Sendable, CaseIterable {
@@ -15,7 +14,7 @@ enum ConvolutionAlgorithmCache {
     let direction: ConvolutionDirection
   }
 
-  private static let choices = Mutex<[Key: ConvolutionAlgorithm]>([:])
+  private static let choices = Locked<[Key: ConvolutionAlgorithm]>([:])
 
   static func choice(_ key: Key) -> ConvolutionAlgorithm? {
     choices.withLock { $0[key] }

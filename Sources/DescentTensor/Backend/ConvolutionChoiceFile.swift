@@ -1,7 +1,6 @@
 import CDNNL
 import Glibc
 import Foundation
-import Synchronization
 
 /// `.auto`'s timed choices kept in a file across processes, like FFTW's wisdom: the first run on
 /// a machine times each convolution and writes down the winner, later runs read it back instead
@@ -42,7 +41,7 @@ enum ConvolutionChoiceFile {
     let onWriteError: @Sendable (any Error) -> Void
   }
 
-  static let store = Mutex<Store?>(nil)
+  static let store = Locked<Store?>(nil)
 
   /// The machine this process runs on, as a choice depends on it.
   static var currentMachine: String {

@@ -1,5 +1,4 @@
 import CDNNL
-import Synchronization
 
 /// One oneDNN convolution primitive (forward, backward data or backward weights) for one
 /// geometry, direct or Winograd, ready to run on plain NCHW/OIHW pointers. oneDNN picks its
@@ -281,7 +280,7 @@ enum DNNLConvolutionCache {
     var unsupported: Set<Key> = []
   }
 
-  private static let state = Mutex(State())
+  private static let state = Locked(State())
 
   /// Runs `body` with a plan for `key`; a Winograd key oneDNN cannot plan runs direct instead.
   static func withPlan<R>(_ key: Key, _ body: (DNNLConvolution) -> R) -> R {

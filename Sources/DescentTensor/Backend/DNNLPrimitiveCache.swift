@@ -1,5 +1,4 @@
 import CDNNL
-import Synchronization
 
 /// One oneDNN primitive with the descriptor it was made from (kept to query workspace and
 /// memory layouts). Created once per shape and never destroyed: a training loop sees a handful
@@ -21,7 +20,7 @@ final class DNNLPrimitive: @unchecked Sendable {
   /// Scratchpads not in use: a call takes one (or allocates one when all are busy) and gives it
   /// back, so a training loop allocates none after its first step.
   /// Held as addresses: raw pointers are not Sendable, and these are owned by nobody else.
-  private let spareScratchpads = Mutex<[UInt]>([])
+  private let spareScratchpads = Locked<[UInt]>([])
 
   /// `opDesc` points at a filled oneDNN op descriptor (pooling, batch normalization, …);
   /// `hint` is the forward primitive a backward one is paired with.
@@ -79,7 +78,7 @@ final class DNNLPrimitive: @unchecked Sendable {
 /// A process-global map from a shape key to the primitives built for it, so that the second and
 /// later calls with a shape cost one dictionary look-up under a lock.
 final class DNNLPrimitiveCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-  private let entries = Mutex<[Key: Value]>([:])
+  private let entries = Locked<[Key: Value]>([:])
 
   /// The cached value for `key`, building it with `make` on first use. Building runs under the
   /// lock: it is rare, and two threads building the same primitive at once would only waste time.

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A block of 64-byte-aligned Float memory that kernels borrow for temporaries (im2col matrices,
 /// per-worker partial sums), so that after the first training step no kernel allocates.
@@ -23,7 +22,7 @@ final class ScratchBuffer: @unchecked Sendable {
 /// returned; a training loop calling kernels from one thread therefore settles on one buffer
 /// as large as its largest request, while concurrent callers each get their own.
 enum ScratchPool {
-  private static let free = Mutex<[ScratchBuffer]>([])
+  private static let free = Locked<[ScratchBuffer]>([])
 
   /// Runs `body` with at least `count` floats of uninitialized scratch memory.
   static func withBuffer<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {

@@ -9,7 +9,6 @@
 #endif
 
 import Dispatch
-import Synchronization
 
 enum FileIO {
   private static func failure(_ path: String, _ operation: String, _ code: Int32)
@@ -132,7 +131,7 @@ public enum AtomicFile {
 
 /// Temporary files that atomic writes have open, so that an interrupted process can remove them.
 public enum TemporaryFiles {
-  static let inProgress = Mutex<Set<String>>([])
+  static let inProgress = Locked<Set<String>>([])
 
   /// Makes SIGINT and SIGTERM remove the temporary files of writes in progress before the
   /// process ends as the signal would end it (a model save interrupted by Ctrl-C leaves no
