@@ -269,6 +269,22 @@ unwritable_outputs() {
   return $rc
 }
 check "outputs that cannot be written stop a command before any work" unwritable_outputs
+links_and_leftovers() {
+  # A folder that links back to its root is walked once (no hang, no image counted twice), and
+  # a temporary file a killed save left beside the model is removed by the next save.
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  ln -s .. "$dir/j/train/loop" && ln -s "$dir/j" "$dir/j/val/a/again"
+  printf 'half' >"$dir/.m.safetensors.99999999.dead.tmp"
+  timeout 120 "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 \
+      --save "$dir/m.safetensors" >"$dir/out" &&
+    grep -q "· 2 classes · 40 training images" "$dir/out" && [ -s "$dir/m.safetensors" ] &&
+    [ ! -e "$dir/.m.safetensors.99999999.dead.tmp" ]
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "link loops end without double counting; a killed save's temporary is cleaned up" links_and_leftovers
 expect_exit "train: --threads above 4 × the cores is a usage error" 2 "$descent" train --threads 1000
 negative_values() {
   # A negative number is the option's value, judged by its own rule (not "Missing value").

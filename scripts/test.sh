@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # The README's test command: install what is needed, run the unit tests (debug build),
-# then the end-to-end checks through the release-built `descent` binary.
+# then the end-to-end checks through the release-built `descent` binary, then the suites whose
+# code runs on worker threads under ThreadSanitizer, then a minute of fuzzing for each parser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product descent
 swift test
 bash scripts/end-to-end.sh .build/release/descent
+# Loader workers, parallel kernels and the optimizer's fused stages, under ThreadSanitizer (a
+# build of its own, so the plain debug build above stays as it is).
+swift test --scratch-path .build/tsan --sanitize=thread \
+  --filter "DataLoaderTests|ParallelTests|FusedChainTests|OptimizerConformanceTests"
+for target in FuzzSafetensors FuzzImages FuzzModelMetadata FuzzChoiceFile; do
+  bash scripts/fuzz.sh "$target" 60
+done
