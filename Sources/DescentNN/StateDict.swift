@@ -30,12 +30,17 @@ public enum StateDictError: Error, CustomStringConvertible {
   /// A strict load found differences; nothing was changed.
   case mismatch(source: String, report: StateDictLoadReport)
   case file(SafetensorsError)
+  /// A tensor the model would take is stored as integers or booleans: converting it would load
+  /// nonsense (an int8-quantized file read as floats gives NaN predictions) without a word.
+  case notFloatingPoint(source: String, tensor: String, dtype: String)
 
   public var description: String {
     switch self {
     case .mismatch(let source, let report):
       return "\(source) does not match the model (nothing was loaded):\n\(report)"
     case .file(let error): return "\(error)"
+    case .notFloatingPoint(let source, let tensor, let dtype):
+      return "\(source): tensor \(tensor) is stored as \(dtype); a model's weights must be floating point (F16, BF16, F32 or F64)"
     }
   }
 }
@@ -80,8 +85,30 @@ extension Module {
   /// Loads a safetensors file written by Descent or by PyTorch's `save_file(model.state_dict())`.
   @discardableResult
   public func loadWeights(from path: String, strict: Bool = true) throws(StateDictError) -> StateDictLoadReport {
-    let tensors: [String: Tensor]
-    do { tensors = try Safetensors.load(path: path).tensors } catch { throw .file(error) }
-    return try loadStateDict(tensors, strict: strict, sourceName: path)
+    let file: SafetensorsFile
+    do { file = try Safetensors.read(path: path) } catch { throw .file(error) }
+    return try loadStateDict(file, strict: strict, sourceName: path)
+  }
+
+  /// Loads the tensors of a decoded safetensors file. Every tensor the model takes must be stored
+  /// as floating point; other tensors (PyTorch's int64 `num_batches_tracked`) are not converted.
+  @discardableResult
+  public func loadStateDict(
+    _ file: SafetensorsFile, strict: Bool = true, sourceName: String
+  ) throws(StateDictError) -> StateDictLoadReport {
+    let ownNames = Set(namedState().map(\.0))
+    var tensors: [String: Tensor] = [:]
+    for entry in file.entries {
+      guard ownNames.contains(entry.name) else {
+        // Reported as unexpected by name (or ignored, for num_batches_tracked); never read.
+        tensors[entry.name] = Tensor.zeros([0])
+        continue
+      }
+      guard entry.dtype.isFloatingPoint else {
+        throw .notFloatingPoint(source: sourceName, tensor: entry.name, dtype: entry.dtype.rawValue)
+      }
+      do { tensors[entry.name] = Tensor(try entry.floats(), shape: entry.shape) } catch { throw .file(error) }
+    }
+    return try loadStateDict(tensors, strict: strict, sourceName: sourceName)
   }
 }

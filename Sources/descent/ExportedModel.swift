@@ -41,9 +41,9 @@ struct ExportedModel {
 
   static func load(_ nameOrFile: String) throws -> ExportedModel {
     let path = path(for: nameOrFile)
-    let file: (tensors: [String: Tensor], metadata: [String: String])
+    let file: SafetensorsFile
     do {
-      file = try Safetensors.load(path: path)
+      file = try Safetensors.read(path: path)
     } catch {
       // The file's own errors name it already.
       let reason = "\(error)"
@@ -52,7 +52,7 @@ struct ExportedModel {
     let meta: SavedModelMetadata
     do { meta = try SavedModelMetadata(file.metadata) } catch { throw ExportError.file(path: path, reason: "\(error)") }
     let model = VisionModel.make(meta.arch.make(), nOut: meta.classes.count).model
-    try model.loadStateDict(file.tensors, sourceName: path)
+    try model.loadStateDict(file, sourceName: path)
     return ExportedModel(arch: meta.arch, classes: meta.classes, presize: meta.presize, size: meta.size, model: model)
   }
 }
