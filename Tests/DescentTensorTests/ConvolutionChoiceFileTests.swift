@@ -41,6 +41,11 @@ import Testing
     ("m\tforward\t1,1,1,2,2,5,5,1,1,0,0,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,2,2,5,5,1,1,0,0,1,1,1' is not a valid convolution"),
     // A kernel one row larger than the input, stride 2: (2 - 3) / 2 + 1 truncates to 1 output row.
     ("m\tforward\t1,1,1,2,4,3,3,2,1,0,0,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,2,4,3,3,2,1,0,0,1,1,1' is not a valid convolution"),
+    // Numbers whose extents overflow Int (found by FuzzChoiceFile): an error, not a crash.
+    ("m\tforward\t1,1,1,4,4,3,9223372036854775807,1,1,1,1,1,2,1\tdnnl",
+     "c.tsv:3: geometry '1,1,1,4,4,3,9223372036854775807,1,1,1,1,1,2,1' is not a valid convolution"),
+    ("m\tforward\t4611686018427387904,2,2,4611686018427387904,4,3,3,1,1,1,1,1,1,1\tdnnl",
+     "c.tsv:3: geometry '4611686018427387904,2,2,4611686018427387904,4,3,3,1,1,1,1,1,1,1' is not a valid convolution"),
     ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tauto", "c.tsv:3: unknown algorithm 'auto'"),
     ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tfft", "c.tsv:3: unknown algorithm 'fft'"),
   ])

@@ -60,6 +60,14 @@ public struct Conv2dGeometry: Hashable, Sendable, CustomStringConvertible {
   /// fit the padded input: `outHeight`'s division truncates towards zero, so a kernel one row
   /// too large would still give it 1 with a stride above 1.
   var problem: String? {
+    // Bounds first, so that nothing below overflows (a corrupt choice file can hold any number).
+    let limit = Self.maxDimension
+    if batch > limit || inChannels > limit || outChannels > limit || height > limit || width > limit
+      || kernelHeight > limit || kernelWidth > limit || strideH > limit || strideW > limit || padH > limit
+      || padW > limit || dilationH > limit || dilationW > limit || groups > limit
+    {
+      return "every size must be at most \(limit) (\(self))"
+    }
     if !(batch > 0 && inChannels > 0 && outChannels > 0 && height > 0 && width > 0 && kernelHeight > 0 && kernelWidth > 0) {
       return "sizes must be positive (\(self))"
     }
@@ -72,8 +80,22 @@ public struct Conv2dGeometry: Hashable, Sendable, CustomStringConvertible {
     if height + 2 * padH < dilatedKernelHeight || width + 2 * padW < dilatedKernelWidth {
       return "output size is empty: the dilated kernel \(dilatedKernelHeight)×\(dilatedKernelWidth) is larger than the padded input (\(self))"
     }
+    func product(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Int? {
+      let (ab, o1) = a.multipliedReportingOverflow(by: b), (cd, o2) = c.multipliedReportingOverflow(by: d)
+      let (all, o3) = ab.multipliedReportingOverflow(by: cd)
+      return o1 || o2 || o3 ? nil : all
+    }
+    if product(batch, inChannels, height, width) == nil || product(batch, outChannels, outHeight, outWidth) == nil
+      || product(outChannels, inChannels / groups, kernelHeight, kernelWidth) == nil
+    {
+      return "the tensors' element counts overflow (\(self))"
+    }
     return nil
   }
+
+  /// The largest size, stride, padding or dilation a geometry may have (2²⁴): far above any
+  /// real convolution, low enough that the extents computed from it cannot overflow.
+  public static let maxDimension = 1 << 24
 
   /// Extent of the kernel once dilated: the input rows/columns one output element reads.
   @inlinable public var dilatedKernelHeight: Int { (kernelHeight - 1) * dilationH + 1 }

@@ -111,7 +111,10 @@ enum FileIO {
     defer { closedir(dir) }
     let start = ".\(base).", me = getpid()
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      // The name is read in place, up to its NUL: a dirent record may be shorter than the
+      // struct's 256-byte name field, so copying the field would read past it.
+      let name = String(cString: (UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
+        .assumingMemoryBound(to: CChar.self))
       guard name.hasPrefix(start), name.hasSuffix(".tmp") else { continue }
       let parts = name.dropFirst(start.count).dropLast(4).split(separator: ".")
       guard parts.count == 2, let pid = pid_t(parts[0]), pid != me else { continue }
