@@ -6,22 +6,19 @@ import PackageDescription
 // No top-level code: the entry point is TARGET_main, defined in each target (see FuzzDriver).
 let entry: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
 
+/// Each fuzz target and the library it fuzzes.
+let fuzzTargets: [(name: String, library: String)] = [
+  ("FuzzSafetensors", "DescentTensor"), ("FuzzImages", "DescentData"), ("FuzzModelMetadata", "DescentLearn"),
+  ("FuzzChoiceFile", "DescentTensor"),
+]
+
 let package = Package(
   name: "DescentFuzz",
   dependencies: [.package(name: "Descent", path: "..")],
-  targets: [
-    .target(name: "FuzzDriver"),
-    .executableTarget(
-      name: "FuzzSafetensors", dependencies: ["FuzzDriver", .product(name: "DescentTensor", package: "Descent")],
-      swiftSettings: entry),
-    .executableTarget(
-      name: "FuzzImages", dependencies: ["FuzzDriver", .product(name: "DescentData", package: "Descent")],
-      swiftSettings: entry),
-    .executableTarget(
-      name: "FuzzModelMetadata", dependencies: ["FuzzDriver", .product(name: "DescentLearn", package: "Descent")],
-      swiftSettings: entry),
-    .executableTarget(
-      name: "FuzzChoiceFile", dependencies: ["FuzzDriver", .product(name: "DescentTensor", package: "Descent")],
-      swiftSettings: entry),
-  ]
+  targets: [.target(name: "FuzzDriver")]
+    + fuzzTargets.map { target in
+      .executableTarget(
+        name: target.name, dependencies: ["FuzzDriver", .product(name: target.library, package: "Descent")],
+        swiftSettings: entry)
+    }
 )
