@@ -25,6 +25,11 @@ expect_exit() {  # expect_exit NAME CODE COMMAND... : the command must exit with
   fi
 }
 
+# The short runs' data: 44 generated 160 px JPEGs in two classes, split into train/ and val/.
+tiny_folder() { "$descent" data bench --images 44 --batch-size 8 --folder "$1" >/dev/null; }
+# The short runs' model and pipeline.
+tiny=(--arch resnet18 --size 32 --presize 40 --bs 8)
+
 check "help" "$descent" --help
 expect_exit "unknown flag is a usage error" 2 "$descent" bench kernels --no-such-flag
 expect_exit "bad --seconds is a usage error" 2 "$descent" bench kernels --seconds -1
@@ -115,8 +120,8 @@ single_class() {
 expect_exit "train: a single-class folder is a usage error" 2 single_class
 lr_find_run() {
   local dir rc; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
-    "$descent" lr-find --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --opt sgd --iterations 30 \
+  tiny_folder "$dir/j" &&
+    "$descent" lr-find --data "$dir/j" "${tiny[@]}" --opt sgd --iterations 30 \
       --csv "$dir/curve.csv" --plot "$dir/curve.png" >"$dir/out.txt" && [ -s "$dir/curve.png" ] &&
     python3 - "$dir/curve.csv" "$dir/out.txt" <<'PY'
 import csv, sys
@@ -157,8 +162,8 @@ PY
 check "compare: two optimizers, tables, summary and JSON" compare_run
 predict_run() {
   local dir rc; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/jpegs" >/dev/null &&
-    "$descent" train --data "$dir/jpegs" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 \
+  tiny_folder "$dir/jpegs" &&
+    "$descent" train --data "$dir/jpegs" "${tiny[@]}" --epochs 1 \
       --save "$dir/tiny.safetensors" >/dev/null &&
     "$descent" predict --model "$dir/tiny.safetensors" --top 2 "$dir"/jpegs/val/a/* >"$dir/out.txt" &&
     python3 - "$dir/out.txt" <<'PY'
@@ -179,12 +184,12 @@ PY
 check "train --save, then predict and interpret" predict_run
 bad_files() {
   local dir rc; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  tiny_folder "$dir/j"
   printf 'garbage' >"$dir/j/train/a/zz_broken.jpg"
   # fail (the default): a non-zero exit with the file named; skip: trains and reports it.
-  ! "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 >/dev/null 2>"$dir/err" &&
+  ! "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 >/dev/null 2>"$dir/err" &&
     grep -q "zz_broken.jpg" "$dir/err" &&
-    "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 --bad-files skip \
+    "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --bad-files skip \
       | grep -q "skipped 1 unreadable image"
   rc=$?
   rm -rf "$dir"
@@ -195,7 +200,7 @@ decompression_bomb() {
   # A 65-byte PNG claiming 1,000,000 × 1,000,000 pixels: refused from its header (no 4 TB
   # allocation), named in one line by predict, skipped by train --bad-files skip.
   local dir rc; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  tiny_folder "$dir/j"
   python3 - "$dir/j/train/a/zz_bomb.png" <<'PY'
 import struct, sys, zlib
 def chunk(kind, body):
@@ -204,7 +209,7 @@ png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 10**6, 10**
        + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
 open(sys.argv[1], "wb").write(png)
 PY
-  "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 --save "$dir/m.safetensors" \
+  "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --save "$dir/m.safetensors" \
       --bad-files skip >"$dir/out" && grep -q "skipped 1 unreadable image" "$dir/out" &&
     ! "$descent" predict --model "$dir/m.safetensors" "$dir/j/train/a/zz_bomb.png" >/dev/null 2>"$dir/err" &&
     grep -q "zz_bomb.png claims 1000000 × 1000000" "$dir/err" && [ "$(wc -l <"$dir/err")" -eq 1 ] &&
@@ -219,8 +224,8 @@ model_metadata() {
   # A saved model whose metadata lies (presize -1, 100000 or 0; one class) is refused in one
   # line naming the file and the field, never a crash.
   local dir rc=0; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
-    "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 --save "$dir/m.safetensors" >/dev/null || rc=1
+  tiny_folder "$dir/j" &&
+    "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --save "$dir/m.safetensors" >/dev/null || rc=1
   for edit in "descent.presize=-1" "descent.presize=100000" "descent.size=0" 'descent.classes=["a"]'; do
     python3 - "$dir/m.safetensors" "$dir/bad.safetensors" "$edit" <<'PY'
 import json, struct, sys
@@ -248,9 +253,9 @@ unwritable_outputs() {
   # An output that cannot be written stops the command before any work, naming the flag and
   # the path (a file stands where its folder should be).
   local dir rc=0; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  tiny_folder "$dir/j"
   printf 'x' >"$dir/file"
-  local common=(--data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8)
+  local common=(--data "$dir/j" "${tiny[@]}")
   for args in "train --epochs 1 --save $dir/m.safetensors --plot $dir/file/plots|--plot" \
               "train --epochs 1 --save $dir/file/m.safetensors|--save" \
               "train --epochs 1 --csv $dir/file/rows.csv|--csv" \
@@ -273,10 +278,10 @@ links_and_leftovers() {
   # A folder that links back to its root is walked once (no hang, no image counted twice), and
   # a temporary file a killed save left beside the model is removed by the next save.
   local dir rc; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  tiny_folder "$dir/j"
   ln -s .. "$dir/j/train/loop" && ln -s "$dir/j" "$dir/j/val/a/again"
   printf 'half' >"$dir/.m.safetensors.99999999.dead.tmp"
-  timeout 120 "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 1 \
+  timeout 120 "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 \
       --save "$dir/m.safetensors" >"$dir/out" &&
     grep -q "· 2 classes · 40 training images" "$dir/out" && [ -s "$dir/m.safetensors" ] &&
     [ ! -e "$dir/.m.safetensors.99999999.dead.tmp" ]
@@ -298,8 +303,8 @@ rerun_identical() {
   # --conv auto times each convolution once and keeps the choice under $DESCENT_HOME, so a
   # rerun of the same seed prints the same table; a corrupt choice file is named and ignored.
   local dir rc; dir=$(mktemp -d)
-  local run=("$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 8 --epochs 2 --opt sgd-custom)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
+  local run=("$descent" train --data "$dir/j" "${tiny[@]}" --epochs 2 --opt sgd-custom)
+  tiny_folder "$dir/j" &&
     DESCENT_HOME="$dir/home" "${run[@]}" >"$dir/first.txt" &&
     DESCENT_HOME="$dir/home" "${run[@]}" >"$dir/second.txt" &&
     [ "$(grep -c "^[01] " "$dir/first.txt")" -eq 2 ] &&
@@ -318,7 +323,7 @@ concurrent_choices() {
   # Two first runs at once on one DESCENT_HOME: each merges its choices into the file under its
   # lock, so the file ends with both models' convolutions (resnet18's 7×7 stem, xresnet18's 3×3).
   local dir rc; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null
+  tiny_folder "$dir/j"
   local common=(train --data "$dir/j" --size 32 --presize 40 --bs 8 --epochs 1 --opt sgd-custom)
   DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --arch resnet18 >/dev/null 2>&1 &
   local first=$!
