@@ -2,6 +2,13 @@
 extension Tensor {
   /// out = K(self, other) broadcast; no recording.
   func broadcastMap<K: BinaryKernel>(_ k: K.Type, _ other: Tensor, op: String) -> Tensor {
+    if shape == other.shape, let format = blockedFloat32Format {
+      // Same shape, element by element: in the blocked layout as it lies (the other operand
+      // joins it), so activations between convolutions stay blocked.
+      let out = Tensor(uninitializedShape: shape, format: format)
+      Elementwise.map(k, floats, shape, other.converted(to: format).floats, shape, out.floats, shape)
+      return out
+    }
     let outShape = shape == other.shape ? shape : Shape.broadcast(shape, other.shape, op: op)
     let out = Tensor(uninitializedShape: outShape)
     Elementwise.map(k, pointer, shape, other.pointer, other.shape, out.pointer, outShape)
@@ -10,8 +17,8 @@ extension Tensor {
 
   /// out = K(self); no recording.
   func unaryMap<K: UnaryKernel>(_ k: K.Type) -> Tensor {
-    let out = Tensor(uninitializedShape: shape)
-    Elementwise.map(k, pointer, out.pointer, count: count)
+    let out = Tensor(uninitializedShape: shape, format: blockedFloat32Format ?? .plain)
+    Elementwise.map(k, floats, out.floats, count: count)
     return out
   }
 

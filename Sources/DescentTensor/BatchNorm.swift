@@ -15,7 +15,11 @@ extension Tensor {
     for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
       if let t { precondition(t.shape == [c], "batchNorm: \(name) must be [\(c)] for input \(shape), not \(t.shape)") }
     }
-    let out = Tensor(uninitializedShape: shape)
+    // Blocked float32 activations (a convolution's output) are normalized where they lie;
+    // anything else is read row-major.
+    let inputFormat = format.isBlocked && format.element == .float32 ? format : converted(to: .plain).format
+    let layout: BatchNormKernels.BatchNormLayout = inputFormat.isBlocked ? .blocked16 : .planar
+    let out = Tensor(uninitializedShape: shape, format: inputFormat)
     let w = weight.map { UnsafePointer($0.pointer) }, b = bias.map { UnsafePointer($0.pointer) }
     var inputs = [self]
     if let weight { inputs.append(weight) }
@@ -26,8 +30,9 @@ extension Tensor {
       }
       Profiler.measure(.batchNorm) {
         BatchNormKernels.forwardInference(
-          input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, runningMean: runningMean.pointer,
-          runningVar: runningVar.pointer, eps: eps, output: out.pointer, relu: relu)
+          input: storage.bytes.assumingMemoryBound(to: Float.self), n: n, c: c, spatial: spatial, weight: w, bias: b,
+          runningMean: runningMean.pointer, runningVar: runningVar.pointer, eps: eps,
+          output: out.storage.bytes.assumingMemoryBound(to: Float.self), relu: relu, layout: layout)
       }
       // The backward keeps the output's storage, not the output (which holds this closure).
       let saved = out.storage
@@ -51,8 +56,9 @@ extension Tensor {
     let saveMean = Tensor(uninitializedShape: [c]), saveInvStd = Tensor(uninitializedShape: [c])
     Profiler.measure(.batchNorm) {
       BatchNormKernels.forwardTraining(
-        input: pointer, n: n, c: c, spatial: spatial, weight: w, bias: b, eps: eps, output: out.pointer,
-        saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, relu: relu)
+        input: storage.bytes.assumingMemoryBound(to: Float.self), n: n, c: c, spatial: spatial, weight: w, bias: b,
+        eps: eps, output: out.storage.bytes.assumingMemoryBound(to: Float.self), saveMean: saveMean.pointer,
+        saveInvStd: saveInvStd.pointer, relu: relu, layout: layout)
       if let runningMean, let runningVar {
         BatchNormKernels.updateRunningStats(
           runningMean: runningMean.pointer, runningVar: runningVar.pointer, saveMean: saveMean.pointer,
@@ -61,13 +67,20 @@ extension Tensor {
     }
     let saved = relu ? out.storage : nil
     return out.recorded("batchNorm", inputs) { [self] gradOut in
-      let gi = Tensor(uninitializedShape: self.shape)
+      // Every operand in the input's format as it is now (an op in between may have made it
+      // row-major).
+      let format = self.format
+      let layout: BatchNormKernels.BatchNormLayout = format.isBlocked ? .blocked16 : .planar
+      let reluOutput = saved.map { Tensor(storage: $0, shape: self.shape).converted(to: format) }
+      let gi = Tensor(uninitializedShape: self.shape, format: format)
       let gw = weight.map { Tensor(uninitializedShape: $0.shape) }
       let gb = bias.map { Tensor(uninitializedShape: $0.shape) }
+      func floats(_ t: Tensor) -> UnsafeMutablePointer<Float> { t.storage.bytes.assumingMemoryBound(to: Float.self) }
       BatchNormKernels.backward(
-        input: self.pointer, gradOutput: gradOut.pointer, n: n, c: c, spatial: spatial, weight: w,
-        saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, gradInput: gi.pointer,
-        gradWeight: gw?.pointer, gradBias: gb?.pointer, reluOutput: saved.map { UnsafePointer($0.pointer) })
+        input: floats(self), gradOutput: floats(gradOut.converted(to: format)), n: n, c: c, spatial: spatial,
+        weight: w, saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, gradInput: floats(gi),
+        gradWeight: gw?.pointer, gradBias: gb?.pointer, reluOutput: reluOutput.map { UnsafePointer(floats($0)) },
+        layout: layout)
       return [gi] + (gw.map { [$0] } ?? []) + (gb.map { [$0] } ?? [])
     }
   }

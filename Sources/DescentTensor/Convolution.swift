@@ -1,5 +1,6 @@
 /// 2-D convolution over NCHW input with an OIHW weight, as PyTorch's `conv2d`. The backend
-/// chooses the algorithm per shape (see ConvolutionKernels).
+/// chooses the algorithm per shape (see ConvolutionKernels) and keeps the output in the blocked
+/// layout where it can (see StorageFormat): the values read the same.
 extension Tensor {
   public func conv2d(
     _ weight: Tensor, bias: Tensor? = nil, stride: Size2 = 1, padding: Size2 = 0, dilation: Size2 = 1, groups: Int = 1
@@ -19,28 +20,41 @@ extension Tensor {
       padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w, groups: groups)
     precondition(g.outHeight > 0 && g.outWidth > 0,
                  "conv2d: input \(shape) is too small for kernel \(weight.shape[2])×\(weight.shape[3]) with padding \(padding), dilation \(dilation)")
-    let out = Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth])
+    let outShape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
+    // Forced im2col computes on plain float32 only; otherwise the input is read in the format
+    // it is in and the output written blocked where its shape allows (see StorageFormat).
+    let plainOnly = ConvolutionKernels.algorithm == .im2col
+    let inputFormat = plainOnly ? converted(to: .plain).format : format
+    let out = Tensor(uninitializedShape: outShape, format: plainOnly ? .plain : .activation(outShape))
     // The backward runs in the precision the forward ran in (as autocast records it).
     let precision = ComputePrecision.current
     ConvolutionKernels.forward(
-      g, input: pointer, weight: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, output: out.pointer,
-      precision: precision)
+      g, input: storage.bytes, weight: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) },
+      output: out.storage.bytes, precision: precision,
+      layouts: ConvolutionLayouts(input: ActivationFormat(inputFormat), output: ActivationFormat(out.format)))
     var inputs = [self, weight]
     if let bias { inputs.append(bias) }
     return out.recorded("conv2d", inputs) { [self] gradOut in
+      // Formats as they are now: an op in between may have made a tensor row-major.
+      if plainOnly { gradOut.converted(to: .plain) }
+      let outputFormat = ActivationFormat(gradOut.format)
       var grads: [Tensor?] = [nil, nil]
       if self.requiresGrad {
-        let gi = Tensor(uninitializedShape: self.shape)
+        let gi = Tensor(uninitializedShape: self.shape, format: plainOnly ? .plain : .activation(self.shape))
         ConvolutionKernels.backwardData(
-          g, gradOutput: gradOut.pointer, weight: weight.pointer, gradInput: gi.pointer, precision: precision)
+          g, gradOutput: gradOut.storage.bytes, weight: weight.pointer, gradInput: gi.storage.bytes,
+          precision: precision, layouts: ConvolutionLayouts(input: ActivationFormat(gi.format), output: outputFormat))
         grads[0] = gi
       }
       let gb = bias.map { Tensor(uninitializedShape: $0.shape) }
       if weight.requiresGrad || bias?.requiresGrad == true {
         let gw = Tensor(uninitializedShape: weight.shape)
+        if plainOnly { self.converted(to: .plain) }
+        let inputFormat = ActivationFormat(self.format)
         ConvolutionKernels.backwardWeights(
-          g, input: self.pointer, gradOutput: gradOut.pointer, gradWeight: gw.pointer, gradBias: gb?.pointer,
-          precision: precision)
+          g, input: self.storage.bytes, gradOutput: gradOut.storage.bytes, gradWeight: gw.pointer,
+          gradBias: gb?.pointer, precision: precision,
+          layouts: ConvolutionLayouts(input: inputFormat, output: outputFormat))
         grads[1] = gw
       }
       if let gb { grads.append(gb) }

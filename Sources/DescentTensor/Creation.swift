@@ -77,8 +77,8 @@ extension Tensor {
 
   /// A new tensor with the same values and shape, off the tape.
   public func copy() -> Tensor {
-    let t = Tensor(uninitializedShape: shape)
-    t.pointer.update(from: pointer, count: count)
+    let t = Tensor(uninitializedShape: shape, format: blockedFloat32Format ?? .plain)
+    t.floats.update(from: floats, count: count)
     return t
   }
 }

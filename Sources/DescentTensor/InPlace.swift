@@ -4,13 +4,21 @@
 extension Tensor {
   /// Runs `body(dst, a, b)` over equal-shaped buffers, broadcasting operands to `self` first.
   private func inPlace(_ operands: [Tensor], op: String, _ body: (UnsafeMutablePointer<Float>, [UnsafeMutablePointer<Float>], Int, Int) -> Void) {
+    if let format = blockedFloat32Format, operands.allSatisfy({ $0.shape == shape }) {
+      // Blocked (a gradient of an activation): element by element as it lies, operands joining it.
+      let ptrs = operands.map { $0.converted(to: format).floats }
+      let target = floats
+      Parallel.chunks(count) { start, end in body(target, ptrs, start, end) }
+      return
+    }
     let ready = operands.map { o -> Tensor in
       if o.shape == shape { return o }
       precondition(Shape.broadcast(shape, o.shape, op: op) == shape, "\(op): operand of shape \(o.shape) does not broadcast to \(shape)")
       return noGrad { o.expand(shape) }
     }
     let ptrs = ready.map(\.pointer)
-    Parallel.chunks(count) { start, end in body(pointer, ptrs, start, end) }
+    let target = pointer
+    Parallel.chunks(count) { start, end in body(target, ptrs, start, end) }
   }
 
   /// self += alpha · other

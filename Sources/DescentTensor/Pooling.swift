@@ -1,16 +1,23 @@
-/// 2-D max and average pooling over NCHW input, as PyTorch's `max_pool2d` / `avg_pool2d`
+/// 2-D max and average pooling over NCHW input (blocked activations pooled as they lie), as PyTorch's `max_pool2d` / `avg_pool2d`
 /// (average counts padding in the divisor, PyTorch's default), and adaptive pooling to a fixed
 /// output size with PyTorch's overlapping bins.
 extension Tensor {
   public func maxPool2d(kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) -> Tensor {
     let g = poolGeometry("maxPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding, ceilMode: ceilMode)
-    let out = Tensor(uninitializedShape: [g.batch, g.channels, g.outHeight, g.outWidth])
+    // Blocked float32 activations (the stem's) are pooled as they lie, into a blocked output.
+    let format = blockedFloat32Format ?? .plain
+    let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
+    let out = Tensor(uninitializedShape: outShape, format: format.isBlocked ? StorageFormat.blocked(outShape)! : .plain)
     // The argmax workspace only when a backward can follow; oneDNN's inference kernel otherwise.
-    let workspace = GradMode.isEnabled && requiresGrad ? MaxPoolWorkspace(g) : nil
-    Profiler.measure(.pooling) { PoolingKernels.maxPool2dForward(g, input: pointer, output: out.pointer, workspace: workspace) }
+    let workspace = GradMode.isEnabled && requiresGrad ? MaxPoolWorkspace(g, blocked: format.isBlocked) : nil
+    Profiler.measure(.pooling) {
+      PoolingKernels.maxPool2dForward(g, input: floats, output: out.floats, workspace: workspace, blocked: format.isBlocked)
+    }
+    let outFormat = out.format
     return out.recorded("maxPool2d", [self]) { gradOut in
-      let gi = Tensor(uninitializedShape: g.inputShape)
-      PoolingKernels.maxPool2dBackward(g, gradOutput: gradOut.pointer, workspace: workspace!, gradInput: gi.pointer)
+      let gi = Tensor(uninitializedShape: g.inputShape, format: format)
+      PoolingKernels.maxPool2dBackward(
+        g, gradOutput: gradOut.converted(to: outFormat).floats, workspace: workspace!, gradInput: gi.floats)
       return [gi]
     }
   }
@@ -19,11 +26,17 @@ extension Tensor {
     // PyTorch's divisor for a partial window over padding has no oneDNN equivalent.
     precondition(!ceilMode || padding == 0, "avgPool2d: ceil mode with padding \(padding) is not supported")
     let g = poolGeometry("avgPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding, ceilMode: ceilMode)
-    let out = Tensor(uninitializedShape: [g.batch, g.channels, g.outHeight, g.outWidth])
-    Profiler.measure(.pooling) { PoolingKernels.avgPool2dForward(g, input: pointer, output: out.pointer) }
+    let format = blockedFloat32Format ?? .plain
+    let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
+    let out = Tensor(uninitializedShape: outShape, format: format.isBlocked ? StorageFormat.blocked(outShape)! : .plain)
+    Profiler.measure(.pooling) {
+      PoolingKernels.avgPool2dForward(g, input: floats, output: out.floats, blocked: format.isBlocked)
+    }
+    let outFormat = out.format
     return out.recorded("avgPool2d", [self]) { gradOut in
-      let gi = Tensor(uninitializedShape: g.inputShape)
-      PoolingKernels.avgPool2dBackward(g, gradOutput: gradOut.pointer, gradInput: gi.pointer)
+      let gi = Tensor(uninitializedShape: g.inputShape, format: format)
+      PoolingKernels.avgPool2dBackward(
+        g, gradOutput: gradOut.converted(to: outFormat).floats, gradInput: gi.floats, blocked: format.isBlocked)
       return [gi]
     }
   }

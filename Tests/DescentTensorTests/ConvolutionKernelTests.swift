@@ -140,7 +140,7 @@ import Testing
   func bfloat16RoundsInputsAndAccumulatesInFloat32(g: Conv2dGeometry) {
     let x = pattern(g.inputCount, 0.37), w = pattern(g.weightCount, 0.23, scale: 0.5)
     let dy = pattern(g.outputCount, 0.11), b = pattern(g.outChannels, 0.9)
-    let (xr, wr, dyr) = (x.map(bfloat16Rounded), w.map(bfloat16Rounded), dy.map(bfloat16Rounded))
+    let (xr, wr, dyr) = (x.map(BFloat16.rounded), w.map(BFloat16.rounded), dy.map(BFloat16.rounded))
     var y = [Float](repeating: .nan, count: g.outputCount)
     ConvolutionKernels.forward(g, input: x, weight: w, bias: b, output: &y, precision: .bfloat16)
     expectClose(y, NaiveConvolution.forward(g, input: xr, weight: wr, bias: b), "forward bfloat16 \(g)")
@@ -225,11 +225,6 @@ import Testing
 }
 
 /// Deterministic test data: sin of a multiple of the flat index.
-/// Float → bfloat16 (round to nearest, ties to even) → Float.
-private func bfloat16Rounded(_ v: Float) -> Float {
-  let bits = v.bitPattern
-  return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
-}
 
 private func pattern(_ count: Int, _ step: Double, scale: Double = 1) -> [Float] {
   (0..<count).map { Float(scale * sin(step * Double($0) + 0.5)) }

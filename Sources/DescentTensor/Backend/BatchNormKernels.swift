@@ -1,5 +1,6 @@
-/// Batch normalization over NCHW Float32 buffers (`spatial` = H·W; a 1-D batch norm over N×C
-/// features is spatial = 1). Each channel is normalized over its n·spatial values:
+/// Batch normalization over Float32 buffers in NCHW or in the blocked nChw16c layout
+/// (`BatchNormLayout`; `spatial` = H·W; a 1-D batch norm over N×C features is NCHW with
+/// spatial = 1). Each channel is normalized over its n·spatial values:
 /// y = (x − mean) · invStd · weight + bias, with invStd = 1/√(var + eps) and the biased
 /// variance, as PyTorch does. Weight and bias are optional (affine=False passes nil).
 /// Outputs and gradients are overwritten. With `relu`, a ReLU after the batch norm runs in the
@@ -13,43 +14,55 @@
 /// 64×64×32×32 took 1.4 ms against 7.2 ms and 64×256×8×8 0.51 ms against 1.57 ms. Its fast JIT
 /// kernels need blocked layouts, and the reorders to reach them would cost more than the op.
 ///
-/// Work is split into contiguous ranges of (image, channel) planes, one per thread, so every
-/// pass streams memory in order; per-channel sums go to per-task Double slices (no sharing)
+/// Work is split into contiguous ranges of planes, one per thread, so every pass streams memory
+/// in order. A plane is one (image, channel) run of `spatial` values in NCHW, one (image, block
+/// of 16 channels) run of 16·`spatial` values blocked — there each SIMD16 lane is a channel, so
+/// the same loops run with per-lane coefficients instead of one broadcast value; per-channel sums go to per-task Double slices (no sharing)
 /// that are added at the end. Scratch comes from `withUnsafeTemporaryAllocation`, once per call.
 public enum BatchNormKernels {
+  /// How the activations lie in memory.
+  public enum BatchNormLayout: Sendable {
+    /// NCHW: one channel per run of `spatial` values.
+    case planar
+    /// oneDNN's nChw16c (c a multiple of 16): sixteen channels per run of 16·`spatial` values.
+    case blocked16
+  }
+
   /// Training-mode forward: normalizes with the batch's own statistics and saves the mean and
   /// inverse standard deviation for `backward`.
   public static func forwardTraining(
     input: UnsafePointer<Float>, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
     output: UnsafeMutablePointer<Float>,
-    saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>, relu: Bool = false
+    saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>, relu: Bool = false,
+    layout: BatchNormLayout = .planar
   ) {
     precondition(n > 0 && c > 0 && spatial > 0, "batch norm needs at least one value per channel")
+    let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
     let count = Double(n * spatial)
-    let tasks = taskCount(n * c, spatial)
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * (tasks + 1)) { buffer in
-      let sums = buffer.baseAddress!, coefficients = sums + 2 * c * tasks
-      // Sums shifted by each channel's first value, so that E[(x−k)²] − E[x−k]² does not
-      // cancel catastrophically when |mean| ≫ std.
-      channelSums(n: n, c: c, tasks: tasks, into: sums) { plane, ch in
-        shiftedSums(input + plane * spatial, spatial, input[ch * spatial])
-      }
-      for ch in 0..<c {
-        let meanShifted = sums[2 * ch] / count
-        let variance = max(0, sums[2 * ch + 1] / count - meanShifted * meanShifted)
-        let mean = Double(input[ch * spatial]) + meanShifted
-        let invStd = 1 / (variance + Double(eps)).squareRoot()
-        saveMean[ch] = Float(mean)
-        saveInvStd[ch] = Float(invStd)
-        let scale = Double(weight?[ch] ?? 1) * invStd
-        coefficients[2 * ch] = scale
-        coefficients[2 * ch + 1] = Double(bias?[ch] ?? 0) - mean * scale
-      }
-      forEachPlane(n: n, c: c, tasks: tasks) { plane, ch in
-        affine(
-          input + plane * spatial, output + plane * spatial, spatial,
-          Float(coefficients[2 * ch]), Float(coefficients[2 * ch + 1]), relu: relu)
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * planes.tasks) { sums in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * c) { floats in
+        let (shift, scale, offset) = (floats.baseAddress!, floats.baseAddress! + c, floats.baseAddress! + 2 * c)
+        // Sums shifted by each channel's first value, so that E[(x−k)²] − E[x−k]² does not
+        // cancel catastrophically when |mean| ≫ std.
+        for ch in 0..<c { shift[ch] = input[planes.firstOffset(ch)] }
+        planes.channelSums(into: sums.baseAddress!) { offset, first in
+          shiftedSums(input + offset, planes.run, planes.lanes(shift, first))
+        }
+        for ch in 0..<c {
+          let meanShifted = sums[2 * ch] / count
+          let variance = max(0, sums[2 * ch + 1] / count - meanShifted * meanShifted)
+          let mean = Double(shift[ch]) + meanShifted
+          let invStd = 1 / (variance + Double(eps)).squareRoot()
+          saveMean[ch] = Float(mean)
+          saveInvStd[ch] = Float(invStd)
+          let a = Double(weight?[ch] ?? 1) * invStd
+          scale[ch] = Float(a)
+          offset[ch] = Float(Double(bias?[ch] ?? 0) - mean * a)
+        }
+        planes.forEach { at, first in
+          affine(input + at, output + at, planes.run, planes.lanes(scale, first), planes.lanes(offset, first), relu: relu)
+        }
       }
     }
   }
@@ -59,19 +72,17 @@ public enum BatchNormKernels {
     input: UnsafePointer<Float>, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>, eps: Float,
-    output: UnsafeMutablePointer<Float>, relu: Bool = false
+    output: UnsafeMutablePointer<Float>, relu: Bool = false, layout: BatchNormLayout = .planar
   ) {
+    let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * c) { buffer in
-      let coefficients = buffer.baseAddress!
+      let scale = buffer.baseAddress!, offset = buffer.baseAddress! + c
       for ch in 0..<c {
-        let scale = (weight?[ch] ?? 1) / (runningVar[ch] + eps).squareRoot()
-        coefficients[2 * ch] = scale
-        coefficients[2 * ch + 1] = (bias?[ch] ?? 0) - runningMean[ch] * scale
+        scale[ch] = (weight?[ch] ?? 1) / (runningVar[ch] + eps).squareRoot()
+        offset[ch] = (bias?[ch] ?? 0) - runningMean[ch] * scale[ch]
       }
-      forEachPlane(n: n, c: c, tasks: taskCount(n * c, spatial)) { plane, ch in
-        affine(
-          input + plane * spatial, output + plane * spatial, spatial,
-          coefficients[2 * ch], coefficients[2 * ch + 1], relu: relu)
+      planes.forEach { at, first in
+        affine(input + at, output + at, planes.run, planes.lanes(scale, first), planes.lanes(offset, first), relu: relu)
       }
     }
   }
@@ -88,34 +99,34 @@ public enum BatchNormKernels {
     saveMean: UnsafePointer<Float>, saveInvStd: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
-    reluOutput: UnsafePointer<Float>? = nil
+    reluOutput: UnsafePointer<Float>? = nil, layout: BatchNormLayout = .planar
   ) {
+    let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
     let count = Double(n * spatial)
-    let tasks = taskCount(n * c, spatial)
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * tasks + 3 * c) { buffer in
-      let sums = buffer.baseAddress!, coefficients = sums + 2 * c * tasks
-      channelSums(n: n, c: c, tasks: tasks, into: sums) { plane, ch in
-        gradientSums(
-          gradOutput + plane * spatial, input + plane * spatial, reluOutput.map { $0 + plane * spatial }, spatial,
-          saveMean[ch])
-      }
-      for ch in 0..<c {
-        let sumDy = sums[2 * ch], sumDyXmu = sums[2 * ch + 1]
-        let invStd = Double(saveInvStd[ch])
-        gradBias?[ch] = Float(sumDy)
-        gradWeight?[ch] = Float(sumDyXmu * invStd)
-        // dx = k·dy + p·(x − mean) + q: one fused pass over dy and x. Centring x first keeps
-        // p·x and q from cancelling when |mean| ≫ std.
-        let k = Double(weight?[ch] ?? 1) * invStd
-        coefficients[3 * ch] = k
-        coefficients[3 * ch + 1] = -k * invStd * invStd * sumDyXmu / count
-        coefficients[3 * ch + 2] = -k * sumDy / count
-      }
-      forEachPlane(n: n, c: c, tasks: tasks) { plane, ch in
-        gradientAffine(
-          gradOutput + plane * spatial, input + plane * spatial, reluOutput.map { $0 + plane * spatial },
-          gradInput + plane * spatial, spatial, saveMean[ch], Float(coefficients[3 * ch]),
-          Float(coefficients[3 * ch + 1]), Float(coefficients[3 * ch + 2]))
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * planes.tasks) { sums in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * c) { floats in
+        let (k, p, q) = (floats.baseAddress!, floats.baseAddress! + c, floats.baseAddress! + 2 * c)
+        planes.channelSums(into: sums.baseAddress!) { at, first in
+          gradientSums(
+            gradOutput + at, input + at, reluOutput.map { $0 + at }, planes.run, planes.lanes(saveMean, first))
+        }
+        for ch in 0..<c {
+          let sumDy = sums[2 * ch], sumDyXmu = sums[2 * ch + 1]
+          let invStd = Double(saveInvStd[ch])
+          gradBias?[ch] = Float(sumDy)
+          gradWeight?[ch] = Float(sumDyXmu * invStd)
+          // dx = k·dy + p·(x − mean) + q: one fused pass over dy and x. Centring x first keeps
+          // p·x and q from cancelling when |mean| ≫ std.
+          let kd = Double(weight?[ch] ?? 1) * invStd
+          k[ch] = Float(kd)
+          p[ch] = Float(-kd * invStd * invStd * sumDyXmu / count)
+          q[ch] = Float(-kd * sumDy / count)
+        }
+        planes.forEach { at, first in
+          gradientAffine(
+            gradOutput + at, input + at, reluOutput.map { $0 + at }, gradInput + at, planes.run,
+            planes.lanes(saveMean, first), planes.lanes(k, first), planes.lanes(p, first), planes.lanes(q, first))
+        }
       }
     }
   }
@@ -150,31 +161,31 @@ public enum BatchNormKernels {
     }
   }
 
-  // MARK: - Per-channel passes
+  // MARK: - Per-plane passes
 
   typealias Vector = SIMD16<Float>
 
-  /// Σ(x − shift) and Σ(x − shift)² over one contiguous run, summed in Float lanes and returned
-  /// in Double so that the run-to-run total keeps its precision.
+  /// Σ(x − shift) and Σ(x − shift)² over one contiguous run, per lane (a planar run's lanes
+  /// are one channel, to be added across; a blocked run's lanes are 16 channels), with a
+  /// planar run's tail past the last whole vector in Double.
   @inline(__always)
-  static func shiftedSums(_ x: UnsafePointer<Float>, _ count: Int, _ shift: Float) -> (Double, Double) {
+  static func shiftedSums(_ x: UnsafePointer<Float>, _ count: Int, _ shift: Vector) -> LaneSums {
     var s = Vector(), ss = Vector()
-    let k = Vector(repeating: shift)
     var i = 0
     while i + Vector.scalarCount <= count {
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - k
+      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - shift
       s += v
       ss += v * v
       i += Vector.scalarCount
     }
-    var sum = Double(s.sum()), sumSquares = Double(ss.sum())
+    var tail = (0.0, 0.0)
     while i < count {
-      let v = Double(x[i] - shift)
-      sum += v
-      sumSquares += v * v
+      let v = Double(x[i] - shift[0])
+      tail.0 += v
+      tail.1 += v * v
       i += 1
     }
-    return (sum, sumSquares)
+    return LaneSums(first: s, second: ss, tail: tail)
   }
 
   /// y = x·scale + offset over one contiguous run, then max(y, 0) with `relu` (as ReLU rounds
@@ -182,19 +193,18 @@ public enum BatchNormKernels {
   @inline(__always)
   static func affine(
     _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int,
-    _ scale: Float, _ offset: Float, relu: Bool
+    _ scale: Vector, _ offset: Vector, relu: Bool
   ) {
-    let a = Vector(repeating: scale), b = Vector(repeating: offset)
     var i = 0
     // `relu` is the same for the whole loop: the compiler unswitches it.
     while i + Vector.scalarCount <= count {
-      var v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) * a + b
+      var v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) * scale + offset
       if relu { v.replace(with: 0, where: v .< 0) }
       UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: Vector.self)
       i += Vector.scalarCount
     }
     while i < count {
-      let v = x[i] * scale + offset
+      let v = x[i] * scale[0] + offset[0]
       y[i] = relu && !(v > 0) ? 0 : v
       i += 1
     }
@@ -217,92 +227,126 @@ public enum BatchNormKernels {
   @inline(__always)
   static func gradientSums(
     _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?, _ count: Int,
-    _ mean: Float
-  ) -> (Double, Double) {
+    _ mean: Vector
+  ) -> LaneSums {
     var s = Vector(), sx = Vector()
-    let m = Vector(repeating: mean)
     var i = 0
     while i + Vector.scalarCount <= count {
       let g = masked(UnsafeRawPointer(dy + i).loadUnaligned(as: Vector.self), reluOutput, i)
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - m
+      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - mean
       s += g
       sx += g * v
       i += Vector.scalarCount
     }
-    var sum = Double(s.sum()), sumX = Double(sx.sum())
+    var tail = (0.0, 0.0)
     while i < count {
       let g = masked(dy[i], reluOutput, i)
-      sum += Double(g)
-      sumX += Double(g) * Double(x[i] - mean)
+      tail.0 += Double(g)
+      tail.1 += Double(g) * Double(x[i] - mean[0])
       i += 1
     }
-    return (sum, sumX)
+    return LaneSums(first: s, second: sx, tail: tail)
   }
 
   /// dx = k·dy + p·(x − mean) + q over one contiguous run (dy masked by `reluOutput`).
   @inline(__always)
   static func gradientAffine(
     _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?,
-    _ dx: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Float, _ k: Float, _ p: Float, _ q: Float
+    _ dx: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Vector, _ k: Vector, _ p: Vector, _ q: Vector
   ) {
-    let kv = Vector(repeating: k), pv = Vector(repeating: p), qv = Vector(repeating: q)
-    let m = Vector(repeating: mean)
     var i = 0
     while i + Vector.scalarCount <= count {
       let g = masked(UnsafeRawPointer(dy + i).loadUnaligned(as: Vector.self), reluOutput, i)
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - m
-      UnsafeMutableRawPointer(dx + i).storeBytes(of: g * kv + v * pv + qv, as: Vector.self)
+      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - mean
+      UnsafeMutableRawPointer(dx + i).storeBytes(of: g * k + v * p + q, as: Vector.self)
       i += Vector.scalarCount
     }
     while i < count {
-      dx[i] = masked(dy[i], reluOutput, i) * k + (x[i] - mean) * p + q
+      dx[i] = masked(dy[i], reluOutput, i) * k[0] + (x[i] - mean[0]) * p[0] + q[0]
       i += 1
     }
   }
 
+  /// A pair of per-lane sums over one run, and a planar run's tail.
+  struct LaneSums {
+    var first: Vector, second: Vector
+    var tail: (Double, Double)
+  }
+
   // MARK: - Work split
 
-  /// Tasks for a pass over n·c planes: one contiguous range of planes (so of memory) per
-  /// thread, or a single one on this thread when the tensor is too small to wake workers.
-  static func taskCount(_ planes: Int, _ spatial: Int) -> Int {
-    max(1, min(planes, Parallel.threads, planes * spatial / Parallel.minimumParallelElements))
-  }
+  /// The runs of one tensor and their split over threads.
+  struct Planes {
+    let c: Int, spatial: Int, layout: BatchNormLayout
+    /// Runs in memory order, each of `run` values: n·c planar, n·c/16 blocked.
+    let count: Int
+    let run: Int
+    /// One contiguous range of runs (so of memory) per thread, or a single task on this
+    /// thread when the tensor is too small to wake workers.
+    let tasks: Int
 
-  /// Per-channel totals of a pair of per-plane sums, written to `sums` as [channel][2]. Each
-  /// task sums its range of planes into its own slice of `sums` (tasks × c × 2 Doubles), so no
-  /// two threads write one location; the slices are then added into the first.
-  @inline(__always)
-  static func channelSums(
-    n: Int, c: Int, tasks: Int, into sums: UnsafeMutablePointer<Double>,
-    _ planeSums: (_ plane: Int, _ channel: Int) -> (Double, Double)
-  ) {
-    let planes = n * c
-    sums.update(repeating: 0, count: 2 * c * tasks)
-    func sumRange(_ t: Int) {
-      let slice = sums + 2 * c * t
-      for plane in (t * planes / tasks)..<((t + 1) * planes / tasks) {
-        let ch = plane % c
-        let (a, b) = planeSums(plane, ch)
-        slice[2 * ch] += a
-        slice[2 * ch + 1] += b
+    init(n: Int, c: Int, spatial: Int, layout: BatchNormLayout) {
+      precondition(layout == .planar || c % 16 == 0, "blocked batch norm needs channels in blocks of 16, not \(c)")
+      (self.c, self.spatial, self.layout) = (c, spatial, layout)
+      count = layout == .planar ? n * c : n * c / 16
+      run = layout == .planar ? spatial : 16 * spatial
+      tasks = max(1, min(count, Parallel.threads, count * run / Parallel.minimumParallelElements))
+    }
+
+    /// Channels per run.
+    var width: Int { layout == .planar ? 1 : 16 }
+
+    /// The offset of channel `ch`'s first value (image 0, first pixel).
+    @inline(__always)
+    func firstOffset(_ ch: Int) -> Int {
+      layout == .planar ? ch * spatial : (ch / 16) * run + ch % 16
+    }
+
+    /// The coefficients of a run's lanes: its channel's broadcast (planar), or channels
+    /// `first`..<`first`+16 (blocked).
+    @inline(__always)
+    func lanes(_ perChannel: UnsafePointer<Float>, _ first: Int) -> Vector {
+      layout == .planar ? Vector(repeating: perChannel[first]) : UnsafeRawPointer(perChannel + first).loadUnaligned(as: Vector.self)
+    }
+
+    /// Calls `body(offset, firstChannel)` for every run, split into `tasks` ranges.
+    @inline(__always)
+    func forEach(_ body: (_ offset: Int, _ firstChannel: Int) -> Void) {
+      let (count, run, tasks, width, groups) = (count, run, tasks, width, c / width)
+      func range(_ t: Int) {
+        for r in (t * count / tasks)..<((t + 1) * count / tasks) { body(r * run, (r % groups) * width) }
       }
+      if tasks <= 1 { range(0) } else { Parallel.forEach(tasks, range) }
     }
-    if tasks <= 1 { sumRange(0) } else { Parallel.forEach(tasks, sumRange) }
-    for t in 1..<max(1, tasks) {
-      for i in 0..<(2 * c) { sums[i] += sums[2 * c * t + i] }
-    }
-  }
 
-  /// Calls `body(plane, channel)` for every plane b·c + ch, split into `tasks` contiguous ranges.
-  @inline(__always)
-  static func forEachPlane(n: Int, c: Int, tasks: Int, _ body: (_ plane: Int, _ channel: Int) -> Void) {
-    let planes = n * c
-    if tasks <= 1 {
-      for plane in 0..<planes { body(plane, plane % c) }
-      return
-    }
-    Parallel.forEach(tasks) { t in
-      for plane in (t * planes / tasks)..<((t + 1) * planes / tasks) { body(plane, plane % c) }
+    /// Per-channel totals of a run's pair of sums, written to `sums` as [channel][2]. Each
+    /// task adds its runs into its own slice (tasks × c × 2 Doubles), so no two threads write
+    /// one location; the slices are then added into the first. A planar run's lanes are added
+    /// across (in Float, as one sum) into its channel; a blocked run's go to 16 channels.
+    @inline(__always)
+    func channelSums(into sums: UnsafeMutablePointer<Double>, _ runSums: (_ offset: Int, _ firstChannel: Int) -> LaneSums) {
+      let (count, run, tasks, width, groups, c, layout) = (count, run, tasks, width, c / width, c, layout)
+      sums.update(repeating: 0, count: 2 * c * tasks)
+      func sumRange(_ t: Int) {
+        let slice = sums + 2 * c * t
+        for r in (t * count / tasks)..<((t + 1) * count / tasks) {
+          let first = (r % groups) * width
+          let s = runSums(r * run, first)
+          if layout == .planar {
+            slice[2 * first] += Double(s.first.sum()) + s.tail.0
+            slice[2 * first + 1] += Double(s.second.sum()) + s.tail.1
+          } else {
+            for lane in 0..<16 {
+              slice[2 * (first + lane)] += Double(s.first[lane])
+              slice[2 * (first + lane) + 1] += Double(s.second[lane])
+            }
+          }
+        }
+      }
+      if tasks <= 1 { sumRange(0) } else { Parallel.forEach(tasks, sumRange) }
+      for t in 1..<max(1, tasks) {
+        for i in 0..<(2 * c) { sums[i] += sums[2 * c * t + i] }
+      }
     }
   }
 }

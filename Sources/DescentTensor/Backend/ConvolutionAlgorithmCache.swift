@@ -12,6 +12,8 @@ enum ConvolutionAlgorithmCache {
   struct Key: Hashable, Sendable {
     let geometry: Conv2dGeometry
     let direction: ConvolutionDirection
+    /// Activations in the blocked layout (oneDNN's kernels only) rather than plain.
+    var blocked = false
   }
 
   private static let choices = Locked<[Key: ConvolutionAlgorithm]>([:])

@@ -10,7 +10,8 @@ import Foundation
 ///
 /// The file is text, one choice a line, tab-separated:
 ///   machine  direction  geometry  algorithm
-/// where machine names the CPU model, the thread count and the oneDNN version (a choice timed
+/// where direction is suffixed `@nChw16c` for a convolution on blocked activations, and
+/// machine names the CPU model, the thread count and the oneDNN version (a choice timed
 /// under other conditions is kept for them but not used), and geometry is the 14 integers of
 /// `Conv2dGeometry` joined by commas. Lines for other machines are written back unchanged.
 ///
@@ -69,7 +70,11 @@ enum ConvolutionChoiceFile {
       let fail = { (reason: String) in FormatError.malformedLine(path: path, line: index + 1, reason: reason) }
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
       guard fields.count == 4 else { throw fail("expected 4 tab-separated fields, found \(fields.count)") }
-      guard let direction = ConvolutionDirection(rawValue: String(fields[1])) else {
+      // "forward" for plain activations, "forward@nChw16c" for blocked ones.
+      let directionParts = fields[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+      guard let direction = ConvolutionDirection(rawValue: String(directionParts[0])),
+        directionParts.count == 1 || directionParts[1] == Self.blockedSuffix
+      else {
         throw fail("unknown direction '\(fields[1])'")
       }
       let numbers = fields[2].split(separator: ",").compactMap { Int($0) }
@@ -83,7 +88,10 @@ enum ConvolutionChoiceFile {
       else {
         throw fail("unknown algorithm '\(fields[3])'")
       }
-      entries.append(Entry(machine: String(fields[0]), key: .init(geometry: geometry, direction: direction), algorithm: algorithm))
+      entries.append(
+        Entry(
+          machine: String(fields[0]), key: .init(geometry: geometry, direction: direction, blocked: directionParts.count == 2),
+          algorithm: algorithm))
     }
     return entries
   }
@@ -96,8 +104,12 @@ enum ConvolutionChoiceFile {
 
   static func formatLine(_ e: Entry) -> String {
     let geometry = e.key.geometry.fields.map(String.init).joined(separator: ",")
-    return "\(e.machine)\t\(e.key.direction.rawValue)\t\(geometry)\t\(e.algorithm)"
+    let direction = e.key.direction.rawValue + (e.key.blocked ? "@" + blockedSuffix : "")
+    return "\(e.machine)\t\(direction)\t\(geometry)\t\(e.algorithm)"
   }
+
+  /// Marks the direction of a convolution on blocked activations.
+  static let blockedSuffix = "nChw16c"
 
   // MARK: Reading and writing
 

@@ -14,8 +14,9 @@ public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   case winograd
 }
 
-/// 2-D convolution forward and backward on raw, contiguous NCHW activations and OIHW weights
-/// (Float32). Every function overwrites its outputs; callers that accumulate add afterwards.
+/// 2-D convolution forward and backward on raw activations in the formats `layouts` says (plain
+/// NCHW or blocked nChw16c; float32 or bfloat16) and plain OIHW Float32 weights. Every function
+/// overwrites its outputs; callers that accumulate add afterwards.
 public enum ConvolutionKernels {
   private static let forced = Atomic<UInt8>(ConvolutionAlgorithm.auto.rawValue)
   private static let winogradInAuto = Atomic<Bool>(true)
@@ -49,52 +50,59 @@ public enum ConvolutionKernels {
 
   /// output[N,Cout,Ho,Wo] = conv(input[N,Cin,H,W], weight[Cout,Cin/groups,kh,kw]) + bias[Cout]
   public static func forward(
-    _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, precision: ComputePrecision = .float32
+    _ g: Conv2dGeometry, input: UnsafeRawPointer, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, output: UnsafeMutableRawPointer, precision: ComputePrecision = .float32,
+    layouts: ConvolutionLayouts = .plain
   ) {
     Profiler.measure(.convForward) {
-      forward(g, input: input, weight: weight, bias: bias, output: output, using: algorithm, precision: precision)
+      forward(
+        g, input: input, weight: weight, bias: bias, output: output, using: algorithm, precision: precision,
+        layouts: layouts)
     }
   }
 
   /// gradInput = (overwritten) d loss / d input
   public static func backwardData(
-    _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>, precision: ComputePrecision = .float32
+    _ g: Conv2dGeometry, gradOutput: UnsafeRawPointer, weight: UnsafePointer<Float>,
+    gradInput: UnsafeMutableRawPointer, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
     Profiler.measure(.convBackwardData) {
-      backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm, precision: precision)
+      backwardData(
+        g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm, precision: precision,
+        layouts: layouts)
     }
   }
 
   /// gradWeight, gradBias (overwritten; gradBias optional)
   public static func backwardWeights(
-    _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    _ g: Conv2dGeometry, input: UnsafeRawPointer, gradOutput: UnsafeRawPointer,
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-    precision: ComputePrecision = .float32
+    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
     Profiler.measure(.convBackwardWeights) {
       backwardWeights(
         g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, using: algorithm,
-        precision: precision)
+        precision: precision, layouts: layouts)
     }
   }
 
   // MARK: With an explicit algorithm (tests force each one without touching the global)
 
   static func forward(
-    _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm,
-    precision: ComputePrecision = .float32
+    _ g: Conv2dGeometry, input: UnsafeRawPointer, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, output: UnsafeMutableRawPointer, using algorithm: ConvolutionAlgorithm,
+    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
-    dispatch(g, .forward, algorithm, precision, hasBias: bias != nil) { algorithm in
+    dispatch(g, .forward, algorithm, precision, layouts, hasBias: bias != nil) { algorithm in
       switch algorithm {
       case .im2col:
-        Im2colConvolution.forward(g, input: input, weight: weight, bias: bias, output: output)
+        Im2colConvolution.forward(
+          g, input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
+          output: output.assumingMemoryBound(to: Float.self))
       case .dnnl, .winograd, .auto:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .forward, hasBias: bias != nil, winograd: algorithm == .winograd,
-          bf16: precision == .bfloat16)
+          bf16: precision == .bfloat16, layouts: layouts)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, input)
           plan.bind(1, weight)
@@ -111,18 +119,20 @@ public enum ConvolutionKernels {
   }
 
   static func backwardData(
-    _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>, using algorithm: ConvolutionAlgorithm,
-    precision: ComputePrecision = .float32
+    _ g: Conv2dGeometry, gradOutput: UnsafeRawPointer, weight: UnsafePointer<Float>,
+    gradInput: UnsafeMutableRawPointer, using algorithm: ConvolutionAlgorithm,
+    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
-    dispatch(g, .backwardData, algorithm, precision, hasBias: false) { algorithm in
+    dispatch(g, .backwardData, algorithm, precision, layouts, hasBias: false) { algorithm in
       switch algorithm {
       case .im2col:
-        Im2colConvolution.backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        Im2colConvolution.backwardData(
+          g, gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
+          gradInput: gradInput.assumingMemoryBound(to: Float.self))
       case .dnnl, .winograd, .auto:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .backwardData, hasBias: false, winograd: algorithm == .winograd,
-          bf16: precision == .bfloat16)
+          bf16: precision == .bfloat16, layouts: layouts)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, gradOutput)
           plan.bind(1, weight)
@@ -134,19 +144,20 @@ public enum ConvolutionKernels {
   }
 
   static func backwardWeights(
-    _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    _ g: Conv2dGeometry, input: UnsafeRawPointer, gradOutput: UnsafeRawPointer,
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-    using algorithm: ConvolutionAlgorithm, precision: ComputePrecision = .float32
+    using algorithm: ConvolutionAlgorithm, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
-    dispatch(g, .backwardWeights, algorithm, precision, hasBias: gradBias != nil) { algorithm in
+    dispatch(g, .backwardWeights, algorithm, precision, layouts, hasBias: gradBias != nil) { algorithm in
       switch algorithm {
       case .im2col:
         Im2colConvolution.backwardWeights(
-          g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+          g, input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
+          gradWeight: gradWeight, gradBias: gradBias)
       case .dnnl, .winograd, .auto:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .backwardWeights, hasBias: gradBias != nil, winograd: algorithm == .winograd,
-          bf16: precision == .bfloat16)
+          bf16: precision == .bfloat16, layouts: layouts)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, input)
           plan.bind(1, gradOutput)
@@ -160,18 +171,20 @@ public enum ConvolutionKernels {
 
   /// Runs `body` with the forced algorithm, the remembered choice, or — on first use — with
   /// each candidate while timing them (every candidate writes the same result). bfloat16 runs
-  /// oneDNN's direct kernels (its only bfloat16 convolutions).
+  /// oneDNN's direct kernels (its only bfloat16 convolutions). im2col computes on plain
+  /// float32 activations only: blocked ones choose between oneDNN's kernels.
   @inline(__always)
   private static func dispatch(
     _ g: Conv2dGeometry, _ direction: ConvolutionDirection, _ algorithm: ConvolutionAlgorithm,
-    _ precision: ComputePrecision, hasBias: Bool, _ body: (ConvolutionAlgorithm) -> Void
+    _ precision: ComputePrecision, _ layouts: ConvolutionLayouts, hasBias: Bool, _ body: (ConvolutionAlgorithm) -> Void
   ) {
+    precondition(algorithm != .im2col || layouts == .plain, "im2col convolution needs plain float32 activations")
     if precision == .bfloat16 { return body(.dnnl) }
     var algorithm = algorithm
     if algorithm == .auto {
-      let key = ConvolutionAlgorithmCache.Key(geometry: g, direction: direction)
+      let key = ConvolutionAlgorithmCache.Key(geometry: g, direction: direction, blocked: layouts != .plain)
       guard let known = ConvolutionAlgorithmCache.choice(key) else {
-        var candidates: [ConvolutionAlgorithm] = [.dnnl, .im2col]
+        var candidates: [ConvolutionAlgorithm] = layouts == .plain ? [.dnnl, .im2col] : [.dnnl]
         if autoUsesWinograd && DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: hasBias) {
           candidates.append(.winograd)
         }
@@ -184,5 +197,43 @@ public enum ConvolutionKernels {
       algorithm = known
     }
     body(algorithm)
+  }
+}
+
+/// The storage formats of a convolution's activation operands; weights and biases are always
+/// plain float32. `input` is the input and its gradient, `output` the output and its gradient
+/// (a backward's incoming gradient has the output's format, its input gradient the input's).
+public struct ConvolutionLayouts: Hashable, Sendable {
+  public var input: ActivationFormat
+  public var output: ActivationFormat
+
+  public init(input: ActivationFormat, output: ActivationFormat) {
+    self.input = input
+    self.output = output
+  }
+
+  public static let plain = ConvolutionLayouts(input: .plain, output: .plain)
+}
+
+/// A `StorageFormat` without the dimensions: blocked or not, and the element type.
+public struct ActivationFormat: Hashable, Sendable {
+  public var blocked: Bool
+  public var element: StorageFormat.Element
+
+  public init(blocked: Bool, element: StorageFormat.Element = .float32) {
+    self.blocked = blocked
+    self.element = element
+  }
+
+  public init(_ format: StorageFormat) {
+    self.init(blocked: format.isBlocked, element: format.element)
+  }
+
+  public static let plain = ActivationFormat(blocked: false)
+
+  /// The full format for a tensor of `shape` (which must allow it when blocked).
+  public func storageFormat(_ shape: [Int]) -> StorageFormat {
+    guard blocked else { return StorageFormat(order: .rowMajor, element: element) }
+    return StorageFormat.blocked(shape, element)!
   }
 }

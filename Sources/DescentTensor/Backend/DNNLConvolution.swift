@@ -1,9 +1,10 @@
 import CDNNL
 
 /// One oneDNN convolution primitive (forward, backward data or backward weights) for one
-/// geometry, direct or Winograd, ready to run on plain NCHW/OIHW pointers. oneDNN picks its
-/// own blocked layouts (`dnnl_format_tag_any`); the plan owns the reorders between them and
-/// the caller's plain layout and a user-mode scratchpad, so that a run only binds pointers and
+/// geometry, direct or Winograd, ready to run on the caller's pointers: activations in the
+/// formats of the key's `layouts`, plain OIHW weights. oneDNN picks its own layouts
+/// (`dnnl_format_tag_any`); the plan owns the reorders between them and the caller's (none
+/// where the caller's activations are blocked as oneDNN wants them) and a user-mode scratchpad, so that a run only binds pointers and
 /// executes — nothing is created or sized per call. The blocked copies and the scratchpad
 /// live in one workspace borrowed from `ScratchPool` for the length of a run: plans for every
 /// geometry and direction (and the candidates `.auto` tried and dropped) share one
@@ -51,8 +52,12 @@ final class DNNLConvolution: @unchecked Sendable {
       grouped
       ? [g.groups, g.outChannels / g.groups, g.inChannels / g.groups, g.kernelHeight, g.kernelWidth]
       : [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth]
-    let srcPlain = DNNL.memoryDesc(srcDims, dnnl_nchw)
-    let dstPlain = DNNL.memoryDesc(dstDims, dnnl_nchw)
+    // The caller's activations, in the formats it keeps them in.
+    func callerDesc(_ dims: [Int], _ format: ActivationFormat) -> dnnl_memory_desc_t {
+      DNNL.memoryDesc(dims, format.blocked ? dnnl_nChw16c : dnnl_nchw, format.element == .bfloat16 ? dnnl_bf16 : dnnl_f32)
+    }
+    let srcPlain = callerDesc(srcDims, key.layouts.input)
+    let dstPlain = callerDesc(dstDims, key.layouts.output)
     // Plain OIHW weights are the same bytes as GOIHW with O split into groups.
     let weightPlain = DNNL.memoryDesc(weightDims, grouped ? dnnl_goihw : dnnl_oihw)
     // A zeroed descriptor tells oneDNN there is no bias.
@@ -271,6 +276,8 @@ enum DNNLConvolutionCache {
     var winograd = false
     /// bfloat16 inputs, float32 outputs (`ComputePrecision.bfloat16`).
     var bf16 = false
+    /// The formats the caller's activations are in.
+    var layouts = ConvolutionLayouts.plain
   }
 
   private struct State {
@@ -286,7 +293,11 @@ enum DNNLConvolutionCache {
   static func withPlan<R>(_ key: Key, _ body: (DNNLConvolution) -> R) -> R {
     // `free[key, default: []]` mutates in place; `free[key]?.popLast()` would allocate.
     let (found, unsupported) = state.withLock { ($0.free[key, default: []].popLast(), $0.unsupported.contains(key)) }
-    if unsupported { return withPlan(Key(geometry: key.geometry, direction: key.direction, hasBias: key.hasBias), body) }
+    if unsupported {
+      var direct = key
+      direct.winograd = false
+      return withPlan(direct, body)
+    }
     guard let plan = found ?? DNNLConvolution(key) else {
       _ = state.withLock { $0.unsupported.insert(key) }
       return withPlan(key, body)

@@ -8,12 +8,15 @@ import CDNNL
 /// `maxPool2dBackward`; the autograd tape orders those two calls, and nothing else touches it.
 public final class MaxPoolWorkspace: @unchecked Sendable {
   public let geometry: Pool2dGeometry
+  /// Whether the pooling it serves runs on blocked (nChw16c) activations.
+  public let blocked: Bool
   let bytes: UnsafeMutableRawPointer
   let desc: dnnl_memory_desc_t
 
-  public init(_ geometry: Pool2dGeometry) {
+  public init(_ geometry: Pool2dGeometry, blocked: Bool = false) {
     self.geometry = geometry
-    var desc = PoolingKernels.primitive(geometry, .maxTraining).memoryDesc(dnnl_query_workspace_md)
+    self.blocked = blocked
+    var desc = PoolingKernels.primitive(geometry, .maxTraining, blocked: blocked).memoryDesc(dnnl_query_workspace_md)
     bytes = .allocate(byteCount: max(1, dnnl_memory_desc_get_size(&desc)), alignment: 64)
     self.desc = desc
   }
@@ -21,7 +24,8 @@ public final class MaxPoolWorkspace: @unchecked Sendable {
   deinit { bytes.deallocate() }
 }
 
-/// Max and average 2-D pooling over NCHW Float32 buffers, forward and backward, through oneDNN.
+/// Max and average 2-D pooling over Float32 buffers in NCHW, or in nChw16c with `blocked`
+/// (input and output alike), forward and backward, through oneDNN.
 /// Average pooling counts padding in the divisor (PyTorch's default `count_include_pad=True`);
 /// max pooling ignores padding. Outputs and input gradients are overwritten, never accumulated.
 public enum PoolingKernels {
@@ -29,18 +33,18 @@ public enum PoolingKernels {
   /// (inference, `noGrad`) it uses oneDNN's cheaper inference primitive.
   public static func maxPool2dForward(
     _ g: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-    workspace: MaxPoolWorkspace?
+    workspace: MaxPoolWorkspace?, blocked: Bool = false
   ) {
-    let (src, dst) = descs(g)
+    let (src, dst) = descs(g, blocked: blocked)
     guard let workspace else {
-      primitive(g, .maxInference).execute([
+      primitive(g, .maxInference, blocked: blocked).execute([
         (DNNL_ARG_SRC, src, UnsafeMutableRawPointer(mutating: input)),
         (DNNL_ARG_DST, dst, UnsafeMutableRawPointer(output)),
       ])
       return
     }
-    precondition(workspace.geometry == g, "max pool workspace was made for \(workspace.geometry), not \(g)")
-    primitive(g, .maxTraining).execute([
+    precondition(workspace.geometry == g && workspace.blocked == blocked, "max pool workspace was made for \(workspace.geometry), not \(g)")
+    primitive(g, .maxTraining, blocked: blocked).execute([
       (DNNL_ARG_SRC, src, UnsafeMutableRawPointer(mutating: input)),
       (DNNL_ARG_DST, dst, UnsafeMutableRawPointer(output)),
       (DNNL_ARG_WORKSPACE, workspace.desc, workspace.bytes),
@@ -53,9 +57,10 @@ public enum PoolingKernels {
     _ g: Pool2dGeometry, gradOutput: UnsafePointer<Float>, workspace: MaxPoolWorkspace,
     gradInput: UnsafeMutablePointer<Float>
   ) {
+    let blocked = workspace.blocked
     precondition(workspace.geometry == g, "max pool workspace was made for \(workspace.geometry), not \(g)")
-    let (src, dst) = descs(g)
-    primitive(g, .maxBackward).execute([
+    let (src, dst) = descs(g, blocked: blocked)
+    primitive(g, .maxBackward, blocked: blocked).execute([
       (DNNL_ARG_DIFF_DST, dst, UnsafeMutableRawPointer(mutating: gradOutput)),
       (DNNL_ARG_DIFF_SRC, src, UnsafeMutableRawPointer(gradInput)),
       (DNNL_ARG_WORKSPACE, workspace.desc, workspace.bytes),
@@ -65,20 +70,21 @@ public enum PoolingKernels {
   /// Average pooling; every window divides by kernelH·kernelW, padded positions counting as zero
   /// (in ceil mode, partial windows divide by the input pixels they cover).
   public static func avgPool2dForward(
-    _ g: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
+    _ g: Pool2dGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, blocked: Bool = false
   ) {
-    let (src, dst) = descs(g)
-    primitive(g, .avgForward).execute([
+    let (src, dst) = descs(g, blocked: blocked)
+    primitive(g, .avgForward, blocked: blocked).execute([
       (DNNL_ARG_SRC, src, UnsafeMutableRawPointer(mutating: input)),
       (DNNL_ARG_DST, dst, UnsafeMutableRawPointer(output)),
     ])
   }
 
   public static func avgPool2dBackward(
-    _ g: Pool2dGeometry, gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>
+    _ g: Pool2dGeometry, gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>,
+    blocked: Bool = false
   ) {
-    let (src, dst) = descs(g)
-    primitive(g, .avgBackward).execute([
+    let (src, dst) = descs(g, blocked: blocked)
+    primitive(g, .avgBackward, blocked: blocked).execute([
       (DNNL_ARG_DIFF_DST, dst, UnsafeMutableRawPointer(mutating: gradOutput)),
       (DNNL_ARG_DIFF_SRC, src, UnsafeMutableRawPointer(gradInput)),
     ])
@@ -93,28 +99,30 @@ public enum PoolingKernels {
   struct Key: Hashable, Sendable {
     var geometry: Pool2dGeometry
     var kind: Kind
+    var blocked: Bool
   }
 
   static let cache = DNNLPrimitiveCache<Key, DNNLPrimitive>()
 
-  static func descs(_ g: Pool2dGeometry) -> (src: dnnl_memory_desc_t, dst: dnnl_memory_desc_t) {
-    (
-      DNNL.memoryDesc([g.batch, g.channels, g.height, g.width], dnnl_nchw),
-      DNNL.memoryDesc([g.batch, g.channels, g.outHeight, g.outWidth], dnnl_nchw)
+  static func descs(_ g: Pool2dGeometry, blocked: Bool) -> (src: dnnl_memory_desc_t, dst: dnnl_memory_desc_t) {
+    let tag = blocked ? dnnl_nChw16c : dnnl_nchw
+    return (
+      DNNL.memoryDesc([g.batch, g.channels, g.height, g.width], tag),
+      DNNL.memoryDesc([g.batch, g.channels, g.outHeight, g.outWidth], tag)
     )
   }
 
-  static func primitive(_ g: Pool2dGeometry, _ kind: Kind) -> DNNLPrimitive {
+  static func primitive(_ g: Pool2dGeometry, _ kind: Kind, blocked: Bool = false) -> DNNLPrimitive {
     // A backward primitive is built against its forward one, fetched first: the cache lock is
     // not reentrant.
     let hint: DNNLPrimitive? =
       switch kind {
-      case .maxBackward: primitive(g, .maxTraining)
-      case .avgBackward: primitive(g, .avgForward)
+      case .maxBackward: primitive(g, .maxTraining, blocked: blocked)
+      case .avgBackward: primitive(g, .avgForward, blocked: blocked)
       default: nil
       }
-    return cache.value(for: Key(geometry: g, kind: kind)) {
-      var (src, dst) = descs(g)
+    return cache.value(for: Key(geometry: g, kind: kind, blocked: blocked)) {
+      var (src, dst) = descs(g, blocked: blocked)
       let strides: [dnnl_dim_t] = [dnnl_dim_t(g.strideH), dnnl_dim_t(g.strideW)]
       let kernel: [dnnl_dim_t] = [dnnl_dim_t(g.kernelH), dnnl_dim_t(g.kernelW)]
       let dilation: [dnnl_dim_t] = [0, 0]

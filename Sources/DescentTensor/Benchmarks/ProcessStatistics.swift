@@ -9,4 +9,11 @@ public enum ProcessStatistics {
     guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
     return Double(usage.ru_maxrss) * 1024 / 1e6
   }
+
+  /// Page faults served without I/O so far (a first touch of freshly mapped memory is one).
+  public static func minorPageFaults() -> Int {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    return usage.ru_minflt
+  }
 }

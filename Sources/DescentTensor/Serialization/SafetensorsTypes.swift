@@ -165,7 +165,7 @@ public struct SafetensorsEntry: Sendable, Equatable {
       case .bf16:
         for i in 0..<n {
           raw.storeBytes(
-            of: bfloat16Bits(floats[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+            of: BFloat16.bits(floats[i]).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
         }
       case .f64:
         for i in 0..<n {
@@ -177,14 +177,6 @@ public struct SafetensorsEntry: Sendable, Equatable {
       }
       initialized = n * dtype.byteSize
     }
-  }
-
-  /// The bfloat16 nearest to `x` (ties to even); every NaN becomes 0x7FC0, as in PyTorch.
-  static func bfloat16Bits(_ x: Float) -> UInt16 {
-    let bits = x.bitPattern
-    if x.isNaN { return 0x7FC0 }
-    let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)
-    return UInt16(truncatingIfNeeded: rounded >> 16)
   }
 }
 

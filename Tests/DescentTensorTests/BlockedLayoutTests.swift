@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import DescentTensor
+
+/// The blocked activation layout (nChw16c, see StorageFormat): conversions place every value
+/// where oneDNN's layout puts it, users read the same row-major values, and a ResNet block
+/// computes the same forward values and gradients blocked as plain — while staying blocked
+/// from the convolution to the next one.
+@Suite struct BlockedLayoutTests {
+  @Test func conversionPlacesValuesAsNChw16cAndBack() {
+    let (n, c, h, w) = (2, 32, 3, 5)
+    let t = Fixture.tensor([n, c, h, w])
+    let plain = t.scalars
+    let format = StorageFormat.blocked(t.shape)!
+    t.converted(to: format)
+    #expect(t.storage.format == format)
+    let blocked = t.storage.bytes.assumingMemoryBound(to: Float.self)
+    for b in 0..<n {
+      for ch in 0..<c {
+        for y in 0..<h {
+          for x in 0..<w {
+            let at = (((b * (c / 16) + ch / 16) * h + y) * w + x) * 16 + ch % 16
+            #expect(blocked[at] == plain[((b * c + ch) * h + y) * w + x])
+          }
+        }
+      }
+    }
+    // Reading the values converts back, exactly.
+    #expect(t.scalars == plain)
+    #expect(t.storage.format == .plain)
+  }
+
+  @Test func bfloat16StorageRoundsToNearestEven() {
+    let values: [Float] = [1, 1.00390625, 1.01171875, -3.1415927, 65504, 1e-30, .infinity, 0]
+    let t = Tensor(values, shape: [values.count])
+    t.converted(to: StorageFormat(order: .rowMajor, element: .bfloat16))
+    // 1 + 2⁻⁸ is a tie between 1 and 1 + 2⁻⁷: to even (1); 1 + 3·2⁻⁸ ties to 1 + 2⁻⁶.
+    #expect(t.scalars == [1, 1, 1.015625, -3.140625, 65536, BFloat16.rounded(1e-30), .infinity, 0])
+    #expect(BFloat16.bits(.nan) == 0x7FC0)
+  }
+
+  @Test func aViewUnderAnotherShapeReadsRowMajor() {
+    let t = Fixture.tensor([2, 16, 2, 2])
+    let plain = t.scalars
+    t.converted(to: StorageFormat.blocked(t.shape)!)
+    let flat = t.reshape([2, 64])
+    #expect(flat.format == .plain)
+    #expect(flat.scalars == plain)
+  }
+
+  @Test func elementwiseOpsKeepTheBlockedLayout() {
+    let a = Fixture.tensor([1, 16, 3, 3]), b = Fixture.tensor([1, 16, 3, 3], phase: 1)
+    let expected = a.addReLU(b).scalars
+    let format = StorageFormat.blocked(a.shape)!
+    a.converted(to: format)
+    let sum = a.addReLU(b)  // b joins a's layout
+    #expect(sum.format == format)
+    #expect(b.format == format)
+    #expect(sum.scalars == expected)
+    let copied = a.copy()
+    #expect(copied.format == format && copied.scalars == a.scalars)
+  }
+
+  /// A ResNet basic block with a max-pooled stem, blocked and plain: the same values and
+  /// gradients (within the rounding of a different summation order), and every activation
+  /// between the convolutions blocked.
+  @Test func aResNetBlockComputesTheSameBlockedAsPlain() throws {
+    func run() throws -> (out: [Float], grads: [[Float]], formats: [Bool]) {
+      let x = Fixture.tensor([2, 3, 12, 12])
+      let stem = Fixture.tensor([16, 3, 3, 3], phase: 0.3, scale: 0.3, requiresGrad: true)
+      let w1 = Fixture.tensor([16, 16, 3, 3], phase: 0.7, scale: 0.1, requiresGrad: true)
+      let w2 = Fixture.tensor([16, 16, 3, 3], phase: 1.1, scale: 0.1, requiresGrad: true)
+      let gamma = Tensor((0..<16).map { 1 + 0.05 * Float($0) }, requiresGrad: true)
+      let beta = Tensor((0..<16).map { 0.1 - 0.01 * Float($0) }, requiresGrad: true)
+      let s = x.conv2d(stem, padding: 1).batchNorm(weight: gamma, bias: beta, runningMean: nil, runningVar: nil, training: true, relu: true)
+      let pooled = s.maxPool2d(kernel: 3, stride: 2, padding: 1)
+      let h = pooled.conv2d(w1, padding: 1).batchNorm(weight: gamma, bias: beta, runningMean: nil, runningVar: nil, training: true, relu: true)
+      let y = h.conv2d(w2, padding: 1).batchNorm(weight: gamma, bias: beta, runningMean: nil, runningVar: nil, training: true)
+      let out = y.addReLU(pooled)
+      let formats = [s, pooled, h, y, out].map { $0.storage.format.isBlocked }
+      let weights = Tensor(Fixture.values(out.count, phase: 0.5, scale: 1), shape: out.shape)
+      try (out * weights).sum().backward()
+      return (out.scalars, [stem, w1, w2, gamma, beta].map { $0.grad!.scalars }, formats)
+    }
+    let plain = try BlockedActivations.$enabled.withValue(false) { try run() }
+    let blocked = try run()
+    #expect(plain.formats == [false, false, false, false, false])
+    #expect(blocked.formats == [true, true, true, true, true])
+    expectClose(blocked.out, plain.out, rtol: 1e-4, atol: 1e-5, "output")
+    for (i, (b, p)) in zip(blocked.grads, plain.grads).enumerated() {
+      expectClose(b, p, rtol: 1e-3, atol: 1e-4, "gradient \(i)")
+    }
+  }
+
+  @Test(arguments: [false, true])
+  func blockedBatchNormKernelMatchesPlanar(relu: Bool) {
+    let (n, c, h, w) = (3, 32, 2, 3)
+    let shape = [n, c, h, w], spatial = h * w
+    let x = Fixture.tensor(shape, scale: 3), dy = Fixture.tensor(shape, phase: 2)
+    let weight = Tensor((0..<c).map { 0.5 + 0.03 * Float($0) }), bias = Tensor((0..<c).map { 0.2 - 0.02 * Float($0) })
+    func run(_ layout: BatchNormKernels.BatchNormLayout) -> [[Float]] {
+      let format = layout == .planar ? StorageFormat.plain : StorageFormat.blocked(shape)!
+      let (xs, dys) = (x.copy().converted(to: format), dy.copy().converted(to: format))
+      let (y, dx) = (Tensor(uninitializedShape: shape, format: format), Tensor(uninitializedShape: shape, format: format))
+      let (mean, invStd, dw, db) = (Tensor.zeros([c]), Tensor.zeros([c]), Tensor.zeros([c]), Tensor.zeros([c]))
+      BatchNormKernels.forwardTraining(
+        input: xs.floats, n: n, c: c, spatial: spatial, weight: weight.pointer, bias: bias.pointer, eps: 1e-5,
+        output: y.floats, saveMean: mean.pointer, saveInvStd: invStd.pointer, relu: relu, layout: layout)
+      BatchNormKernels.backward(
+        input: xs.floats, gradOutput: dys.floats, n: n, c: c, spatial: spatial, weight: weight.pointer,
+        saveMean: mean.pointer, saveInvStd: invStd.pointer, gradInput: dx.floats, gradWeight: dw.pointer,
+        gradBias: db.pointer, reluOutput: relu ? UnsafePointer(y.floats) : nil, layout: layout)
+      return [y.scalars, dx.scalars, mean.scalars, invStd.scalars, dw.scalars, db.scalars]
+    }
+    let planar = run(.planar), blocked = run(.blocked16)
+    for (i, (b, p)) in zip(blocked, planar).enumerated() { expectClose(b, p, rtol: 1e-5, atol: 1e-6, "output \(i)") }
+  }
+}
