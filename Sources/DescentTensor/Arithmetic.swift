@@ -2,11 +2,12 @@
 extension Tensor {
   /// out = K(self, other) broadcast; no recording.
   func broadcastMap<K: BinaryKernel>(_ k: K.Type, _ other: Tensor, op: String) -> Tensor {
-    if shape == other.shape, let format = blockedFloat32Format {
-      // Same shape, element by element: in the blocked layout as it lies (the other operand
-      // joins it), so activations between convolutions stay blocked.
+    if shape == other.shape, let format = blockedFormat {
+      // Same shape, element by element: in the blocked layout and element type as it lies
+      // (the other operand joins it), so activations between convolutions stay blocked.
       let out = Tensor(uninitializedShape: shape, format: format)
-      Elementwise.map(k, floats, shape, other.converted(to: format).floats, shape, out.floats, shape)
+      Elementwise.map(
+        k, format.element, storage.bytes, other.converted(to: format).storage.bytes, out.storage.bytes, count: count)
       return out
     }
     let outShape = shape == other.shape ? shape : Shape.broadcast(shape, other.shape, op: op)
@@ -17,8 +18,13 @@ extension Tensor {
 
   /// out = K(self); no recording.
   func unaryMap<K: UnaryKernel>(_ k: K.Type) -> Tensor {
-    let out = Tensor(uninitializedShape: shape, format: blockedFloat32Format ?? .plain)
-    Elementwise.map(k, floats, out.floats, count: count)
+    if let format = blockedFormat {
+      let out = Tensor(uninitializedShape: shape, format: format)
+      Elementwise.map(k, format.element, storage.bytes, out.storage.bytes, count: count)
+      return out
+    }
+    let out = Tensor(uninitializedShape: shape)
+    Elementwise.map(k, pointer, out.pointer, count: count)
     return out
   }
 

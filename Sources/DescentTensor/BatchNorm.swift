@@ -15,9 +15,9 @@ extension Tensor {
     for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
       if let t { precondition(t.shape == [c], "batchNorm: \(name) must be [\(c)] for input \(shape), not \(t.shape)") }
     }
-    // Blocked float32 activations (a convolution's output) are normalized where they lie;
-    // anything else is read row-major.
-    let inputFormat = format.isBlocked && format.element == .float32 ? format : converted(to: .plain).format
+    // Blocked activations (a convolution's output, float32 or bfloat16) are normalized where
+    // they lie, into the same format; anything else is read row-major float32.
+    let inputFormat = format.isBlocked ? format : converted(to: .plain).format
     let layout: BatchNormKernels.BatchNormLayout = inputFormat.isBlocked ? .blocked16 : .planar
     let out = Tensor(uninitializedShape: shape, format: inputFormat)
     let w = weight.map { UnsafePointer($0.pointer) }, b = bias.map { UnsafePointer($0.pointer) }
@@ -30,9 +30,9 @@ extension Tensor {
       }
       Profiler.measure(.batchNorm) {
         BatchNormKernels.forwardInference(
-          input: storage.bytes.assumingMemoryBound(to: Float.self), n: n, c: c, spatial: spatial, weight: w, bias: b,
-          runningMean: runningMean.pointer, runningVar: runningVar.pointer, eps: eps,
-          output: out.storage.bytes.assumingMemoryBound(to: Float.self), relu: relu, layout: layout)
+          input: storage.bytes, n: n, c: c, spatial: spatial, weight: w, bias: b, runningMean: runningMean.pointer,
+          runningVar: runningVar.pointer, eps: eps, output: out.storage.bytes, relu: relu, layout: layout,
+          element: inputFormat.element)
       }
       // The backward keeps the output's storage, not the output (which holds this closure).
       let saved = out.storage
@@ -56,9 +56,9 @@ extension Tensor {
     let saveMean = Tensor(uninitializedShape: [c]), saveInvStd = Tensor(uninitializedShape: [c])
     Profiler.measure(.batchNorm) {
       BatchNormKernels.forwardTraining(
-        input: storage.bytes.assumingMemoryBound(to: Float.self), n: n, c: c, spatial: spatial, weight: w, bias: b,
-        eps: eps, output: out.storage.bytes.assumingMemoryBound(to: Float.self), saveMean: saveMean.pointer,
-        saveInvStd: saveInvStd.pointer, relu: relu, layout: layout)
+        input: storage.bytes, n: n, c: c, spatial: spatial, weight: w, bias: b, eps: eps, output: out.storage.bytes,
+        saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, relu: relu, layout: layout,
+        element: inputFormat.element)
       if let runningMean, let runningVar {
         BatchNormKernels.updateRunningStats(
           runningMean: runningMean.pointer, runningVar: runningVar.pointer, saveMean: saveMean.pointer,
@@ -75,12 +75,11 @@ extension Tensor {
       let gi = Tensor(uninitializedShape: self.shape, format: format)
       let gw = weight.map { Tensor(uninitializedShape: $0.shape) }
       let gb = bias.map { Tensor(uninitializedShape: $0.shape) }
-      func floats(_ t: Tensor) -> UnsafeMutablePointer<Float> { t.storage.bytes.assumingMemoryBound(to: Float.self) }
       BatchNormKernels.backward(
-        input: floats(self), gradOutput: floats(gradOut.converted(to: format)), n: n, c: c, spatial: spatial,
-        weight: w, saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, gradInput: floats(gi),
-        gradWeight: gw?.pointer, gradBias: gb?.pointer, reluOutput: reluOutput.map { UnsafePointer(floats($0)) },
-        layout: layout)
+        input: self.storage.bytes, gradOutput: gradOut.converted(to: format).storage.bytes, n: n, c: c,
+        spatial: spatial, weight: w, saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer,
+        gradInput: gi.storage.bytes, gradWeight: gw?.pointer, gradBias: gb?.pointer,
+        reluOutput: reluOutput.map { UnsafeRawPointer($0.storage.bytes) }, layout: layout, element: format.element)
       return [gi] + (gw.map { [$0] } ?? []) + (gb.map { [$0] } ?? [])
     }
   }

@@ -24,10 +24,10 @@ extension Tensor {
     // Forced im2col computes on plain float32 only; otherwise the input is read in the format
     // it is in and the output written blocked where its shape allows (see StorageFormat).
     let plainOnly = ConvolutionKernels.algorithm == .im2col
-    let inputFormat = plainOnly ? converted(to: .plain).format : format
-    let out = Tensor(uninitializedShape: outShape, format: plainOnly ? .plain : .activation(outShape))
     // The backward runs in the precision the forward ran in (as autocast records it).
     let precision = ComputePrecision.current
+    let inputFormat = plainOnly ? converted(to: .plain).format : format
+    let out = Tensor(uninitializedShape: outShape, format: plainOnly ? .plain : .activation(outShape, precision))
     ConvolutionKernels.forward(
       g, input: storage.bytes, weight: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) },
       output: out.storage.bytes, precision: precision,
@@ -40,7 +40,7 @@ extension Tensor {
       let outputFormat = ActivationFormat(gradOut.format)
       var grads: [Tensor?] = [nil, nil]
       if self.requiresGrad {
-        let gi = Tensor(uninitializedShape: self.shape, format: plainOnly ? .plain : .activation(self.shape))
+        let gi = Tensor(uninitializedShape: self.shape, format: plainOnly ? .plain : .activation(self.shape, precision))
         ConvolutionKernels.backwardData(
           g, gradOutput: gradOut.storage.bytes, weight: weight.pointer, gradInput: gi.storage.bytes,
           precision: precision, layouts: ConvolutionLayouts(input: ActivationFormat(gi.format), output: outputFormat))

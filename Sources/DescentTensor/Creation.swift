@@ -77,8 +77,13 @@ extension Tensor {
 
   /// A new tensor with the same values and shape, off the tape.
   public func copy() -> Tensor {
-    let t = Tensor(uninitializedShape: shape, format: blockedFloat32Format ?? .plain)
-    t.floats.update(from: floats, count: count)
+    guard let format = blockedFormat else {
+      let t = Tensor(uninitializedShape: shape)
+      t.pointer.update(from: pointer, count: count)
+      return t
+    }
+    let t = Tensor(uninitializedShape: shape, format: format)
+    t.storage.bytes.copyMemory(from: storage.bytes, byteCount: count * format.element.byteCount)
     return t
   }
 }

@@ -24,6 +24,12 @@ extension Tensor {
   /// self += alpha · other
   @discardableResult
   public func add_(_ other: Tensor, alpha: Float = 1) -> Tensor {
+    if alpha == 1, other.shape == shape, let format = blockedFormat, format.element == .bfloat16 {
+      // A bfloat16 activation gradient (mixed precision) accumulates in its own type.
+      Elementwise.map(
+        AddKernel.self, .bfloat16, storage.bytes, other.converted(to: format).storage.bytes, storage.bytes, count: count)
+      return self
+    }
     inPlace([other], op: "add_") { p, o, start, end in
       let x = o[0]
       for i in start..<end { p[i] += alpha * x[i] }

@@ -4,20 +4,19 @@
 extension Tensor {
   public func maxPool2d(kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) -> Tensor {
     let g = poolGeometry("maxPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding, ceilMode: ceilMode)
-    // Blocked float32 activations (the stem's) are pooled as they lie, into a blocked output.
-    let format = blockedFloat32Format ?? .plain
-    let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
-    let out = Tensor(uninitializedShape: outShape, format: format.isBlocked ? StorageFormat.blocked(outShape)! : .plain)
+    let (out, format) = poolOutput(g)
     // The argmax workspace only when a backward can follow; oneDNN's inference kernel otherwise.
-    let workspace = GradMode.isEnabled && requiresGrad ? MaxPoolWorkspace(g, blocked: format.isBlocked) : nil
+    let workspace = GradMode.isEnabled && requiresGrad ? MaxPoolWorkspace(g, format: format) : nil
     Profiler.measure(.pooling) {
-      PoolingKernels.maxPool2dForward(g, input: floats, output: out.floats, workspace: workspace, blocked: format.isBlocked)
+      PoolingKernels.maxPool2dForward(
+        g, input: storage.bytes, output: out.storage.bytes, workspace: workspace, format: format)
     }
     let outFormat = out.format
     return out.recorded("maxPool2d", [self]) { gradOut in
-      let gi = Tensor(uninitializedShape: g.inputShape, format: format)
+      let gi = Tensor(uninitializedShape: g.inputShape, format: format.storageFormat(g.inputShape))
       PoolingKernels.maxPool2dBackward(
-        g, gradOutput: gradOut.converted(to: outFormat).floats, workspace: workspace!, gradInput: gi.floats)
+        g, gradOutput: gradOut.converted(to: outFormat).storage.bytes, workspace: workspace!,
+        gradInput: gi.storage.bytes)
       return [gi]
     }
   }
@@ -26,19 +25,25 @@ extension Tensor {
     // PyTorch's divisor for a partial window over padding has no oneDNN equivalent.
     precondition(!ceilMode || padding == 0, "avgPool2d: ceil mode with padding \(padding) is not supported")
     let g = poolGeometry("avgPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding, ceilMode: ceilMode)
-    let format = blockedFloat32Format ?? .plain
-    let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
-    let out = Tensor(uninitializedShape: outShape, format: format.isBlocked ? StorageFormat.blocked(outShape)! : .plain)
+    let (out, format) = poolOutput(g)
     Profiler.measure(.pooling) {
-      PoolingKernels.avgPool2dForward(g, input: floats, output: out.floats, blocked: format.isBlocked)
+      PoolingKernels.avgPool2dForward(g, input: storage.bytes, output: out.storage.bytes, format: format)
     }
     let outFormat = out.format
     return out.recorded("avgPool2d", [self]) { gradOut in
-      let gi = Tensor(uninitializedShape: g.inputShape, format: format)
+      let gi = Tensor(uninitializedShape: g.inputShape, format: format.storageFormat(g.inputShape))
       PoolingKernels.avgPool2dBackward(
-        g, gradOutput: gradOut.converted(to: outFormat).floats, gradInput: gi.floats, blocked: format.isBlocked)
+        g, gradOutput: gradOut.converted(to: outFormat).storage.bytes, gradInput: gi.storage.bytes, format: format)
       return [gi]
     }
+  }
+
+  /// The output of a pooling with geometry `g`, in this tensor's format when it is blocked
+  /// (the stem's activations, pooled as they lie), plain float32 otherwise.
+  private func poolOutput(_ g: Pool2dGeometry) -> (Tensor, ActivationFormat) {
+    let format = ActivationFormat(blockedFormat ?? converted(to: .plain).format)
+    let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
+    return (Tensor(uninitializedShape: outShape, format: format.storageFormat(outShape)), format)
   }
 
   public func adaptiveAvgPool2d(_ outputSize: Size2) -> Tensor {

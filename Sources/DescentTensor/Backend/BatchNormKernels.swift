@@ -1,4 +1,5 @@
-/// Batch normalization over Float32 buffers in NCHW or in the blocked nChw16c layout
+/// Batch normalization over float32 or bfloat16 buffers (statistics and arithmetic in float32)
+/// in NCHW or in the blocked nChw16c layout
 /// (`BatchNormLayout`; `spatial` = H·W; a 1-D batch norm over N×C features is NCHW with
 /// spatial = 1). Each channel is normalized over its n·spatial values:
 /// y = (x − mean) · invStd · weight + bias, with invStd = 1/√(var + eps) and the biased
@@ -31,11 +32,27 @@ public enum BatchNormKernels {
   /// Training-mode forward: normalizes with the batch's own statistics and saves the mean and
   /// inverse standard deviation for `backward`.
   public static func forwardTraining(
-    input: UnsafePointer<Float>, n: Int, c: Int, spatial: Int,
+    input: UnsafeRawPointer, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
-    output: UnsafeMutablePointer<Float>,
+    output: UnsafeMutableRawPointer,
     saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>, relu: Bool = false,
-    layout: BatchNormLayout = .planar
+    layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32
+  ) {
+    switch element {
+    case .float32:
+      forwardTraining(
+        Float32Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, layout)
+    case .bfloat16:
+      forwardTraining(
+        BFloat16Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, layout)
+    }
+  }
+
+  private static func forwardTraining<E: StorageElement>(
+    _: E.Type, _ input: UnsafeRawPointer, _ n: Int, _ c: Int, _ spatial: Int,
+    _ weight: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ eps: Float, _ output: UnsafeMutableRawPointer,
+    _ saveMean: UnsafeMutablePointer<Float>, _ saveInvStd: UnsafeMutablePointer<Float>, _ relu: Bool,
+    _ layout: BatchNormLayout
   ) {
     precondition(n > 0 && c > 0 && spatial > 0, "batch norm needs at least one value per channel")
     let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
@@ -45,9 +62,9 @@ public enum BatchNormKernels {
         let (shift, scale, offset) = (floats.baseAddress!, floats.baseAddress! + c, floats.baseAddress! + 2 * c)
         // Sums shifted by each channel's first value, so that E[(x−k)²] − E[x−k]² does not
         // cancel catastrophically when |mean| ≫ std.
-        for ch in 0..<c { shift[ch] = input[planes.firstOffset(ch)] }
-        planes.channelSums(into: sums.baseAddress!) { offset, first in
-          shiftedSums(input + offset, planes.run, planes.lanes(shift, first))
+        for ch in 0..<c { shift[ch] = E.load(input, planes.firstOffset(ch)) }
+        planes.channelSums(into: sums.baseAddress!) { at, first in
+          shiftedSums(E.self, input + at * E.size, planes.run, planes.lanes(shift, first))
         }
         for ch in 0..<c {
           let meanShifted = sums[2 * ch] / count
@@ -61,7 +78,9 @@ public enum BatchNormKernels {
           offset[ch] = Float(Double(bias?[ch] ?? 0) - mean * a)
         }
         planes.forEach { at, first in
-          affine(input + at, output + at, planes.run, planes.lanes(scale, first), planes.lanes(offset, first), relu: relu)
+          affine(
+            E.self, input + at * E.size, output + at * E.size, planes.run, planes.lanes(scale, first),
+            planes.lanes(offset, first), relu: relu)
         }
       }
     }
@@ -69,10 +88,11 @@ public enum BatchNormKernels {
 
   /// Evaluation-mode forward: normalizes with the running statistics.
   public static func forwardInference(
-    input: UnsafePointer<Float>, n: Int, c: Int, spatial: Int,
+    input: UnsafeRawPointer, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
     runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>, eps: Float,
-    output: UnsafeMutablePointer<Float>, relu: Bool = false, layout: BatchNormLayout = .planar
+    output: UnsafeMutableRawPointer, relu: Bool = false, layout: BatchNormLayout = .planar,
+    element: StorageFormat.Element = .float32
   ) {
     let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * c) { buffer in
@@ -82,7 +102,12 @@ public enum BatchNormKernels {
         offset[ch] = (bias?[ch] ?? 0) - runningMean[ch] * scale[ch]
       }
       planes.forEach { at, first in
-        affine(input + at, output + at, planes.run, planes.lanes(scale, first), planes.lanes(offset, first), relu: relu)
+        let (x, y) = (input + at * element.byteCount, output + at * element.byteCount)
+        let (a, b) = (planes.lanes(scale, first), planes.lanes(offset, first))
+        switch element {
+        case .float32: affine(Float32Element.self, x, y, planes.run, a, b, relu: relu)
+        case .bfloat16: affine(BFloat16Element.self, x, y, planes.run, a, b, relu: relu)
+        }
       }
     }
   }
@@ -94,12 +119,30 @@ public enum BatchNormKernels {
   /// With x̂ = (x − mean)·invStd and M = n·spatial values per channel:
   /// dBias = Σdy, dWeight = Σdy·x̂, dx = weight·invStd·(dy − dBias/M − x̂·dWeight/M).
   public static func backward(
-    input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, n: Int, c: Int, spatial: Int,
+    input: UnsafeRawPointer, gradOutput: UnsafeRawPointer, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?,
     saveMean: UnsafePointer<Float>, saveInvStd: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>,
+    gradInput: UnsafeMutableRawPointer,
     gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
-    reluOutput: UnsafePointer<Float>? = nil, layout: BatchNormLayout = .planar
+    reluOutput: UnsafeRawPointer? = nil, layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32
+  ) {
+    switch element {
+    case .float32:
+      backward(
+        Float32Element.self, input, gradOutput, n, c, spatial, weight, saveMean, saveInvStd, gradInput, gradWeight,
+        gradBias, reluOutput, layout)
+    case .bfloat16:
+      backward(
+        BFloat16Element.self, input, gradOutput, n, c, spatial, weight, saveMean, saveInvStd, gradInput, gradWeight,
+        gradBias, reluOutput, layout)
+    }
+  }
+
+  private static func backward<E: StorageElement>(
+    _: E.Type, _ input: UnsafeRawPointer, _ gradOutput: UnsafeRawPointer, _ n: Int, _ c: Int, _ spatial: Int,
+    _ weight: UnsafePointer<Float>?, _ saveMean: UnsafePointer<Float>, _ saveInvStd: UnsafePointer<Float>,
+    _ gradInput: UnsafeMutableRawPointer, _ gradWeight: UnsafeMutablePointer<Float>?,
+    _ gradBias: UnsafeMutablePointer<Float>?, _ reluOutput: UnsafeRawPointer?, _ layout: BatchNormLayout
   ) {
     let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
     let count = Double(n * spatial)
@@ -108,7 +151,8 @@ public enum BatchNormKernels {
         let (k, p, q) = (floats.baseAddress!, floats.baseAddress! + c, floats.baseAddress! + 2 * c)
         planes.channelSums(into: sums.baseAddress!) { at, first in
           gradientSums(
-            gradOutput + at, input + at, reluOutput.map { $0 + at }, planes.run, planes.lanes(saveMean, first))
+            E.self, gradOutput + at * E.size, input + at * E.size, reluOutput.map { $0 + at * E.size }, planes.run,
+            planes.lanes(saveMean, first))
         }
         for ch in 0..<c {
           let sumDy = sums[2 * ch], sumDyXmu = sums[2 * ch + 1]
@@ -124,8 +168,9 @@ public enum BatchNormKernels {
         }
         planes.forEach { at, first in
           gradientAffine(
-            gradOutput + at, input + at, reluOutput.map { $0 + at }, gradInput + at, planes.run,
-            planes.lanes(saveMean, first), planes.lanes(k, first), planes.lanes(p, first), planes.lanes(q, first))
+            E.self, gradOutput + at * E.size, input + at * E.size, reluOutput.map { $0 + at * E.size },
+            gradInput + at * E.size, planes.run, planes.lanes(saveMean, first), planes.lanes(k, first),
+            planes.lanes(p, first), planes.lanes(q, first))
         }
       }
     }
@@ -169,18 +214,18 @@ public enum BatchNormKernels {
   /// are one channel, to be added across; a blocked run's lanes are 16 channels), with a
   /// planar run's tail past the last whole vector in Double.
   @inline(__always)
-  static func shiftedSums(_ x: UnsafePointer<Float>, _ count: Int, _ shift: Vector) -> LaneSums {
+  static func shiftedSums<E: StorageElement>(_: E.Type, _ x: UnsafeRawPointer, _ count: Int, _ shift: Vector) -> LaneSums {
     var s = Vector(), ss = Vector()
     var i = 0
     while i + Vector.scalarCount <= count {
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - shift
+      let v = E.load16(x, i) - shift
       s += v
       ss += v * v
       i += Vector.scalarCount
     }
     var tail = (0.0, 0.0)
     while i < count {
-      let v = Double(x[i] - shift[0])
+      let v = Double(E.load(x, i) - shift[0])
       tail.0 += v
       tail.1 += v * v
       i += 1
@@ -191,58 +236,58 @@ public enum BatchNormKernels {
   /// y = x·scale + offset over one contiguous run, then max(y, 0) with `relu` (as ReLU rounds
   /// it: a NaN stays NaN in the vector lanes).
   @inline(__always)
-  static func affine(
-    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int,
-    _ scale: Vector, _ offset: Vector, relu: Bool
+  static func affine<E: StorageElement>(
+    _: E.Type, _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, _ count: Int, _ scale: Vector, _ offset: Vector,
+    relu: Bool
   ) {
     var i = 0
     // `relu` is the same for the whole loop: the compiler unswitches it.
     while i + Vector.scalarCount <= count {
-      var v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) * scale + offset
+      var v = E.load16(x, i) * scale + offset
       if relu { v.replace(with: 0, where: v .< 0) }
-      UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: Vector.self)
+      E.store16(v, y, i)
       i += Vector.scalarCount
     }
     while i < count {
-      let v = x[i] * scale[0] + offset[0]
-      y[i] = relu && !(v > 0) ? 0 : v
+      let v = E.load(x, i) * scale[0] + offset[0]
+      E.store(relu && !(v > 0) ? 0 : v, y, i)
       i += 1
     }
   }
 
   /// dy where the fused ReLU's output was positive (or dy itself without one).
   @inline(__always)
-  static func masked(_ g: Vector, _ reluOutput: UnsafePointer<Float>?, _ i: Int) -> Vector {
+  static func masked<E: StorageElement>(_: E.Type, _ g: Vector, _ reluOutput: UnsafeRawPointer?, _ i: Int) -> Vector {
     guard let reluOutput else { return g }
-    return g.replacing(with: 0, where: UnsafeRawPointer(reluOutput + i).loadUnaligned(as: Vector.self) .<= 0)
+    return g.replacing(with: 0, where: E.load16(reluOutput, i) .<= 0)
   }
 
   @inline(__always)
-  static func masked(_ g: Float, _ reluOutput: UnsafePointer<Float>?, _ i: Int) -> Float {
+  static func masked<E: StorageElement>(_: E.Type, _ g: Float, _ reluOutput: UnsafeRawPointer?, _ i: Int) -> Float {
     guard let reluOutput else { return g }
-    return reluOutput[i] > 0 ? g : 0
+    return E.load(reluOutput, i) > 0 ? g : 0
   }
 
   /// Σdy and Σdy·(x − mean) over one contiguous run (dy masked by `reluOutput` when given).
   @inline(__always)
-  static func gradientSums(
-    _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?, _ count: Int,
+  static func gradientSums<E: StorageElement>(
+    _: E.Type, _ dy: UnsafeRawPointer, _ x: UnsafeRawPointer, _ reluOutput: UnsafeRawPointer?, _ count: Int,
     _ mean: Vector
   ) -> LaneSums {
     var s = Vector(), sx = Vector()
     var i = 0
     while i + Vector.scalarCount <= count {
-      let g = masked(UnsafeRawPointer(dy + i).loadUnaligned(as: Vector.self), reluOutput, i)
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - mean
+      let g = masked(E.self, E.load16(dy, i), reluOutput, i)
+      let v = E.load16(x, i) - mean
       s += g
       sx += g * v
       i += Vector.scalarCount
     }
     var tail = (0.0, 0.0)
     while i < count {
-      let g = masked(dy[i], reluOutput, i)
+      let g = masked(E.self, E.load(dy, i), reluOutput, i)
       tail.0 += Double(g)
-      tail.1 += Double(g) * Double(x[i] - mean[0])
+      tail.1 += Double(g) * Double(E.load(x, i) - mean[0])
       i += 1
     }
     return LaneSums(first: s, second: sx, tail: tail)
@@ -250,19 +295,19 @@ public enum BatchNormKernels {
 
   /// dx = k·dy + p·(x − mean) + q over one contiguous run (dy masked by `reluOutput`).
   @inline(__always)
-  static func gradientAffine(
-    _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ reluOutput: UnsafePointer<Float>?,
-    _ dx: UnsafeMutablePointer<Float>, _ count: Int, _ mean: Vector, _ k: Vector, _ p: Vector, _ q: Vector
+  static func gradientAffine<E: StorageElement>(
+    _: E.Type, _ dy: UnsafeRawPointer, _ x: UnsafeRawPointer, _ reluOutput: UnsafeRawPointer?,
+    _ dx: UnsafeMutableRawPointer, _ count: Int, _ mean: Vector, _ k: Vector, _ p: Vector, _ q: Vector
   ) {
     var i = 0
     while i + Vector.scalarCount <= count {
-      let g = masked(UnsafeRawPointer(dy + i).loadUnaligned(as: Vector.self), reluOutput, i)
-      let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self) - mean
-      UnsafeMutableRawPointer(dx + i).storeBytes(of: g * k + v * p + q, as: Vector.self)
+      let g = masked(E.self, E.load16(dy, i), reluOutput, i)
+      let v = E.load16(x, i) - mean
+      E.store16(g * k + v * p + q, dx, i)
       i += Vector.scalarCount
     }
     while i < count {
-      dx[i] = masked(dy[i], reluOutput, i) * k[0] + (x[i] - mean[0]) * p[0] + q[0]
+      E.store(masked(E.self, E.load(dy, i), reluOutput, i) * k[0] + (E.load(x, i) - mean[0]) * p[0] + q[0], dx, i)
       i += 1
     }
   }

@@ -63,17 +63,24 @@ final class DNNLConvolution: @unchecked Sendable {
     // A zeroed descriptor tells oneDNN there is no bias.
     let biasPlain = hasBias ? DNNL.memoryDesc([g.outChannels], dnnl_a) : dnnl_memory_desc_t()
     // In bfloat16 plans the operands a direction reads are bfloat16 in oneDNN's layouts (the
-    // reorders from the caller's float32 do the rounding) and what it writes stays float32.
+    // reorders from the caller's float32 do the rounding, where it stores float32) and what it
+    // writes is float32, or bfloat16 where the caller stores that activation in bfloat16.
     // The forward descriptor, also the backward primitives' hint, has the forward's types.
-    func any(_ dims: [Int], readBy directions: Set<ConvolutionDirection>, in direction: ConvolutionDirection) -> dnnl_memory_desc_t {
-      DNNL.memoryDesc(dims, dnnl_format_tag_any, key.bf16 && directions.contains(direction) ? dnnl_bf16 : dnnl_f32)
+    // An activation the caller stores in bfloat16 is also written in bfloat16, without a reorder.
+    func any(
+      _ dims: [Int], readBy directions: Set<ConvolutionDirection>, in direction: ConvolutionDirection,
+      stored: ActivationFormat? = nil
+    ) -> dnnl_memory_desc_t {
+      let bf16 = key.bf16 && (directions.contains(direction) || stored?.element == .bfloat16)
+      return DNNL.memoryDesc(dims, dnnl_format_tag_any, bf16 ? dnnl_bf16 : dnnl_f32)
     }
-    var srcAny = any(srcDims, readBy: [.forward, .backwardWeights], in: .forward)
+    let (input, output) = (key.layouts.input, key.layouts.output)
+    var srcAny = any(srcDims, readBy: [.forward, .backwardWeights], in: .forward, stored: input)
     var weightAny = any(weightDims, readBy: [.forward, .backwardData], in: .forward)
-    var dstAny = any(dstDims, readBy: [.backwardData, .backwardWeights], in: .forward)
-    var srcDirection = any(srcDims, readBy: [.forward, .backwardWeights], in: direction)
+    var dstAny = any(dstDims, readBy: [.backwardData, .backwardWeights], in: .forward, stored: output)
+    var srcDirection = any(srcDims, readBy: [.forward, .backwardWeights], in: direction, stored: input)
     var weightDirection = any(weightDims, readBy: [.forward, .backwardData], in: direction)
-    var dstDirection = any(dstDims, readBy: [.backwardData, .backwardWeights], in: direction)
+    var dstDirection = any(dstDims, readBy: [.backwardData, .backwardWeights], in: direction, stored: output)
     var bias = biasPlain
 
     // oneDNN counts dilation from 0 and wants the right/bottom padding that the output size

@@ -155,3 +155,60 @@ public struct BroadcastPlan {
     return (ao, bo)
   }
 }
+
+extension Elementwise {
+  /// out[i] = K(a[i], b[i]) over `count` values stored as `element` (all three alike), in
+  /// float32 arithmetic: for operands in one blocked format, whose order does not matter to an
+  /// elementwise op. `out` may be `a`.
+  static func map<K: BinaryKernel>(
+    _: K.Type, _ element: StorageFormat.Element, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer,
+    _ out: UnsafeMutableRawPointer, count: Int
+  ) {
+    switch element {
+    case .float32: map(K.self, Float32Element.self, a, b, out, count)
+    case .bfloat16: map(K.self, BFloat16Element.self, a, b, out, count)
+    }
+  }
+
+  /// out[i] = K(x[i]), as the binary form.
+  static func map<K: UnaryKernel>(
+    _: K.Type, _ element: StorageFormat.Element, _ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, count: Int
+  ) {
+    switch element {
+    case .float32: map(K.self, Float32Element.self, x, out, count)
+    case .bfloat16: map(K.self, BFloat16Element.self, x, out, count)
+    }
+  }
+
+  private static func map<K: BinaryKernel, E: StorageElement>(
+    _: K.Type, _: E.Type, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, _ count: Int
+  ) {
+    Parallel.chunks(count) { start, end in
+      var i = start
+      while i + 8 <= end {
+        E.store8(K.simd(E.load8(a, i), E.load8(b, i)), out, i)
+        i += 8
+      }
+      while i < end {
+        E.store(K.scalar(E.load(a, i), E.load(b, i)), out, i)
+        i += 1
+      }
+    }
+  }
+
+  private static func map<K: UnaryKernel, E: StorageElement>(
+    _: K.Type, _: E.Type, _ x: UnsafeRawPointer, _ out: UnsafeMutableRawPointer, _ count: Int
+  ) {
+    Parallel.chunks(count) { start, end in
+      var i = start
+      while i + 8 <= end {
+        E.store8(K.simd(E.load8(x, i)), out, i)
+        i += 8
+      }
+      while i < end {
+        E.store(K.scalar(E.load(x, i)), out, i)
+        i += 1
+      }
+    }
+  }
+}

@@ -122,27 +122,3 @@ public struct StorageFormat: Hashable, Sendable, CustomStringConvertible {
     }
   }
 }
-
-/// How one element type is read from and written to raw memory, as Float.
-protocol StorageElement {
-  static func load(_ p: UnsafeRawPointer, _ i: Int) -> Float
-  static func store(_ v: Float, _ p: UnsafeMutableRawPointer, _ i: Int)
-}
-
-enum Float32Element: StorageElement {
-  @inline(__always) static func load(_ p: UnsafeRawPointer, _ i: Int) -> Float {
-    p.assumingMemoryBound(to: Float.self)[i]
-  }
-  @inline(__always) static func store(_ v: Float, _ p: UnsafeMutableRawPointer, _ i: Int) {
-    p.assumingMemoryBound(to: Float.self)[i] = v
-  }
-}
-
-enum BFloat16Element: StorageElement {
-  @inline(__always) static func load(_ p: UnsafeRawPointer, _ i: Int) -> Float {
-    BFloat16.float(p.assumingMemoryBound(to: UInt16.self)[i])
-  }
-  @inline(__always) static func store(_ v: Float, _ p: UnsafeMutableRawPointer, _ i: Int) {
-    p.assumingMemoryBound(to: UInt16.self)[i] = BFloat16.bits(v)
-  }
-}

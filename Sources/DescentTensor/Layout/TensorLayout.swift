@@ -23,11 +23,16 @@ extension Tensor {
     return storage.format
   }
 
-  /// This tensor's format when it is blocked float32 (which elementwise kernels read as they
-  /// read plain float32: element for element, in another order), nil otherwise.
-  var blockedFloat32Format: StorageFormat? {
+  /// This tensor's format when it is blocked (float32 or bfloat16), nil when row-major.
+  var blockedFormat: StorageFormat? {
     let format = self.format
-    return format.isBlocked && format.element == .float32 ? format : nil
+    return format.isBlocked ? format : nil
+  }
+
+  /// This tensor's format when it is blocked float32 (which float32 kernels read as they read
+  /// plain float32: element for element, in another order), nil otherwise.
+  var blockedFloat32Format: StorageFormat? {
+    blockedFormat.flatMap { $0.element == .float32 ? $0 : nil }
   }
 
   /// The float32 values in their current order: row-major, or blocked where `format` says so.
@@ -47,9 +52,12 @@ extension Tensor {
 }
 
 extension StorageFormat {
-  /// The format an op writes an activation of `shape` in: blocked float32 when blocked
-  /// activations are on and the shape has a blocked layout, plain otherwise.
-  static func activation(_ shape: [Int]) -> StorageFormat {
-    BlockedActivations.enabled ? blocked(shape) ?? .plain : .plain
+  /// The format a convolution writes an activation of `shape` in when it computes in
+  /// `precision`: blocked when blocked activations are on and the shape has a blocked layout —
+  /// bfloat16 in mixed precision (half the memory traffic of every op between convolutions, as
+  /// autocast's bfloat16 outputs), float32 otherwise — and plain float32 otherwise.
+  static func activation(_ shape: [Int], _ precision: ComputePrecision = .float32) -> StorageFormat {
+    guard BlockedActivations.enabled else { return .plain }
+    return blocked(shape, precision == .bfloat16 ? .bfloat16 : .float32) ?? .plain
   }
 }
