@@ -309,7 +309,7 @@ rerun_identical() {
     DESCENT_HOME="$dir/home" "${run[@]}" >"$dir/second.txt" &&
     [ "$(grep -c "^[01] " "$dir/first.txt")" -eq 2 ] &&
     diff <(cut -c1-44 "$dir/first.txt") <(cut -c1-44 "$dir/second.txt") &&
-    grep -q "	forward	8,3,64,32,32,7,7,2,2,3,3,1,1,1	" "$dir/home/conv-algorithms.tsv" &&
+    grep -q "	forward@nChw16c	8,3,64,32,32,7,7,2,2,3,3,1,1,1	" "$dir/home/conv-algorithms.tsv" &&
     printf 'garbage\n' >>"$dir/home/conv-algorithms.tsv" &&
     DESCENT_HOME="$dir/home" "${run[@]}" 2>"$dir/err" >/dev/null &&
     grep -q "conv-algorithms.tsv:.*expected 4 tab-separated fields" "$dir/err" &&
@@ -330,8 +330,8 @@ concurrent_choices() {
   DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --arch xresnet18 >/dev/null 2>&1
   local second=$?
   wait $first && [ $second -eq 0 ] &&
-    grep -q "	forward	8,3,64,32,32,7,7,2,2,3,3,1,1,1	" "$dir/home/conv-algorithms.tsv" &&
-    grep -q "	forward	8,3,32,32,32,3,3,2,2,1,1,1,1,1	" "$dir/home/conv-algorithms.tsv"
+    grep -q "	forward@nChw16c	8,3,64,32,32,7,7,2,2,3,3,1,1,1	" "$dir/home/conv-algorithms.tsv" &&
+    grep -q "	forward@nChw16c	8,3,32,32,32,3,3,2,2,1,1,1,1,1	" "$dir/home/conv-algorithms.tsv"
   rc=$?
   rm -rf "$dir"
   return $rc

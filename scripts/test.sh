@@ -8,10 +8,10 @@ bash scripts/install-deps.sh
 swift build -c release --product descent
 swift test
 bash scripts/end-to-end.sh .build/release/descent
-# Loader workers, parallel kernels and the optimizer's fused stages, under ThreadSanitizer (a
-# build of its own, so the plain debug build above stays as it is).
+# Loader workers, parallel kernels, the optimizer's fused stages and storage conversions under
+# ThreadSanitizer (a build of its own, so the plain debug build above stays as it is).
 swift test --scratch-path .build/tsan --sanitize=thread \
-  --filter "DataLoaderTests|ParallelTests|FusedChainTests|OptimizerConformanceTests"
+  --filter "DataLoaderTests|ParallelTests|FusedChainTests|OptimizerConformanceTests|BlockedLayoutTests"
 for target in FuzzSafetensors FuzzImages FuzzModelMetadata FuzzChoiceFile; do
   bash scripts/fuzz.sh "$target" 60
 done

@@ -30,6 +30,25 @@ import Testing
     #expect(t.storage.format == .plain)
   }
 
+  /// Threads that read a blocked tensor at once convert it once and all read the same values
+  /// (run under ThreadSanitizer by the README's test command).
+  @Test func concurrentReadersConvertOnce() {
+    let t = Fixture.tensor([4, 32, 8, 8])
+    let expected = t.scalars
+    t.converted(to: StorageFormat.blocked(t.shape)!)
+    let storage = t.storage, count = t.count
+    let pointers = Locked<Set<UnsafeMutablePointer<Float>>>([])
+    let mismatches = Locked(0)
+    DispatchQueue.concurrentPerform(iterations: 8) { _ in
+      let p = storage.pointer
+      pointers.withLock { _ = $0.insert(p) }
+      let wrong = (0..<count).reduce(0) { $0 + (p[$1] == expected[$1] ? 0 : 1) }
+      mismatches.withLock { $0 += wrong }
+    }
+    #expect(pointers.withLock { $0.count } == 1)
+    #expect(mismatches.withLock { $0 } == 0)
+  }
+
   @Test func bfloat16StorageRoundsToNearestEven() {
     let values: [Float] = [1, 1.00390625, 1.01171875, -3.1415927, 65504, 1e-30, .infinity, 0]
     let t = Tensor(values, shape: [values.count])

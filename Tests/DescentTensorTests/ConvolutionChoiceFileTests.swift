@@ -20,9 +20,14 @@ import Testing
       Entry(machine: "CPU A; threads 2; oneDNN 2.6.3", key: .init(geometry: Self.stem, direction: .forward), algorithm: .dnnl),
       Entry(machine: "CPU A; threads 2; oneDNN 2.6.3", key: .init(geometry: Self.odd, direction: .backwardWeights), algorithm: .im2col),
       Entry(machine: "CPU B; threads 8; oneDNN 2.6.3", key: .init(geometry: Self.stem, direction: .backwardData), algorithm: .winograd),
+      // The same convolution on blocked activations is a choice of its own.
+      Entry(
+        machine: "CPU B; threads 8; oneDNN 2.6.3", key: .init(geometry: Self.stem, direction: .backwardData, blocked: true),
+        algorithm: .dnnl),
     ]
     let text = ConvolutionChoiceFile.format(entries)
     #expect(text.contains("CPU A; threads 2; oneDNN 2.6.3\tforward\t128,3,64,28,28,7,7,2,2,3,3,1,1,1\tdnnl\n"))
+    #expect(text.contains("CPU B; threads 8; oneDNN 2.6.3\tbackwardData@nChw16c\t128,3,64,28,28,7,7,2,2,3,3,1,1,1\tdnnl\n"))
     #expect(try ConvolutionChoiceFile.parse(text, path: "c.tsv") == entries)
   }
 
@@ -36,6 +41,7 @@ import Testing
   @Test(arguments: [
     ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1", "c.tsv:3: expected 4 tab-separated fields, found 3"),
     ("m\tsideways\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tdnnl", "c.tsv:3: unknown direction 'sideways'"),
+    ("m\tforward@nhwc\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tdnnl", "c.tsv:3: unknown direction 'forward@nhwc'"),
     ("m\tforward\t1,1,1,4,4,3,3\tdnnl", "c.tsv:3: geometry '1,1,1,4,4,3,3' is not 14 non-negative integers"),
     ("m\tforward\t1,1,1,4,4,3,3,0,1,1,1,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,4,4,3,3,0,1,1,1,1,1,1' is not a valid convolution"),
     ("m\tforward\t1,1,1,2,2,5,5,1,1,0,0,1,1,1\tdnnl", "c.tsv:3: geometry '1,1,1,2,2,5,5,1,1,0,0,1,1,1' is not a valid convolution"),
