@@ -5,7 +5,8 @@ import Testing
 /// oneDNN 2.6 was seen to crash intermittently inside jitted code on an OpenMP worker thread
 /// when running blocked-layout convolutions at 2 threads (issue 13; not reproduced since, see
 /// the README's engine notes). This runs every path the engine uses — oneDNN direct and
-/// Winograd in float32, direct in bfloat16, and im2col over `GEMM` — in all three directions on
+/// Winograd in float32, direct in bfloat16, on plain activations and on blocked ones (float32,
+/// or bfloat16 as mixed precision stores them), and im2col over `GEMM` — in all three directions on
 /// the channel counts of `descent bench kernels` (at a small batch, for debug builds), many
 /// times at 2 threads, and checks that each rerun gives the first run's bits: a kernel that
 /// crashes, races or reads uninitialized padding fails here.
@@ -25,13 +26,15 @@ import Testing
     Conv2dGeometry(batch: 8, inChannels: 512, outChannels: 512, height: 1, width: 1, kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1),
   ]
 
-  static let paths: [(ConvolutionAlgorithm, ComputePrecision)] = [
-    (.dnnl, .float32), (.winograd, .float32), (.dnnl, .bfloat16), (.im2col, .float32),
+  /// (algorithm, precision, activations blocked where their channels allow)
+  static let paths: [(ConvolutionAlgorithm, ComputePrecision, Bool)] = [
+    (.dnnl, .float32, false), (.winograd, .float32, false), (.dnnl, .bfloat16, false), (.im2col, .float32, false),
+    (.dnnl, .float32, true), (.winograd, .float32, true), (.dnnl, .bfloat16, true),
   ]
 
   @Test(arguments: 0..<paths.count)
   func everyPathRerunsIdenticallyAtTwoThreads(path: Int) {
-    let (algorithm, precision) = Self.paths[path]
+    let (algorithm, precision, blocked) = Self.paths[path]
     let saved = (Parallel.threads, OpenMP.threads)
     Threads.set(2)
     defer {
@@ -40,27 +43,45 @@ import Testing
     }
     for g in Self.geometries {
       var generator = RandomGenerator(seed: 7)
-      let x = Tensor.uniform([g.batch * g.inChannels * g.height * g.width], using: &generator).scalars
-      let w = Tensor.uniform([g.weightCount], using: &generator).scalars
-      let b = Tensor.uniform([g.outChannels], using: &generator).scalars
-      let dy = Tensor.uniform([g.batch * g.outChannels * g.outHeight * g.outWidth], using: &generator).scalars
+      let inShape = [g.batch, g.inChannels, g.height, g.width], outShape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
+      // Activations as the engine stores them on this path; weights and biases plain float32.
+      let element: StorageFormat.Element = precision == .bfloat16 ? .bfloat16 : .float32
+      let (inFormat, outFormat) = blocked
+        ? (StorageFormat.blocked(inShape, element) ?? .plain, StorageFormat.blocked(outShape, element) ?? .plain)
+        : (.plain, .plain)
+      let layouts = ConvolutionLayouts(input: ActivationFormat(inFormat), output: ActivationFormat(outFormat))
+      let x = Tensor.uniform(inShape, using: &generator).converted(to: inFormat)
+      let w = Tensor.uniform([g.weightCount], using: &generator)
+      let b = Tensor.uniform([g.outChannels], using: &generator)
+      let dy = Tensor.uniform(outShape, using: &generator).converted(to: outFormat)
+      /// Output storage filled with NaN bit patterns, so that an element left unwritten shows.
+      func unwritten(_ shape: [Int], _ format: StorageFormat) -> Tensor {
+        let t = Tensor(uninitializedShape: shape, format: format)
+        t.storage.bytes.initializeMemory(as: UInt8.self, repeating: 0xFF, count: t.count * format.element.byteCount)
+        return t
+      }
       func once() -> [Float] {
-        var y = [Float](repeating: .nan, count: dy.count)
-        var dx = [Float](repeating: .nan, count: x.count)
-        var dW = [Float](repeating: .nan, count: w.count), dB = [Float](repeating: .nan, count: b.count)
-        ConvolutionKernels.forward(g, input: x, weight: w, bias: b, output: &y, using: algorithm, precision: precision)
-        ConvolutionKernels.backwardData(g, gradOutput: dy, weight: w, gradInput: &dx, using: algorithm, precision: precision)
+        let (y, dx) = (unwritten(outShape, outFormat), unwritten(inShape, inFormat))
+        let (dW, dB) = (unwritten(w.shape, .plain), unwritten(b.shape, .plain))
+        ConvolutionKernels.forward(
+          g, input: x.storage.bytes, weight: w.pointer, bias: b.pointer, output: y.storage.bytes, using: algorithm,
+          precision: precision, layouts: layouts)
+        ConvolutionKernels.backwardData(
+          g, gradOutput: dy.storage.bytes, weight: w.pointer, gradInput: dx.storage.bytes, using: algorithm,
+          precision: precision, layouts: layouts)
         ConvolutionKernels.backwardWeights(
-          g, input: x, gradOutput: dy, gradWeight: &dW, gradBias: &dB, using: algorithm, precision: precision)
-        return y + dx + dW + dB
+          g, input: x.storage.bytes, gradOutput: dy.storage.bytes, gradWeight: dW.pointer, gradBias: dB.pointer,
+          using: algorithm, precision: precision, layouts: layouts)
+        return y.scalars + dx.scalars + dW.scalars + dB.scalars
       }
       let first = once()
       let finite = first.allSatisfy { $0.isFinite }
-      #expect(finite, "\(algorithm) \(precision) \(g): non-finite output")
+      let what = "\(algorithm) \(precision)\(blocked ? " blocked" : "") \(g)"
+      #expect(finite, "\(what): non-finite output")
       for round in 1..<12 {
         let again = once()
         if again != first {
-          Issue.record("\(algorithm) \(precision) \(g): round \(round) differs from the first")
+          Issue.record("\(what): round \(round) differs from the first")
           break
         }
       }
