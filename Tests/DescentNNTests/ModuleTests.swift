@@ -40,6 +40,47 @@ import Testing
     #expect(kinds.first { $0.kind == .batchNorm }!.calls == 1)
   }
 
+  /// In eval, conv → batch norm → ReLU runs as one convolution with the batch norm folded in:
+  /// the unfolded layers' values (to float rounding), no batch-norm pass, and gradients that
+  /// flow to the convolution's weight and the batch norm's affine parameters as through the
+  /// layers (fine-tuning with frozen statistics).
+  @Test func evalFoldsBatchNormIntoTheConvolution() throws {
+    var generator = RandomGenerator(seed: 9)
+    let x = Tensor.normal([2, 16, 6, 6], using: &generator)
+    let conv = Conv2d(16, 32, kernelSize: 3, padding: 1), bn = BatchNorm2d(32)
+    noGrad {
+      _ = bn.runningMean.copy_(Tensor.normal([32], using: &generator))
+      _ = bn.runningVar.copy_(Tensor.uniform([32], low: 0.5, high: 2, using: &generator))
+      _ = bn.weight.copy_(Tensor.uniform([32], low: 0.5, high: 1.5, using: &generator))
+      _ = bn.bias.copy_(Tensor.normal([32], using: &generator))
+    }
+    let model = Sequential(conv, bn, ReLU())
+    model.eval()
+    func layerByLayer() throws -> [[Float]] {
+      for p in model.parameters() { p.grad = nil }
+      let y = ReLU()(bn(conv(x)))
+      try (y * y).sum().backward()
+      return [y.scalars] + model.parameters().map { $0.grad!.scalars }
+    }
+    func folded() throws -> [[Float]] {
+      for p in model.parameters() { p.grad = nil }
+      Profiler.start()
+      let y = model(x)
+      let kinds = Profiler.stop()
+      #expect(kinds.first { $0.kind == .batchNorm }!.calls == 0)
+      try (y * y).sum().backward()
+      return [y.scalars] + model.parameters().map { $0.grad!.scalars }
+    }
+    let expected = try layerByLayer(), actual = try folded()
+    #expect(actual.count == 5)  // output, conv weight and bias, bn weight and bias
+    for (i, (a, e)) in zip(actual, expected).enumerated() { expectCloseToScale(a, e, tolerance: 1e-5, "result \(i)") }
+    // Training runs the layers themselves.
+    model.train()
+    Profiler.start()
+    _ = model(x)
+    #expect(Profiler.stop().first { $0.kind == .batchNorm }!.calls == 1)
+  }
+
   @Test func parameterCountsEqualPyTorch() {
     #expect(ResNet.resnet18().parameterCount == 11_689_512)
     #expect(ResNet.resnet34().parameterCount == 21_797_672)

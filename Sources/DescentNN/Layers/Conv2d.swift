@@ -30,7 +30,24 @@ public final class Conv2d: Module {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
   }
 
-  public override func forward(_ x: Tensor) -> Tensor {
+  public override func forward(_ x: Tensor) -> Tensor { convolve(x, weight, bias) }
+
+  /// This convolution, then `bn`, then a ReLU when `relu`. In training, exactly those layers.
+  /// In evaluation the batch norm is an affine map with fixed coefficients, folded into the
+  /// convolution's weight and bias as inference engines do — w·γ/√(var+ε) per output channel,
+  /// (b − mean)·γ/√(var+ε) + β — so the activation gets no batch-norm pass (outputs differ from
+  /// the two layers' by float rounding). The fold is made of recorded tensor ops: gradients
+  /// (fine-tuning in eval mode) flow as through the two layers.
+  public func forward(_ x: Tensor, then bn: BatchNorm, relu: Bool = false) -> Tensor {
+    guard !bn.training, bn.features == outChannels else { return bn.forward(self(x), relu: relu) }
+    let scale = bn.weight / (bn.runningVar + bn.eps).sqrt()
+    let foldedWeight = weight * scale.reshape([outChannels, 1, 1, 1])
+    let foldedBias = ((bias ?? Tensor.zeros([outChannels])) - bn.runningMean) * scale + bn.bias
+    let y = convolve(x, foldedWeight, foldedBias)
+    return relu ? y.relu() : y
+  }
+
+  private func convolve(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
     precondition(x.rank == 4 && x.shape[1] == inChannels,
                  "Conv2d(\(inChannels), \(outChannels)): input must be [N, \(inChannels), H, W], not \(x.shape)")
     let y = x.conv2d(weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)

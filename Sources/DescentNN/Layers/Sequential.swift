@@ -14,11 +14,17 @@ public final class Sequential: Module {
   public override var children: [(String, Module)] { layers.enumerated().map { (String($0.offset), $0.element) } }
 
   /// Applies the layers in order; a batch norm followed by a ReLU runs as one fused op (the
-  /// same result to the bit, with one pass over the activation fewer each way).
+  /// same result to the bit, with one pass over the activation fewer each way), and a
+  /// convolution followed by a batch norm (and a ReLU) as `Conv2d.forward(_:then:relu:)`, which
+  /// folds the batch norm into the convolution in evaluation.
   public override func forward(_ x: Tensor) -> Tensor {
     var x = x, i = 0
+    func isReLU(_ j: Int) -> Bool { j < layers.count && layers[j] is ReLU }
     while i < layers.count {
-      if let bn = layers[i] as? BatchNorm, i + 1 < layers.count, layers[i + 1] is ReLU {
+      if let conv = layers[i] as? Conv2d, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm {
+        x = conv.forward(x, then: bn, relu: isReLU(i + 2))
+        i += isReLU(i + 2) ? 3 : 2
+      } else if let bn = layers[i] as? BatchNorm, isReLU(i + 1) {
         x = bn.forward(x, relu: true)
         i += 2
       } else {

@@ -23,8 +23,9 @@ public final class BasicBlock: Module {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    // relu(bn1(·)) and relu(· + identity) each run as one fused op.
-    let out = bn2(conv2(bn1.forward(conv1(x), relu: true)))
+    // relu(bn1(·)) and relu(· + identity) each run as one fused op; in eval the batch norms
+    // fold into their convolutions.
+    let out = conv2.forward(conv1.forward(x, then: bn1, relu: true), then: bn2)
     return out.addReLU(downsample?(x) ?? x)
   }
 }
@@ -54,8 +55,9 @@ public final class Bottleneck: Module {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    // Each batch norm followed by a ReLU, and the residual sum with its ReLU, run as one op.
-    let out = bn3(conv3(bn2.forward(conv2(bn1.forward(conv1(x), relu: true)), relu: true)))
+    // Each batch norm followed by a ReLU, and the residual sum with its ReLU, run as one op; in
+    // eval the batch norms fold into their convolutions.
+    let out = conv3.forward(conv2.forward(conv1.forward(x, then: bn1, relu: true), then: bn2, relu: true), then: bn3)
     return out.addReLU(downsample?(x) ?? x)
   }
 }
