@@ -13,8 +13,11 @@ struct BenchKernels: ParsableCommand {
       Descent's own GEMM path on 2048³ (sgemm_gflops), its matmul through the Tensor API, and \
       conv2d forward+backward (input, weight and bias gradients) on four ResNet shapes at \
       batch 64: 3×3 convolutions at 64×32×32, 128×16×16 and 256×8×8, and the 7×7 stride-2 \
-      stem on 3×128×128. Ratios are against peak_sgemm_gflops. Each figure is the best of \
-      several timing rounds.
+      stem on 3×128×128. Ratios are against peak_sgemm_gflops. Then a training batch norm \
+      with ReLU, forward and backward, on blocked 32×256×32×32 activations in float32 and in \
+      bfloat16 (batchnorm_gbps: the ten activation-sized transfers its passes must make, \
+      against copy_gbps: it is memory-bound at 1.0). Each figure is the best of several \
+      timing rounds.
 
       Examples:
         descent bench kernels
@@ -75,6 +78,10 @@ struct BenchKernels: ParsableCommand {
         "\($0.rawValue)=\(ConvolutionKernels.chosenAlgorithm(shape.geometry, $0).map { "\($0)" } ?? "\(conv)")"
       }.joined(separator: " ")
     }
+    let batchNorm = (
+      float32: TensorBenchmarks.batchNormGBps(element: .float32, seconds: seconds),
+      bfloat16: TensorBenchmarks.batchNormGBps(element: .bfloat16, seconds: seconds)
+    )
     let perDirection = directions ? Self.convShapes.map { ConvolutionBenchmark.directionGFLOPs($0.geometry, seconds: seconds) } : []
     if json {
       var conv: [String: Any] = ["mean": convMean]
@@ -82,6 +89,7 @@ struct BenchKernels: ParsableCommand {
       var object: [String: Any] = [
         "peak_sgemm_gflops": peak, "bf16_gemm_gflops": bf16, "sgemm_gflops": sgemm, "copy_gbps": copy,
         "matmul_gflops": matmul, "conv_gflops": conv,
+        "batchnorm_gbps": ["float32": batchNorm.float32, "bfloat16": batchNorm.bfloat16],
         "conv_algorithms": Dictionary(uniqueKeysWithValues: zip(Self.convShapes.map(\.key), chosen)),
       ]
       if directions {
@@ -105,6 +113,8 @@ struct BenchKernels: ParsableCommand {
           String(format: "%.2f", convFigures[index] / peak))
     }
     row("conv2d mean", String(format: "%.1f GFLOP/s", convMean), String(format: "%.2f", convMean / peak))
+    row("batch norm+ReLU fwd+bwd float32", String(format: "%.1f GB/s", batchNorm.float32), String(format: "%.2f × copy", batchNorm.float32 / copy))
+    row("batch norm+ReLU fwd+bwd bfloat16", String(format: "%.1f GB/s", batchNorm.bfloat16), String(format: "%.2f × copy", batchNorm.bfloat16 / copy))
     for (shape, algorithms) in zip(Self.convShapes, chosen) { print("  \(shape.key): \(algorithms)") }
     for (shape, each) in zip(Self.convShapes, perDirection) {
       print("  \(shape.key) alone: " + ConvolutionDirection.allCases.map {

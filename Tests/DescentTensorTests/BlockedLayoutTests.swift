@@ -58,6 +58,27 @@ import Testing
     #expect(BFloat16.bits(.nan) == 0x7FC0)
   }
 
+  /// The vector bfloat16 load and store (pairs of values per 32-bit word, lanes reordered)
+  /// give the scalar conversion's bits in memory order, NaN and ties included.
+  @Test func bfloat16VectorStoresRoundAsTheScalarConversion() {
+    let values: [Float] = [
+      1, 1.00390625, 1.01171875, -3.1415927, .nan, -.nan, .infinity, -0.0, 65504, 1e-30, 3.4e38, -2.5e-41,
+      0.1, 0.2, 0.3, Float(bitPattern: 0x7FFF_FFFF),
+    ]
+    let expected = values.map(BFloat16.bits)
+    var memory = [UInt16](repeating: 0, count: 16)
+    let v = values.withUnsafeBytes { $0.loadUnaligned(as: SIMD16<Float>.self) }
+    memory.withUnsafeMutableBytes { BFloat16Element.store16(BFloat16Element.laneOrder(v), $0.baseAddress!, 0) }
+    #expect(memory == expected)
+    var again = [UInt16](repeating: 0, count: 16)
+    memory.withUnsafeBytes { source in
+      again.withUnsafeMutableBytes { BFloat16Element.store16(BFloat16Element.load16(source.baseAddress!, 0), $0.baseAddress!, 0) }
+    }
+    #expect(again == expected)
+    let loaded = memory.withUnsafeBytes { BFloat16Element.channelOrder(BFloat16Element.load16($0.baseAddress!, 0)) }
+    #expect((0..<16).allSatisfy { loaded[$0].bitPattern == BFloat16.float(expected[$0]).bitPattern })
+  }
+
   @Test func aViewUnderAnotherShapeReadsRowMajor() {
     let t = Fixture.tensor([2, 16, 2, 2])
     let plain = t.scalars

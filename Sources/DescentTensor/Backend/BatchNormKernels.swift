@@ -64,7 +64,8 @@ public enum BatchNormKernels {
         // cancel catastrophically when |mean| ≫ std.
         for ch in 0..<c { shift[ch] = E.load(input, planes.firstOffset(ch)) }
         planes.channelSums(into: sums.baseAddress!) { at, first in
-          shiftedSums(E.self, input + at * E.size, planes.run, planes.lanes(shift, first))
+          planes.inChannelOrder(
+            E.self, shiftedSums(E.self, input + at * E.size, planes.run, planes.lanes(E.self, shift, first)))
         }
         for ch in 0..<c {
           let meanShifted = sums[2 * ch] / count
@@ -79,8 +80,8 @@ public enum BatchNormKernels {
         }
         planes.forEach { at, first in
           affine(
-            E.self, input + at * E.size, output + at * E.size, planes.run, planes.lanes(scale, first),
-            planes.lanes(offset, first), relu: relu)
+            E.self, input + at * E.size, output + at * E.size, planes.run, planes.lanes(E.self, scale, first),
+            planes.lanes(E.self, offset, first), relu: relu)
         }
       }
     }
@@ -103,10 +104,13 @@ public enum BatchNormKernels {
       }
       planes.forEach { at, first in
         let (x, y) = (input + at * element.byteCount, output + at * element.byteCount)
-        let (a, b) = (planes.lanes(scale, first), planes.lanes(offset, first))
         switch element {
-        case .float32: affine(Float32Element.self, x, y, planes.run, a, b, relu: relu)
-        case .bfloat16: affine(BFloat16Element.self, x, y, planes.run, a, b, relu: relu)
+        case .float32:
+          let (a, b) = (planes.lanes(Float32Element.self, scale, first), planes.lanes(Float32Element.self, offset, first))
+          affine(Float32Element.self, x, y, planes.run, a, b, relu: relu)
+        case .bfloat16:
+          let (a, b) = (planes.lanes(BFloat16Element.self, scale, first), planes.lanes(BFloat16Element.self, offset, first))
+          affine(BFloat16Element.self, x, y, planes.run, a, b, relu: relu)
         }
       }
     }
@@ -150,9 +154,11 @@ public enum BatchNormKernels {
       withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * c) { floats in
         let (k, p, q) = (floats.baseAddress!, floats.baseAddress! + c, floats.baseAddress! + 2 * c)
         planes.channelSums(into: sums.baseAddress!) { at, first in
-          gradientSums(
-            E.self, gradOutput + at * E.size, input + at * E.size, reluOutput.map { $0 + at * E.size }, planes.run,
-            planes.lanes(saveMean, first))
+          planes.inChannelOrder(
+            E.self,
+            gradientSums(
+              E.self, gradOutput + at * E.size, input + at * E.size, reluOutput.map { $0 + at * E.size }, planes.run,
+              planes.lanes(E.self, saveMean, first)))
         }
         for ch in 0..<c {
           let sumDy = sums[2 * ch], sumDyXmu = sums[2 * ch + 1]
@@ -169,8 +175,8 @@ public enum BatchNormKernels {
         planes.forEach { at, first in
           gradientAffine(
             E.self, gradOutput + at * E.size, input + at * E.size, reluOutput.map { $0 + at * E.size },
-            gradInput + at * E.size, planes.run, planes.lanes(saveMean, first), planes.lanes(k, first),
-            planes.lanes(p, first), planes.lanes(q, first))
+            gradInput + at * E.size, planes.run, planes.lanes(E.self, saveMean, first), planes.lanes(E.self, k, first),
+            planes.lanes(E.self, p, first), planes.lanes(E.self, q, first))
         }
       }
     }
@@ -348,10 +354,19 @@ public enum BatchNormKernels {
     }
 
     /// The coefficients of a run's lanes: its channel's broadcast (planar), or channels
-    /// `first`..<`first`+16 (blocked).
+    /// `first`..<`first`+16 in the lane order `E`'s loads use (blocked).
     @inline(__always)
-    func lanes(_ perChannel: UnsafePointer<Float>, _ first: Int) -> Vector {
-      layout == .planar ? Vector(repeating: perChannel[first]) : UnsafeRawPointer(perChannel + first).loadUnaligned(as: Vector.self)
+    func lanes<E: StorageElement>(_: E.Type, _ perChannel: UnsafePointer<Float>, _ first: Int) -> Vector {
+      layout == .planar
+        ? Vector(repeating: perChannel[first])
+        : E.laneOrder(UnsafeRawPointer(perChannel + first).loadUnaligned(as: Vector.self))
+    }
+
+    /// A blocked run's per-lane sums put back in channel order (a planar run's lanes are one
+    /// channel, summed across as they are).
+    @inline(__always)
+    func inChannelOrder<E: StorageElement>(_: E.Type, _ s: LaneSums) -> LaneSums {
+      layout == .planar ? s : LaneSums(first: E.channelOrder(s.first), second: E.channelOrder(s.second), tail: s.tail)
     }
 
     /// Calls `body(offset, firstChannel)` for every run, split into `tasks` ranges.

@@ -8,4 +8,33 @@ public enum TensorBenchmarks {
     let t = Timing.secondsPerCall(minimumSeconds: seconds) { _ = a.matmul(b) }
     return 2 * Double(n) * Double(n) * Double(n) / t / 1e9
   }
+
+  /// GB/s of a training batch norm with ReLU, forward and backward, on blocked activations of
+  /// `shape` stored as `element`, counting the bytes its passes must move: forward reads x for
+  /// the statistics, then reads x and writes y; backward reads dy, x and y for the sums, then
+  /// again to write dx — ten activation-sized transfers. At the copy bandwidth it is memory-bound.
+  public static func batchNormGBps(
+    shape: [Int] = [32, 256, 32, 32], element: StorageFormat.Element, seconds: Double = 1
+  ) -> Double {
+    var g = RandomGenerator(seed: 3)
+    let format = StorageFormat.blocked(shape, element)!
+    let x = Tensor.normal(shape, using: &g).converted(to: format)
+    let dy = Tensor.normal(shape, using: &g).converted(to: format)
+    let (y, dx) = (Tensor(uninitializedShape: shape, format: format), Tensor(uninitializedShape: shape, format: format))
+    let c = shape[1], spatial = shape[2] * shape[3]
+    let (weight, bias) = (Tensor.ones([c]), Tensor.zeros([c]))
+    let (mean, invStd, dw, db) = (Tensor.zeros([c]), Tensor.zeros([c]), Tensor.zeros([c]), Tensor.zeros([c]))
+    let t = Timing.secondsPerCall(minimumSeconds: seconds) {
+      BatchNormKernels.forwardTraining(
+        input: x.storage.bytes, n: shape[0], c: c, spatial: spatial, weight: weight.pointer, bias: bias.pointer,
+        eps: 1e-5, output: y.storage.bytes, saveMean: mean.pointer, saveInvStd: invStd.pointer, relu: true,
+        layout: .blocked16, element: element)
+      BatchNormKernels.backward(
+        input: x.storage.bytes, gradOutput: dy.storage.bytes, n: shape[0], c: c, spatial: spatial,
+        weight: weight.pointer, saveMean: mean.pointer, saveInvStd: invStd.pointer, gradInput: dx.storage.bytes,
+        gradWeight: dw.pointer, gradBias: db.pointer, reluOutput: UnsafeRawPointer(y.storage.bytes),
+        layout: .blocked16, element: element)
+    }
+    return 10 * Double(x.count * element.byteCount) / t / 1e9
+  }
 }
