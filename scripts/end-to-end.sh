@@ -290,6 +290,29 @@ links_and_leftovers() {
   return $rc
 }
 check "link loops end without double counting; a killed save's temporary is cleaned up" links_and_leftovers
+interrupted_save() {
+  # Ctrl-C while the model is being written: the process ends as SIGINT ends it (130), and
+  # neither a half-written model nor its hidden temporary file is left. The check waits for the
+  # save's temporary file to appear, then interrupts.
+  local dir pid status rc=1 hit=0; dir=$(mktemp -d)
+  tiny_folder "$dir/j"
+  "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --save "$dir/m.safetensors" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 60000); do
+    if compgen -G "$dir/.m.safetensors.*.tmp" >/dev/null; then kill -INT "$pid"; hit=1; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.002
+  done
+  wait "$pid"
+  status=$?
+  [ $hit -eq 1 ] && [ $status -eq 130 ] && ! compgen -G "$dir/.m.safetensors.*" >/dev/null &&
+    [ ! -e "$dir/m.safetensors" ]
+  rc=$?
+  [ $rc -eq 0 ] || echo "     interrupted: $hit, exit status $status; left: $(ls -A "$dir")"
+  rm -rf "$dir"
+  return $rc
+}
+check "Ctrl-C during a model save leaves no model and no temporary file" interrupted_save
 expect_exit "train: --threads above 4 × the cores is a usage error" 2 "$descent" train --threads 1000
 negative_values() {
   # A negative number is the option's value, judged by its own rule (not "Missing value").

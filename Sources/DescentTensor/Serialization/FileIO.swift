@@ -90,7 +90,10 @@ enum FileIO {
       if fsync(fd) != 0 { throw failure(path, "fsync", errno) }
       isOpen = false
       if close(fd) != 0 { throw failure(path, "close", errno) }
-      if rename(temporary, path) != 0 { throw failure(path, "rename", errno) }
+      // Renamed under the lock an interrupt takes to remove the temporaries and end the
+      // process: an interrupted write is never renamed into place, nor reports a failure.
+      let renamed = TemporaryFiles.inProgress.withLock { _ in rename(temporary, path) == 0 ? 0 : errno }
+      if renamed != 0 { throw failure(path, "rename", renamed) }
     } catch {
       if isOpen { close(fd) }
       unlink(temporary)
@@ -144,9 +147,15 @@ public enum TemporaryFiles {
       signal(signalNumber, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
       source.setEventHandler {
-        for path in inProgress.withLock({ $0 }) { unlink(path) }
-        signal(signalNumber, SIG_DFL)
-        raise(signalNumber)
+        // The lock stays held until the signal ends the process, so that no write renames
+        // its temporary into place (or reports the unlinked file as a failure) meanwhile. The
+        // signal goes to the process, not this thread: dispatch's threads block signals.
+        inProgress.withLock { paths in
+          for path in paths { unlink(path) }
+          signal(signalNumber, SIG_DFL)
+          kill(getpid(), signalNumber)
+          while true { pause() }
+        }
       }
       source.resume()
       sources.append(source)
