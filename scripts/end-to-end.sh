@@ -313,6 +313,22 @@ interrupted_save() {
   return $rc
 }
 check "Ctrl-C during a model save leaves no model and no temporary file" interrupted_save
+interrupted_training() {
+  # One Ctrl-C stops a run at once (exit 130), not after its epochs.
+  local dir pid status rc; dir=$(mktemp -d)
+  tiny_folder "$dir/j"
+  DESCENT_HOME="$dir/home" "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 200 >"$dir/out" 2>&1 &
+  pid=$!
+  until grep -q "^1 " "$dir/out" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  kill -INT "$pid"
+  wait "$pid"
+  status=$?
+  [ $status -eq 130 ] && [ "$(grep -c "^[0-9]" "$dir/out")" -lt 200 ]
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "one Ctrl-C stops training at once" interrupted_training
 expect_exit "train: --threads above 4 × the cores is a usage error" 2 "$descent" train --threads 1000
 negative_values() {
   # A negative number is the option's value, judged by its own rule (not "Missing value").
