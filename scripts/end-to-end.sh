@@ -249,6 +249,48 @@ PY
   return $rc
 }
 check "predict: a model whose metadata lies is refused naming the field" model_metadata
+png16_and_integer_weights() {
+  # A 16-bit PNG predicts exactly as the 8-bit PNG of its high bytes (what Pillow gives fastai),
+  # and weights stored as integers are refused naming the tensor, in one line naming the file once.
+  local dir rc; dir=$(mktemp -d)
+  tiny_folder "$dir/j"
+  python3 - "$dir" <<'PY'
+import struct, sys, zlib
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+def png(path, depth, pixel):
+    rows = b"".join(b"\0" + b"".join(pixel(x, y) for x in range(40)) for y in range(40))
+    ihdr = struct.pack(">IIBBBBB", 40, 40, depth, 2, 0, 0, 0)
+    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+v = lambda x, y, c: (x * 5 + y * 3 + c * 40) % 256
+png(sys.argv[1] + "/eight.png", 8, lambda x, y: bytes(v(x, y, c) for c in range(3)))
+png(sys.argv[1] + "/sixteen.png", 16, lambda x, y: b"".join(struct.pack(">H", v(x, y, c) * 256 + 0xC3) for c in range(3)))
+PY
+  "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --save "$dir/m.safetensors" >/dev/null &&
+    "$descent" predict --model "$dir/m.safetensors" "$dir/eight.png" | sed 's/eight.png//' >"$dir/8.txt" &&
+    "$descent" predict --model "$dir/m.safetensors" "$dir/sixteen.png" | sed 's/sixteen.png//' >"$dir/16.txt" &&
+    [ -s "$dir/8.txt" ] && cmp -s "$dir/8.txt" "$dir/16.txt" &&
+    python3 - "$dir/m.safetensors" "$dir/int.safetensors" >"$dir/name" <<'PY' &&
+import json, struct, sys
+raw = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+header = json.loads(raw[8:8 + n])
+name = sorted(k for k in header if k.endswith(".bias"))[-1]
+header[name]["dtype"] = "I32"  # same width: the offsets still hold
+text = json.dumps(header).encode()
+text += b" " * (-len(text) % 8)
+open(sys.argv[2], "wb").write(struct.pack("<Q", len(text)) + text + raw[8 + n:])
+print(name)
+PY
+    ! "$descent" predict --model "$dir/int.safetensors" "$dir/eight.png" >/dev/null 2>"$dir/err" &&
+    [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -qF "$(cat "$dir/name")" "$dir/err" &&
+    [ "$(grep -o "int.safetensors" "$dir/err" | wc -l)" -eq 1 ]
+  rc=$?
+  [ $rc -eq 0 ] || { cat "$dir/8.txt" "$dir/16.txt" "$dir/err" 2>/dev/null; }
+  rm -rf "$dir"
+  return $rc
+}
+check "predict: a 16-bit PNG reads as Pillow reads it; integer weights are refused naming the tensor" png16_and_integer_weights
 unwritable_outputs() {
   # An output that cannot be written stops the command before any work, naming the flag and
   # the path (a file stands where its folder should be).
