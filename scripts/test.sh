@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # The README's test command: install what is needed, run the unit tests (debug build),
-# then the end-to-end checks through the release-built `descent` binary, then the suites whose
-# code runs on worker threads under ThreadSanitizer, then a minute of fuzzing for each parser.
+# then the end-to-end checks through the release-built `descent` binary, then the unit tests
+# under AddressSanitizer, the suites whose code runs on worker threads under ThreadSanitizer,
+# and a minute of fuzzing for each parser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product descent
 swift test
 bash scripts/end-to-end.sh .build/release/descent
+# The whole unit suite under AddressSanitizer and its leak check (a build of its own; XCTest's
+# runner's own leaks suppressed).
+LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt" \
+  swift test --scratch-path .build/asan --sanitize=address
 # Loader workers, parallel kernels, the optimizer's fused stages and storage conversions under
 # ThreadSanitizer (a build of its own, so the plain debug build above stays as it is).
 swift test --scratch-path .build/tsan --sanitize=thread \

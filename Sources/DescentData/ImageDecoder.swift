@@ -1,4 +1,5 @@
 import Foundation
+import DescentTensor
 import Synchronization
 
 /// Reads an image file into 8-bit pixels with the channel count the model wants, choosing the
@@ -28,22 +29,30 @@ public enum ImageDecoder {
   }
 
   public static func decode(file: URL, channels: Int = 3) throws -> Image8 {
-    let data: Data
+    let bytes: [UInt8]
     do {
-      data = try Data(contentsOf: file)
+      bytes = try WholeFile.read(file.path)
+    } catch .fileNotFound {
+      throw DataError.unreadableFile(file.path, reason: "no such file")
+    } catch .io(_, let operation, let message) {
+      throw DataError.unreadableFile(file.path, reason: "\(operation): \(message)")
     } catch {
-      throw DataError.unreadableFile(file.path, reason: (error as NSError).localizedFailureReason ?? "\(error)")
+      throw DataError.unreadableFile(file.path, reason: "\(error)")
     }
-    return try decode(data, name: file.path, channels: channels)
+    return try bytes.withUnsafeBytes { try decode($0, name: file.path, channels: channels) }
   }
 
   public static func decode(_ data: Data, name: String, channels: Int = 3) throws -> Image8 {
-    guard !data.isEmpty else { throw DataError.emptyFile(name) }
-    let image = try data.withUnsafeBytes { bytes -> Image8 in
+    try data.withUnsafeBytes { try decode($0, name: name, channels: channels) }
+  }
+
+  static func decode(_ bytes: UnsafeRawBufferPointer, name: String, channels: Int) throws -> Image8 {
+    guard !bytes.isEmpty else { throw DataError.emptyFile(name) }
+    let image = try { () throws -> Image8 in
       if bytes.starts(with: [0xFF, 0xD8]) { return try JPEGCodec.decode(bytes, name: name) }
       if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNGCodec.decode(bytes, name: name) }
       throw DataError.unsupportedFormat(name)
-    }
+    }()
     return image.converted(to: channels)
   }
 }

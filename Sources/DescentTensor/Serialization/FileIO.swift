@@ -126,6 +126,16 @@ enum FileIO {
   }
 }
 
+/// Reading a whole file with POSIX calls (Foundation's `Data(contentsOf:)` leaks a buffer on
+/// an empty file, which AddressSanitizer's leak check reports). Errors name the path.
+public enum WholeFile {
+  /// The file's bytes; a missing file throws `SafetensorsError.fileNotFound`, another failure
+  /// `.io` with the failing call and the system's message.
+  public static func read(_ path: String) throws(SafetensorsError) -> [UInt8] {
+    try FileIO.readAll(path: path)
+  }
+}
+
 /// Writing a whole file atomically: a temporary file beside it, flushed, then renamed over it,
 /// so a reader never sees half a file; an interrupted write leaves no temporary behind (see
 /// `TemporaryFiles`). Errors name the path.
