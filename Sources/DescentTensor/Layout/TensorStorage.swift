@@ -16,20 +16,20 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: kernels hand the pointer to worker threads. The invariant is that
 /// workers only touch disjoint ranges and the launching call waits for all of them, so no two
-/// threads ever write the same element and none outlives the buffer. A format conversion
-/// replaces the buffer under a lock and publishes it through `isPlain` (release/acquire),
-/// so threads that read `pointer` at once convert once and all see the new buffer; kernels take
-/// their pointers before they fan out, never while another thread converts the same storage.
+/// threads ever write the same element and none outlives the buffer. Conversions are serialized
+/// per storage by `state` (an atomic: plain, another format, or held), which also publishes the
+/// new buffer (release/acquire): threads that read `pointer` at once convert once and all see
+/// the new buffer. Kernels take their pointers before they fan out, never while another thread
+/// converts the same storage.
 public final class TensorStorage: @unchecked Sendable {
   public let count: Int
-  /// The buffer, in `format`. Replaced only by a conversion.
+  /// The buffer, in `currentFormat`. Replaced only by a conversion, with `state` held.
   private var base: UnsafeMutableRawPointer
   private var currentFormat: StorageFormat
-  /// `currentFormat == .plain`, readable without the lock.
-  private let isPlain: Atomic<Bool>
-  /// One lock for every storage's conversions: they are rare (where a user or an op without a
-  /// fast path reads a blocked tensor), and a lock per tensor would cost every allocation.
-  private static let conversion = Locked(())
+  /// `plain` or `other` (what `currentFormat` is), or `held` while one thread reads or converts
+  /// it. No lock object per tensor (every allocation would pay for it) and no global one.
+  private let state: Atomic<UInt8>
+  private static let (plain, other, held): (UInt8, UInt8, UInt8) = (0, 1, 2)
 
   /// Uninitialized memory for `count` values in `format`; every creator writes all of it before use.
   public init(uninitializedCount count: Int, format: StorageFormat = .plain) {
@@ -38,7 +38,7 @@ public final class TensorStorage: @unchecked Sendable {
     self.count = count
     base = TensorStorage.allocate(count, format.element)
     currentFormat = format
-    isPlain = Atomic(format == .plain)
+    state = Atomic(format == .plain ? TensorStorage.plain : TensorStorage.other)
   }
 
   deinit { base.deallocate() }
@@ -49,7 +49,7 @@ public final class TensorStorage: @unchecked Sendable {
 
   /// The values as row-major Float32, converted to that format first if they are in another.
   public var pointer: UnsafeMutablePointer<Float> {
-    if !isPlain.load(ordering: .acquiring) { convert(to: .plain) }
+    if state.load(ordering: .acquiring) != TensorStorage.plain { convert(to: .plain) }
     return base.assumingMemoryBound(to: Float.self)
   }
 
@@ -57,7 +57,8 @@ public final class TensorStorage: @unchecked Sendable {
 
   /// How the values lie in `bytes` now.
   public var format: StorageFormat {
-    isPlain.load(ordering: .acquiring) ? .plain : TensorStorage.conversion.withLock { _ in currentFormat }
+    if state.load(ordering: .acquiring) == TensorStorage.plain { return .plain }
+    return holding { currentFormat }
   }
 
   /// The buffer in its current format, for kernels that handle that format (no conversion).
@@ -65,7 +66,7 @@ public final class TensorStorage: @unchecked Sendable {
 
   /// Rewrites the values in `target`'s format (a no-op when they are in it already).
   public func convert(to target: StorageFormat) {
-    TensorStorage.conversion.withLock { _ in
+    holding {
       guard currentFormat != target else { return }
       precondition(
         target.order.elementCount.map { $0 == count } ?? true,
@@ -75,9 +76,24 @@ public final class TensorStorage: @unchecked Sendable {
       StorageFormat.convert(count: count, from: old, currentFormat, to: new, target)
       base = new
       currentFormat = target
-      isPlain.store(target == .plain, ordering: .releasing)
       old.deallocate()
     }
+  }
+
+  /// Runs `body` with `state` held (waiting while another thread holds it), then publishes
+  /// what `currentFormat` is.
+  private func holding<R>(_ body: () -> R) -> R {
+    while true {
+      let seen = state.load(ordering: .acquiring)
+      if seen != TensorStorage.held,
+        state.compareExchange(expected: seen, desired: TensorStorage.held, ordering: .acquiring).exchanged
+      {
+        break
+      }
+      sched_yield()
+    }
+    defer { state.store(currentFormat == .plain ? TensorStorage.plain : TensorStorage.other, ordering: .releasing) }
+    return body()
   }
 
   /// A training step frees and allocates the same activation sizes every step. glibc's malloc
