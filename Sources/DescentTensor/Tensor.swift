@@ -1,5 +1,8 @@
-/// A dense, contiguous, row-major Float32 array with a shape, optionally recording the
-/// operations that produced it so that `backward()` can compute gradients.
+/// A dense Float32 array with a shape, optionally recording the operations that produced it so
+/// that `backward()` can compute gradients. Users read it row-major (`pointer`, `scalars`,
+/// subscripts); the backend may keep its storage in another `StorageFormat` (oneDNN's blocked
+/// layout, bfloat16 in mixed precision) between the ops that understand it, converting once
+/// when anything else reads it.
 ///
 /// A Tensor is a reference: `reshape` returns a view over the same storage, in-place ops
 /// (`add_`, `mul_` …) change every view. Everything else returns a new tensor.
