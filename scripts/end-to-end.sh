@@ -220,6 +220,21 @@ PY
   return $rc
 }
 check "an image whose header claims 10^12 pixels is refused before decoding" decompression_bomb
+edit_header() {  # edit_header SOURCE DESTINATION PYTHON [ARG]: writes SOURCE's safetensors
+  # file to DESTINATION with its JSON header changed by PYTHON, which edits `header` (and may
+  # read `arg`); the tensors' bytes are copied as they are.
+  python3 - "$@" <<'PY'
+import json, struct, sys
+source, destination, code = sys.argv[1:4]
+raw = open(source, "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+header = json.loads(raw[8:8 + n])
+exec(code, {"header": header, "arg": sys.argv[4] if len(sys.argv) > 4 else None})
+text = json.dumps(header).encode()
+text += b" " * (-len(text) % 8)
+open(destination, "wb").write(struct.pack("<Q", len(text)) + text + raw[8 + n:])
+PY
+}
 model_metadata() {
   # A saved model whose metadata lies (presize -1, 100000 or 0; one class) is refused in one
   # line naming the file and the field, never a crash.
@@ -227,17 +242,8 @@ model_metadata() {
   tiny_folder "$dir/j" &&
     "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --save "$dir/m.safetensors" >/dev/null || rc=1
   for edit in "descent.presize=-1" "descent.presize=100000" "descent.size=0" 'descent.classes=["a"]'; do
-    python3 - "$dir/m.safetensors" "$dir/bad.safetensors" "$edit" <<'PY'
-import json, struct, sys
-raw = open(sys.argv[1], "rb").read()
-n = struct.unpack("<Q", raw[:8])[0]
-header = json.loads(raw[8:8 + n])
-key, value = sys.argv[3].split("=", 1)
-header["__metadata__"][key] = value
-text = json.dumps(header).encode()
-text += b" " * (-len(text) % 8)
-open(sys.argv[2], "wb").write(struct.pack("<Q", len(text)) + text + raw[8 + n:])
-PY
+    edit_header "$dir/m.safetensors" "$dir/bad.safetensors" \
+      "key, value = arg.split('=', 1); header['__metadata__'][key] = value" "$edit"
     "$descent" predict --model "$dir/bad.safetensors" "$dir"/j/val/a/* >/dev/null 2>"$dir/err"
     local code=$?
     key=${edit%%=*}
@@ -270,18 +276,10 @@ PY
     "$descent" predict --model "$dir/m.safetensors" "$dir/eight.png" | sed 's/eight.png//' >"$dir/8.txt" &&
     "$descent" predict --model "$dir/m.safetensors" "$dir/sixteen.png" | sed 's/sixteen.png//' >"$dir/16.txt" &&
     [ -s "$dir/8.txt" ] && cmp -s "$dir/8.txt" "$dir/16.txt" &&
-    python3 - "$dir/m.safetensors" "$dir/int.safetensors" >"$dir/name" <<'PY' &&
-import json, struct, sys
-raw = open(sys.argv[1], "rb").read()
-n = struct.unpack("<Q", raw[:8])[0]
-header = json.loads(raw[8:8 + n])
-name = sorted(k for k in header if k.endswith(".bias"))[-1]
-header[name]["dtype"] = "I32"  # same width: the offsets still hold
-text = json.dumps(header).encode()
-text += b" " * (-len(text) % 8)
-open(sys.argv[2], "wb").write(struct.pack("<Q", len(text)) + text + raw[8 + n:])
-print(name)
-PY
+    # I32 has F32's width, so the data offsets still hold.
+    edit_header "$dir/m.safetensors" "$dir/int.safetensors" \
+      "name = sorted(k for k in header if k.endswith('.bias'))[-1]; header[name]['dtype'] = 'I32'; print(name)" \
+      >"$dir/name" &&
     ! "$descent" predict --model "$dir/int.safetensors" "$dir/eight.png" >/dev/null 2>"$dir/err" &&
     [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -qF "$(cat "$dir/name")" "$dir/err" &&
     [ "$(grep -o "int.safetensors" "$dir/err" | wc -l)" -eq 1 ]
