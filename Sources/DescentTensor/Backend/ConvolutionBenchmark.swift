@@ -1,6 +1,7 @@
 import Dispatch
 
-/// Convolution speed in GFLOP/s, for `descent bench` to set beside the machine's sgemm rate.
+/// Convolution speed in GFLOP/s, for `descent bench` to set beside the machine's sgemm rate, on
+/// activations in the formats training keeps them in (blocked where the channels allow).
 public enum ConvolutionBenchmark {
   /// Forward + backward data + backward weights (with bias) on random data: 3 · forwardFlops
   /// per iteration over the best of three timing rounds of `seconds / 3` each. The warm-up
@@ -81,15 +82,24 @@ public enum ConvolutionBenchmark {
       for p in [input, weight, bias, output, gradOutput, gradInput, gradWeight, gradBias] { p.deallocate() }
     }
 
+    /// The activations' formats a training step gives this convolution: blocked float32 where
+    /// the channels allow (`StorageFormat.activation`), plain under a forced im2col.
+    var layouts: ConvolutionLayouts {
+      guard ConvolutionKernels.algorithm != .im2col else { return .plain }
+      return ConvolutionLayouts(
+        input: ActivationFormat(StorageFormat.activation([g.batch, g.inChannels, g.height, g.width])),
+        output: ActivationFormat(StorageFormat.activation([g.batch, g.outChannels, g.outHeight, g.outWidth])))
+    }
+
     func forward() {
-      ConvolutionKernels.forward(g, input: input, weight: weight, bias: bias, output: output)
+      ConvolutionKernels.forward(g, input: input, weight: weight, bias: bias, output: output, layouts: layouts)
     }
     func backwardData() {
-      ConvolutionKernels.backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+      ConvolutionKernels.backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, layouts: layouts)
     }
     func backwardWeights() {
       ConvolutionKernels.backwardWeights(
-        g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias)
+        g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, layouts: layouts)
     }
   }
 }

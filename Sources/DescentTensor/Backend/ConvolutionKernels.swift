@@ -44,8 +44,11 @@ public enum ConvolutionKernels {
   }
 
   /// The algorithm `.auto` settled on for a geometry and direction, or nil before its first use.
+  /// The choice for blocked activations is given where there is one (training's, where the
+  /// channels allow), else the one for plain activations.
   public static func chosenAlgorithm(_ g: Conv2dGeometry, _ direction: ConvolutionDirection) -> ConvolutionAlgorithm? {
-    ConvolutionAlgorithmCache.choice(.init(geometry: g, direction: direction))
+    ConvolutionAlgorithmCache.choice(.init(geometry: g, direction: direction, blocked: true))
+      ?? ConvolutionAlgorithmCache.choice(.init(geometry: g, direction: direction))
   }
 
   /// output[N,Cout,Ho,Wo] = conv(input[N,Cin,H,W], weight[Cout,Cin/groups,kh,kw]) + bias[Cout]
