@@ -17,7 +17,7 @@ extension Tensor {
     }
     // Blocked activations (a convolution's output, float32 or bfloat16) are normalized where
     // they lie, into the same format; anything else is read row-major float32.
-    let inputFormat = format.isBlocked ? format : converted(to: .plain).format
+    let inputFormat = blockedOrPlainFormat
     let layout: BatchNormKernels.BatchNormLayout = inputFormat.isBlocked ? .blocked16 : .planar
     let out = Tensor(uninitializedShape: shape, format: inputFormat)
     let w = weight.map { UnsafePointer($0.pointer) }, b = bias.map { UnsafePointer($0.pointer) }

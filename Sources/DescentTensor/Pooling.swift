@@ -1,6 +1,6 @@
-/// 2-D max and average pooling over NCHW input (blocked activations pooled as they lie), as PyTorch's `max_pool2d` / `avg_pool2d`
-/// (average counts padding in the divisor, PyTorch's default), and adaptive pooling to a fixed
-/// output size with PyTorch's overlapping bins.
+/// 2-D max and average pooling over NCHW input (blocked activations pooled as they lie), as
+/// PyTorch's `max_pool2d` / `avg_pool2d` (average counts padding in the divisor, PyTorch's
+/// default), and adaptive pooling to a fixed output size with PyTorch's overlapping bins.
 extension Tensor {
   public func maxPool2d(kernel: Size2, stride: Size2? = nil, padding: Size2 = 0, ceilMode: Bool = false) -> Tensor {
     let g = poolGeometry("maxPool2d", kernel: kernel, stride: stride ?? kernel, padding: padding, ceilMode: ceilMode)
@@ -41,7 +41,7 @@ extension Tensor {
   /// The output of a pooling with geometry `g`, in this tensor's format when it is blocked
   /// (the stem's activations, pooled as they lie), plain float32 otherwise.
   private func poolOutput(_ g: Pool2dGeometry) -> (Tensor, ActivationFormat) {
-    let format = ActivationFormat(blockedFormat ?? converted(to: .plain).format)
+    let format = ActivationFormat(blockedOrPlainFormat)
     let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
     return (Tensor(uninitializedShape: outShape, format: format.storageFormat(outShape)), format)
   }

@@ -29,6 +29,12 @@ extension Tensor {
     return format.isBlocked ? format : nil
   }
 
+  /// The format a kernel with a blocked path reads this tensor in: blocked (float32 or
+  /// bfloat16) as it lies, otherwise row-major float32, converting to it first.
+  var blockedOrPlainFormat: StorageFormat {
+    blockedFormat ?? converted(to: .plain).format
+  }
+
   /// This tensor's format when it is blocked float32 (which float32 kernels read as they read
   /// plain float32: element for element, in another order), nil otherwise.
   var blockedFloat32Format: StorageFormat? {
@@ -48,7 +54,6 @@ extension Tensor {
     if self.format != format { storage.convert(to: format) }
     return self
   }
-
 }
 
 extension StorageFormat {
