@@ -22,6 +22,7 @@ let package = Package(
     .library(name: "DescentOptim", targets: ["DescentOptim"]),
     .library(name: "DescentNN", targets: ["DescentNN"]),
     .library(name: "DescentData", targets: ["DescentData"]),
+    .library(name: "DescentDistributed", targets: ["DescentDistributed"]),
     .library(name: "DescentLearn", targets: ["DescentLearn"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
@@ -36,12 +37,16 @@ let package = Package(
     // Image codecs, wrapped once; only DescentData's decoders and encoders call them.
     .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
     .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+    // Open MPI, wrapped once; only DescentDistributed calls it.
+    .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     .target(name: "DescentTensor", dependencies: ["CDNNL", "CVectorMath"], swiftSettings: fast),
+    // Data-parallel collectives over MPI (a world of one without mpirun).
+    .target(name: "DescentDistributed", dependencies: ["CMPI"], swiftSettings: fast),
     .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentNN", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentData", dependencies: ["DescentTensor", "CTurboJPEG", "CPNG"], swiftSettings: fast),
     .target(
-      name: "DescentLearn", dependencies: ["DescentTensor", "DescentOptim", "DescentNN", "DescentData"], swiftSettings: fast),
+      name: "DescentLearn", dependencies: ["DescentTensor", "DescentOptim", "DescentNN", "DescentData", "DescentDistributed"], swiftSettings: fast),
     .executableTarget(
       name: "descent",
       dependencies: [
@@ -50,6 +55,7 @@ let package = Package(
         "DescentNN",
         "DescentData",
         "DescentLearn",
+        "DescentDistributed",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),

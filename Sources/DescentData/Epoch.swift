@@ -78,7 +78,7 @@ final class EpochRun: @unchecked Sendable {
       let index = nextToBuild
       nextToBuild += 1
       condition.unlock()
-      let result = Result { try loader.makeBatch(batches[index], epoch: epoch, index: index) }
+      let result = Result { try loader.makeBatch(batches[index], epoch: epoch) }
       condition.lock()
       finished[index] = result
       condition.broadcast()

@@ -49,7 +49,13 @@ extension Tensor {
   /// Reverse-mode differentiation: walks the tape from this tensor once, in reverse topological
   /// order, and accumulates gradients into the `grad` of every leaf that requires grad.
   /// Without `gradient`, this tensor must have one element (its seed is 1).
-  public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) throws {
+  ///
+  /// `gradientReady` is called once for each leaf reached, as soon as its `grad` is final for
+  /// this backward (every op that uses it has run), while the rest of the graph is still being
+  /// walked — what PyTorch DDP's hooks use to start communicating gradients early. A leaf whose
+  /// gradient never arrives (an op with no gradient on that path) is reported at the end.
+  public func backward(gradient: Tensor? = nil, retainGraph: Bool = false,
+                       gradientReady: ((Tensor) -> Void)? = nil) throws {
     guard requiresGrad else { throw TensorError.backwardWithoutGrad }
     let seed: Tensor
     if let gradient {
@@ -65,6 +71,17 @@ extension Tensor {
     // Check the whole graph first, so that a second backward fails before touching any grad.
     for t in order where t.gradFn?.backward == nil {
       throw TensorError.graphFreed(op: t.gradFn!.op)
+    }
+    // For `gradientReady`: the uses of each leaf still to come, and the leaves in first-use order.
+    var pendingUses: [ObjectIdentifier: Int] = [:]
+    var leavesInOrder: [Tensor] = []
+    if gradientReady != nil {
+      for t in order.reversed() {
+        for input in t.gradFn!.inputs where input.isLeaf && input.requiresGrad {
+          if pendingUses[ObjectIdentifier(input), default: 0] == 0 { leavesInOrder.append(input) }
+          pendingUses[ObjectIdentifier(input), default: 0] += 1
+        }
+      }
     }
     var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
     // How many times each storage has been handed out as a gradient (the seed counts, being
@@ -84,14 +101,26 @@ extension Tensor {
     var leafStorages: Set<ObjectIdentifier> = []
     func unlessLeafs(_ t: Tensor) -> Tensor { leafStorages.contains(ObjectIdentifier(t.storage)) ? t.copy() : t }
     try noGrad {
-      if isLeaf { accumulate(into: self, seed.copy()); return }
+      if isLeaf {
+        accumulate(into: self, seed.copy())
+        gradientReady?(self)
+        return
+      }
+      var ready: [Tensor] = []
       for t in order.reversed() {
+        for leaf in ready { gradientReady?(leaf) }
+        ready.removeAll(keepingCapacity: true)
         guard let node = t.gradFn, let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
         guard let fn = node.backward else { throw TensorError.graphFreed(op: node.op) }
         let inputGrads = OpKind.ofBackward(node.op).map { kind in Profiler.measure(kind) { fn(g) } } ?? fn(g)
         if !retainGraph { node.backward = nil }
         Profiler.measure(.gradientAccumulation) {
           for (input, ig) in zip(node.inputs, inputGrads) {
+            if gradientReady != nil, input.isLeaf, input.requiresGrad {
+              let id = ObjectIdentifier(input)
+              pendingUses[id]! -= 1
+              if pendingUses[id] == 0 { pendingUses[id] = nil; ready.append(input) }
+            }
             guard let ig, input.requiresGrad else { continue }
             precondition(ig.shape == input.shape, "backward of \(node.op) gave a gradient of shape \(ig.shape) for an input of shape \(input.shape)")
             if input.isLeaf {
@@ -118,6 +147,9 @@ extension Tensor {
           }
         }
       }
+      for leaf in ready { gradientReady?(leaf) }
+      // Leaves on paths that no gradient reached.
+      for leaf in leavesInOrder where pendingUses[ObjectIdentifier(leaf)] != nil { gradientReady?(leaf) }
     }
   }
 

@@ -4,11 +4,17 @@
 /// running = (1 − momentum)·running + momentum·batch (unbiased variance), outside the tape. In
 /// evaluation the running statistics normalize. With `relu`, the result is
 /// `batchNorm(…).relu()` to the bit, forward and backward, computed in the batch norm's own passes
-/// over memory (see BatchNormKernels).
+/// over memory (see BatchNormKernels). With `sync`, training statistics (and the sums the
+/// input's gradient needs) are those of every process's batch of a data-parallel run, as
+/// PyTorch's `SyncBatchNorm`.
+/// Adds values over the processes of a data-parallel run, in place (an MPI all-reduce); every
+/// process calls it at the same point with the same number of values.
+public typealias CrossProcessSum = (UnsafeMutableBufferPointer<Double>) -> Void
+
 extension Tensor {
   public func batchNorm(
     weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?, training: Bool,
-    momentum: Float = 0.1, eps: Float = 1e-5, relu: Bool = false
+    momentum: Float = 0.1, eps: Float = 1e-5, relu: Bool = false, sync: CrossProcessSum? = nil
   ) -> Tensor {
     precondition(rank >= 2, "batchNorm: input must be [N, C, …], not \(shape)")
     let n = shape[0], c = shape[1], spatial = count / Swift.max(1, n * c)
@@ -55,14 +61,14 @@ extension Tensor {
     precondition(n * spatial > 1, "batchNorm: training needs more than one value per channel, input is \(shape)")
     let saveMean = Tensor(uninitializedShape: [c]), saveInvStd = Tensor(uninitializedShape: [c])
     Profiler.measure(.batchNorm) {
-      BatchNormKernels.forwardTraining(
+      let count = BatchNormKernels.forwardTraining(
         input: storage.bytes, n: n, c: c, spatial: spatial, weight: w, bias: b, eps: eps, output: out.storage.bytes,
         saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer, relu: relu, layout: layout,
-        element: inputFormat.element)
+        element: inputFormat.element, sync: sync)
       if let runningMean, let runningVar {
         BatchNormKernels.updateRunningStats(
           runningMean: runningMean.pointer, runningVar: runningVar.pointer, saveMean: saveMean.pointer,
-          saveInvStd: saveInvStd.pointer, eps: eps, channels: c, count: n * spatial, momentum: momentum)
+          saveInvStd: saveInvStd.pointer, eps: eps, channels: c, count: count, momentum: momentum)
       }
     }
     let saved = relu ? out.storage : nil
@@ -79,7 +85,8 @@ extension Tensor {
         input: self.storage.bytes, gradOutput: gradOut.converted(to: format).storage.bytes, n: n, c: c,
         spatial: spatial, weight: w, saveMean: saveMean.pointer, saveInvStd: saveInvStd.pointer,
         gradInput: gi.storage.bytes, gradWeight: gw?.pointer, gradBias: gb?.pointer,
-        reluOutput: reluOutput.map { UnsafeRawPointer($0.storage.bytes) }, layout: layout, element: format.element)
+        reluOutput: reluOutput.map { UnsafeRawPointer($0.storage.bytes) }, layout: layout, element: format.element,
+        sync: sync)
       return [gi] + (gw.map { [$0] } ?? []) + (gb.map { [$0] } ?? [])
     }
   }

@@ -50,13 +50,14 @@ struct Compare: ParsableCommand {
     if let json { try OutputPaths.checkFile(json, flag: "--json") }
     options.applyBackendOptions()
     let data = try options.loaders()
-    say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each")
+    say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each\(ProcessGroup.globalBatchNote(perProcess: options.bs))")
     var runs: [TrainingRun] = []
     for choice in try choices() {
       say("\n## \(choice.title)\(choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley")")
       runs.append(
         try TrainingRun.run(choice, options: options, data: data, epochs: epochs, lr: choice.defaultLR, csv: nil))
     }
+    guard ProcessGroup.isMain else { return }
     say("\n## Summary")
     let width = runs.map(\.optimizer.count).reduce("optimizer".count, max) + 2
     row("optimizer", "lr", "train_loss", "valid_loss", "accuracy", "time", nameWidth: width)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DescentDistributed
 import DescentTensor
 import Foundation
 
@@ -15,6 +16,7 @@ struct Descent: ParsableCommand {
     TemporaryFiles.removeOnInterrupt()
     do {
       var command = try parseAsRoot()
+      try ProcessGroup.checkSameArguments()
       try command.run()
     } catch {
       let code = exitCode(for: error)
@@ -22,8 +24,18 @@ struct Descent: ParsableCommand {
       if code == .success { exit(withError: error) }
       // One line naming the file, flag or value at fault (no usage dump), ending in a newline
       // (ArgumentParser leaves it off for errors thrown by `run`).
-      FileHandle.standardError.write(Data(("Error: " + message(for: error) + "\n").utf8))
-      Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+      let world = Communicator.launchedByMPI ? Communicator.world : nil
+      let status = code == .validationFailure ? 2 : code.rawValue
+      guard let world, world.isDistributed else {
+        FileHandle.standardError.write(Data(("Error: " + message(for: error) + "\n").utf8))
+        Foundation.exit(status)
+      }
+      // Under mpirun: a usage error is the same on every process, so rank 0 says it; any other
+      // is said by the process it happened in. MPI_Abort then stops every process.
+      if code != .validationFailure || world.isMain {
+        FileHandle.standardError.write(Data(("Error (rank \(world.rank) of \(world.size)): " + message(for: error) + "\n").utf8))
+      }
+      world.abort(code: status)
     }
   }
 }

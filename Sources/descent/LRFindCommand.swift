@@ -42,9 +42,11 @@ struct LRFindCommand: ParsableCommand {
     if let csv { try OutputPaths.checkFile(csv, flag: "--csv") }
     options.applyBackendOptions()
     let data = try options.loaders()
+    // Under mpirun, rank 0 alone runs the finder, as one process would.
+    guard ProcessGroup.isMain else { return }
     Random.seed(options.seed)
     let learn = try visionLearner(
-      data: data, arch: options.arch, weights: options.weights,
+      data: data, arch: options.arch, weights: options.weights, ps: options.ps,
       optimizerFactory: opt.factory(wd: options.wd),
       callbacks: options.mixedPrecision ? [MixedPrecision()] : [])
     let result = try learn.lrFind(numIt: iterations, methods: SuggestionMethod.allCases)

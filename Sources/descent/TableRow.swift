@@ -12,11 +12,14 @@ func row(_ name: String, _ figures: String..., nameWidth: Int = 30) {
 
 /// Writes a line to standard output unbuffered, as the Learner writes its table rows, so that
 /// headings and rows keep their order when the output is piped.
+/// Under mpirun, rank 0 alone prints.
 func say(_ line: String) {
+  guard ProcessGroup.isMain else { return }
   FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// Writes a line to standard error (progress notes and warnings, kept out of piped tables).
 func sayOnStandardError(_ line: String) {
+  guard ProcessGroup.isMain else { return }
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }

@@ -58,8 +58,9 @@ struct Train: ParsableCommand {
     if let csv { try OutputPaths.checkFile(csv, flag: "--csv") }
     options.applyBackendOptions()
     let data = try options.loaders()
-    say("\(opt.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images")
+    say("\(opt.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images\(ProcessGroup.globalBatchNote(perProcess: options.bs))")
     let result = try TrainingRun.run(opt, options: options, data: data, epochs: epochs, lr: try parsedLR(), csv: csv)
+    guard ProcessGroup.isMain else { return }
     // The model first: it is what the run was for.
     if let save {
       let path = ExportedModel.path(for: save)

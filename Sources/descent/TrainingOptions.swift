@@ -49,6 +49,12 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Safetensors file with torchvision-named weights for the body (pretrained); the body then starts frozen.")
   var weights: String?
 
+  @Option(parsing: .unconditional, help: "Dropout of fastai's head: ps/2 before its first linear layer, ps before its last (vision_learner's ps).")
+  var ps: Float = 0.5
+
+  @Flag(name: .customLong("sync-bn"), help: "Under mpirun: batch norm statistics over the global batch (PyTorch's SyncBatchNorm) instead of each process's own.")
+  var syncBN = false
+
   @OptionGroup var imageLimit: ImageLimitOptions
 
   /// The image sizes training (and so a saved model) may use.
@@ -69,6 +75,7 @@ struct TrainingOptions: ParsableArguments {
     guard (Self.presizeRange.lowerBound...presize).contains(size) else {
       throw ValidationError("--size must be in \(Self.presizeRange.lowerBound)…presize (\(presize)), not \(size)")
     }
+    guard ps >= 0 && ps < 1 else { throw ValidationError("--ps must be in [0, 1), not \(ps)") }
     guard minScale > 0 && minScale <= 1 else { throw ValidationError("--min-scale must be in (0, 1], not \(minScale)") }
     if let wd, !(wd >= 0) { throw ValidationError("--wd must be ≥ 0, not \(wd)") }
     if let threads, !(1...Self.maxThreads).contains(threads) {
@@ -83,7 +90,7 @@ struct TrainingOptions: ParsableArguments {
   /// Applies --threads (to the Swift kernels and oneDNN's OpenMP), --conv and --max-pixels.
   func applyBackendOptions() {
     imageLimit.apply()
-    if let threads { Threads.set(threads) }
+    if let threads = threads ?? ProcessGroup.defaultThreads { Threads.set(threads) }
     ConvolutionKernels.algorithm = conv
     if conv == .auto { Self.keepConvolutionChoices() }
   }
@@ -131,7 +138,7 @@ struct TrainingOptions: ParsableArguments {
   /// The dataset folder `--data` names: mnist5k is fetched on first use.
   static func folder(_ data: String) throws -> URL {
     guard data == "mnist5k" else { return URL(fileURLWithPath: data) }
-    return try MNIST5k.prepare(log: sayOnStandardError)
+    return try ProcessGroup.mainFirst { try MNIST5k.prepare(log: sayOnStandardError) }
   }
 
   /// `DataLoaders.fromFolder`, where a folder that cannot be a dataset is a usage error (exit
@@ -156,7 +163,7 @@ struct TrainingOptions: ParsableArguments {
     let loaders = try Self.loaders(
       root, batchSize: bs, resize: Resize(presize),
       batchTransforms: AugTransforms(size: size, minScale: minScale, normalize: .imagenet), seed: seed,
-      workers: threads, badFiles: BadFilePolicy(rawValue: badFiles)!)
+      workers: threads ?? ProcessGroup.defaultThreads, badFiles: BadFilePolicy(rawValue: badFiles)!)
     guard loaders.vocab.count >= 2 else {
       throw ValidationError("--data: \(root.path) has a single class (\(loaders.vocab.classes.first ?? "")); a classifier needs two or more")
     }

@@ -1,4 +1,5 @@
 import DescentData
+import DescentDistributed
 import DescentLearn
 import DescentTensor
 import DescentOptim
@@ -32,23 +33,42 @@ struct TrainingRun {
     csv: String?
   ) throws -> TrainingRun {
     Random.seed(options.seed)
+    let world = ProcessGroup.world
     let learn = try visionLearner(
-      data: data, arch: options.arch, weights: options.weights,
+      data: data, arch: options.arch, weights: options.weights, ps: options.ps,
       optimizerFactory: choice.factory(wd: options.wd),
-      callbacks: options.mixedPrecision ? [MixedPrecision()] : [])
-    learn.recorder.csvPath = csv
+      callbacks: options.mixedPrecision ? [MixedPrecision()] : [],
+      // mpirun hands its processes a terminal even when its own output is piped: no progress.
+      progress: !world.usesMPI && ProgressCallback.stdoutIsTerminal)
+    if world.isMain {
+      learn.recorder.csvPath = csv
+    } else {
+      learn.logger = nil
+    }
     var run = TrainingRun(optimizer: choice.rawValue, lr: lr ?? 0)
     run.learner = learn
     if lr == nil {
+      // Under mpirun, rank 0 alone runs the finder (on all the data, as one process would)
+      // and the others take its suggestion.
       let finderStarted = Date()
-      let found = try learn.lrFind()
+      var valley: Double?
+      if world.isMain {
+        let found = try learn.lrFind()
+        run.lrFind = found
+        valley = found.suggested
+      }
+      valley = world.broadcast(valley ?? .nan)
       run.lrFindSeconds = Date().timeIntervalSince(finderStarted)
-      guard let valley = found.suggested else {
+      guard let valley, !valley.isNaN else {
         throw TrainingError.noSuggestion(optimizer: choice.rawValue)
       }
       say("lr_find: valley at \(String(format: "%.2e", valley))")
       run.lr = valley
-      run.lrFind = found
+    }
+    if world.usesMPI {
+      let parallel = DataParallel(world)
+      if options.syncBN { parallel.synchronizeBatchNorm(learn.model) }
+      learn.add(parallel)
     }
     var started = Date()
     // After the Recorder (order 50), which adds the epoch's row at afterEpoch.

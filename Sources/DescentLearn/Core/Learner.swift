@@ -66,6 +66,9 @@ public final class Learner {
   public var lossValue: Float = 0
   /// The Recorder's smoothed training loss after the last training batch.
   public var smoothLoss: Double = 0
+  /// Called during backward as each parameter's gradient becomes final (`DataParallel`
+  /// starts its all-reduces from it).
+  public var gradientReady: ((Tensor) -> Void)?
   /// The source being iterated.
   public internal(set) var currentData: BatchSource?
 
@@ -228,7 +231,7 @@ public final class Learner {
     lossValue = noGrad { l.count == 1 ? l.item() : l.mean().item() }
     try dispatch(.afterLoss)
     guard training else { return }
-    try withEvents(.backward) { try loss?.backward() }
+    try withEvents(.backward) { try loss?.backward(gradientReady: gradientReady) }
     try withEvents(.step) { opt.step() }
     opt.zeroGrad()
   }

@@ -10,6 +10,10 @@ public enum LearnerError: Error, CustomStringConvertible {
   case csvIO(path: String, reason: String)
   /// A checkpoint does not fit this model or optimizer.
   case checkpointMismatch(path: String, reason: String)
+  /// Data-parallel training over more processes than the training data has items.
+  case shardTooSmall(processes: Int)
+  /// Data-parallel validation needs metrics that add up over processes.
+  case metricNotSummable(name: String)
 
   public var description: String {
     switch self {
@@ -24,6 +28,10 @@ public enum LearnerError: Error, CustomStringConvertible {
       return "CSV log \(path): \(reason)"
     case .checkpointMismatch(let path, let reason):
       return "checkpoint \(path) does not fit this learner: \(reason)"
+    case .shardTooSmall(let processes):
+      return "the training data has fewer batches than the \(processes) processes need (one each at least); use fewer processes"
+    case .metricNotSummable(let name):
+      return "metric \(name) cannot be combined over processes (it is not a SummableMetric); data-parallel validation needs one that is"
     }
   }
 }

@@ -1,3 +1,4 @@
+import DescentData
 import DescentTensor
 
 /// One batch: inputs (batch axis first) and a class index per item.
@@ -25,6 +26,9 @@ public protocol BatchSource {
   /// augments must derive its randomness from its own seed and `epoch` alone, so that a run
   /// resumed at epoch k sees exactly the batches that the uninterrupted run saw.
   func batches(epoch: Int) -> BatchIterator
+
+  /// The same batches' source, taking only `shard` of each epoch (for `DataParallel`).
+  func sharded(_ shard: Shard) -> BatchSource
 }
 
 /// One epoch's batches, each built on demand; `next()` throws what loading a batch threw (a

@@ -9,4 +9,6 @@ extension DataLoader: BatchSource {
       try run.next().map { Batch(x: $0.x, y: $0.y) }
     }
   }
+
+  public func sharded(_ shard: Shard) -> BatchSource { sharded(shard) as DataLoader }
 }

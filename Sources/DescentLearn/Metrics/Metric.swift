@@ -15,7 +15,7 @@ public protocol Metric: AnyObject {
 
 /// The mean of a per-batch function, weighted by batch size (fastai's `AvgMetric`), so that a
 /// short last batch counts for what it holds.
-public final class AvgMetric: Metric {
+public final class AvgMetric: SummableMetric {
   public let name: String
   private let function: (Tensor, [Int]) -> Double
   private var total = 0.0
@@ -39,6 +39,11 @@ public final class AvgMetric: Metric {
 
   public var value: Double? { count == 0 ? nil : total / Double(count) }
 
+  public var sums: [Double] {
+    get { [total, Double(count)] }
+    set { (total, count) = (newValue[0], Int(newValue[1])) }
+  }
+
   /// The fraction of items whose highest score is their class (fastai's `accuracy`).
   public static func accuracy() -> AvgMetric { AvgMetric("accuracy", DescentLearn.accuracy) }
   /// 1 − accuracy (fastai's `error_rate`).
@@ -46,7 +51,7 @@ public final class AvgMetric: Metric {
 }
 
 /// The batch-size-weighted mean of the loss (fastai's `AvgLoss`): the valid_loss column.
-public final class AvgLoss: Metric {
+public final class AvgLoss: SummableMetric {
   private var total = 0.0
   private var count = 0
   public init() {}
@@ -60,6 +65,11 @@ public final class AvgLoss: Metric {
     count += learn.yb.count
   }
   public var value: Double? { count == 0 ? nil : total / Double(count) }
+
+  public var sums: [Double] {
+    get { [total, Double(count)] }
+    set { (total, count) = (newValue[0], Int(newValue[1])) }
+  }
 }
 
 /// An exponential moving average of the loss with bias correction (fastai's

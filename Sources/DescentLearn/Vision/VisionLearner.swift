@@ -8,16 +8,16 @@ import Foundation
 /// safetensors file) under a new head for the vocabulary's classes, fastai's three parameter
 /// groups, no weight decay on batch-norm parameters and biases (`wd_bn_bias=False`), and batch
 /// norm kept training when its group is frozen (`train_bn=True`). With pretrained weights the
-/// body starts frozen, as in fastai.
+/// body starts frozen, as in fastai. `ps` is the head's dropout, as fastai's.
 public func visionLearner(
-  data: DataLoaders, arch: Architecture, weights: String? = nil,
+  data: DataLoaders, arch: Architecture, weights: String? = nil, ps: Float = 0.5,
   optimizerFactory: @escaping ([[Tensor]]) -> Optimizer = { Adam($0, lr: 1e-3) },
   metrics: [Metric] = [AvgMetric.accuracy()], callbacks: [Callback] = [], modelDirectory: String = "models",
   progress: Bool = ProgressCallback.stdoutIsTerminal
 ) throws -> Learner {
   let backbone = arch.make(inChannels: data.train.channels)
   if let weights { try backbone.loadWeights(from: weights) }
-  let (model, groups) = VisionModel.make(backbone, nOut: data.vocab.count)
+  let (model, groups) = VisionModel.make(backbone, nOut: data.vocab.count, ps: ps)
   let noWeightDecay = model.normBiasParameters(withBias: true)
   let keepTraining = model.normBiasParameters(withBias: false)
   let learn = Learner(

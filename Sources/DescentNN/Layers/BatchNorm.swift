@@ -11,6 +11,9 @@ public class BatchNorm: Module {
   public let runningMean: Tensor, runningVar: Tensor
   public let eps: Float, momentum: Float
   let expectedRank: [Int]
+  /// Set, training statistics cover every process's batch of a data-parallel run (PyTorch's
+  /// `SyncBatchNorm`); `DataParallel.synchronizeBatchNorm` sets it.
+  public var sync: CrossProcessSum?
 
   init(_ features: Int, eps: Float, momentum: Float, ranks: [Int]) {
     weight = Tensor.ones([features], requiresGrad: true)
@@ -35,7 +38,7 @@ public class BatchNorm: Module {
                  "\(type(of: self))(\(features)): input must have \(features) channels on axis 1 and rank \(expectedRank.map(String.init).joined(separator: " or ")), not \(x.shape)")
     return x.batchNorm(
       weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, training: training,
-      momentum: momentum, eps: eps, relu: relu)
+      momentum: momentum, eps: eps, relu: relu, sync: sync)
   }
 }
 

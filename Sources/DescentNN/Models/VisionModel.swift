@@ -24,9 +24,10 @@ public enum VisionModel {
   }
 
   /// `Sequential(arch.body(), createHead(bodyChannels, nOut))`, and fastai's three parameter
-  /// groups for it. The body keeps the weights `arch` has (random, or loaded from a file first).
-  public static func make(_ arch: some VisionBackbone, nOut: Int) -> (model: Sequential, groups: [[Tensor]]) {
-    let body = arch.body(), head = createHead(arch.bodyChannels, nOut)
+  /// groups for it. The body keeps the weights `arch` has (random, or loaded from a file first);
+  /// `ps` is the head's dropout.
+  public static func make(_ arch: some VisionBackbone, nOut: Int, ps: Float = 0.5) -> (model: Sequential, groups: [[Tensor]]) {
+    let body = arch.body(), head = createHead(arch.bodyChannels, nOut, ps: ps)
     return (Sequential(body, head), split(body: body, head: head, at: type(of: arch).bodySplit))
   }
 

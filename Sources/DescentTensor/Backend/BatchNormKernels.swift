@@ -30,21 +30,24 @@ public enum BatchNormKernels {
   }
 
   /// Training-mode forward: normalizes with the batch's own statistics and saves the mean and
-  /// inverse standard deviation for `backward`.
+  /// inverse standard deviation for `backward`. With `sync`, the statistics are those of every
+  /// process's batch together (SyncBatchNorm). Returns the values per channel the statistics
+  /// cover (n·spatial, summed over the processes with `sync`).
+  @discardableResult
   public static func forwardTraining(
     input: UnsafeRawPointer, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
     output: UnsafeMutableRawPointer,
     saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>, relu: Bool = false,
-    layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32
-  ) {
+    layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32, sync: CrossProcessSum? = nil
+  ) -> Int {
     switch element {
     case .float32:
       forwardTraining(
-        Float32Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, layout)
+        Float32Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, layout, sync)
     case .bfloat16:
       forwardTraining(
-        BFloat16Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, layout)
+        BFloat16Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, layout, sync)
     }
   }
 
@@ -52,12 +55,12 @@ public enum BatchNormKernels {
     _: E.Type, _ input: UnsafeRawPointer, _ n: Int, _ c: Int, _ spatial: Int,
     _ weight: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ eps: Float, _ output: UnsafeMutableRawPointer,
     _ saveMean: UnsafeMutablePointer<Float>, _ saveInvStd: UnsafeMutablePointer<Float>, _ relu: Bool,
-    _ layout: BatchNormLayout
-  ) {
+    _ layout: BatchNormLayout, _ sync: CrossProcessSum?
+  ) -> Int {
     precondition(n > 0 && c > 0 && spatial > 0, "batch norm needs at least one value per channel")
     let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
-    let count = Double(n * spatial)
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * planes.tasks) { sums in
+    var count = Double(n * spatial)
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * planes.tasks) { sums in
       withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * c) { floats in
         let (shift, scale, offset) = (floats.baseAddress!, floats.baseAddress! + c, floats.baseAddress! + 2 * c)
         // Sums shifted by each channel's first value, so that E[(x−k)²] − E[x−k]² does not
@@ -67,6 +70,7 @@ public enum BatchNormKernels {
           planes.inChannelOrder(
             E.self, shiftedSums(E.self, input + at * E.size, planes.run, planes.lanes(E.self, shift, first)))
         }
+        if let sync { count = synchronize(sums.baseAddress!, shift: shift, c: c, count: count, sync) }
         for ch in 0..<c {
           let meanShifted = sums[2 * ch] / count
           let variance = max(0, sums[2 * ch + 1] / count - meanShifted * meanShifted)
@@ -83,7 +87,38 @@ public enum BatchNormKernels {
             E.self, input + at * E.size, output + at * E.size, planes.run, planes.lanes(E.self, scale, first),
             planes.lanes(E.self, offset, first), relu: relu)
         }
+        return Int(count)
       }
+    }
+  }
+
+  /// Turns one process's shifted sums (Σ(x−k), Σ(x−k)² per channel, over `count` values)
+  /// into those of every process's batch together, about the same shifts; returns the total
+  /// count. The processes' shifts differ, so they add plain Σx and Σx², made here from each
+  /// process's own centred statistics in Double (losing about log2((mean/std)²) of Double's 53
+  /// bits, harmless for float32 results).
+  private static func synchronize(
+    _ sums: UnsafeMutablePointer<Double>, shift: UnsafePointer<Float>, c: Int, count: Double, _ sync: CrossProcessSum
+  ) -> Double {
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c + 1) { all in
+      for ch in 0..<c {
+        let meanShifted = sums[2 * ch] / count
+        let variance = max(0, sums[2 * ch + 1] / count - meanShifted * meanShifted)
+        let mean = Double(shift[ch]) + meanShifted
+        all[2 * ch] = count * mean
+        all[2 * ch + 1] = count * (variance + mean * mean)
+      }
+      all[2 * c] = count
+      sync(all)
+      let total = all[2 * c]
+      for ch in 0..<c {
+        let mean = all[2 * ch] / total
+        let variance = max(0, all[2 * ch + 1] / total - mean * mean)
+        let meanShifted = mean - Double(shift[ch])
+        sums[2 * ch] = total * meanShifted
+        sums[2 * ch + 1] = total * (variance + meanShifted * meanShifted)
+      }
+      return total
     }
   }
 
@@ -122,23 +157,26 @@ public enum BatchNormKernels {
   ///
   /// With x̂ = (x − mean)·invStd and M = n·spatial values per channel:
   /// dBias = Σdy, dWeight = Σdy·x̂, dx = weight·invStd·(dy − dBias/M − x̂·dWeight/M).
+  /// With `sync` (SyncBatchNorm), dx takes Σdy, Σdy·x̂ and M over every process's batch, while
+  /// dWeight and dBias stay this process's own (data-parallel training averages them after).
   public static func backward(
     input: UnsafeRawPointer, gradOutput: UnsafeRawPointer, n: Int, c: Int, spatial: Int,
     weight: UnsafePointer<Float>?,
     saveMean: UnsafePointer<Float>, saveInvStd: UnsafePointer<Float>,
     gradInput: UnsafeMutableRawPointer,
     gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
-    reluOutput: UnsafeRawPointer? = nil, layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32
+    reluOutput: UnsafeRawPointer? = nil, layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32,
+    sync: CrossProcessSum? = nil
   ) {
     switch element {
     case .float32:
       backward(
         Float32Element.self, input, gradOutput, n, c, spatial, weight, saveMean, saveInvStd, gradInput, gradWeight,
-        gradBias, reluOutput, layout)
+        gradBias, reluOutput, layout, sync)
     case .bfloat16:
       backward(
         BFloat16Element.self, input, gradOutput, n, c, spatial, weight, saveMean, saveInvStd, gradInput, gradWeight,
-        gradBias, reluOutput, layout)
+        gradBias, reluOutput, layout, sync)
     }
   }
 
@@ -146,11 +184,12 @@ public enum BatchNormKernels {
     _: E.Type, _ input: UnsafeRawPointer, _ gradOutput: UnsafeRawPointer, _ n: Int, _ c: Int, _ spatial: Int,
     _ weight: UnsafePointer<Float>?, _ saveMean: UnsafePointer<Float>, _ saveInvStd: UnsafePointer<Float>,
     _ gradInput: UnsafeMutableRawPointer, _ gradWeight: UnsafeMutablePointer<Float>?,
-    _ gradBias: UnsafeMutablePointer<Float>?, _ reluOutput: UnsafeRawPointer?, _ layout: BatchNormLayout
+    _ gradBias: UnsafeMutablePointer<Float>?, _ reluOutput: UnsafeRawPointer?, _ layout: BatchNormLayout,
+    _ sync: CrossProcessSum?
   ) {
     let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
-    let count = Double(n * spatial)
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * planes.tasks) { sums in
+    var count = Double(n * spatial)
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * c * planes.tasks + 1) { sums in
       withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * c) { floats in
         let (k, p, q) = (floats.baseAddress!, floats.baseAddress! + c, floats.baseAddress! + 2 * c)
         planes.channelSums(into: sums.baseAddress!) { at, first in
@@ -161,10 +200,18 @@ public enum BatchNormKernels {
               planes.lanes(E.self, saveMean, first)))
         }
         for ch in 0..<c {
+          gradBias?[ch] = Float(sums[2 * ch])
+          gradWeight?[ch] = Float(sums[2 * ch + 1] * Double(saveInvStd[ch]))
+        }
+        if let sync {
+          // This process's sums are done with (dWeight, dBias); dx needs everyone's.
+          sums[2 * c] = count
+          sync(UnsafeMutableBufferPointer(start: sums.baseAddress!, count: 2 * c + 1))
+          count = sums[2 * c]
+        }
+        for ch in 0..<c {
           let sumDy = sums[2 * ch], sumDyXmu = sums[2 * ch + 1]
           let invStd = Double(saveInvStd[ch])
-          gradBias?[ch] = Float(sumDy)
-          gradWeight?[ch] = Float(sumDyXmu * invStd)
           // dx = k·dy + p·(x − mean) + q: one fused pass over dy and x. Centring x first keeps
           // p·x and q from cancelling when |mean| ≫ std.
           let kd = Double(weight?[ch] ?? 1) * invStd
