@@ -1,4 +1,6 @@
 import ArgumentParser
+import DescentDistributed
+import DescentLearn
 import DescentNN
 import DescentOptim
 import DescentTensor
@@ -24,10 +26,17 @@ struct BenchTrain: ParsableCommand {
       torch.profiler's key_averages; "other" is what no kind covers (autograd bookkeeping, \
       allocation, reshapes, the elementwise ops of the head).
 
+      Under mpirun, every process trains on its own batch of --bs images and gradients are \
+      averaged as `train` does (buckets of 25 MB all-reduced during backward): images_per_sec \
+      is then the global figure (processes × --bs over the slowest process's median step), \
+      with world_size, and comm_fraction — the time a step waits for all-reduces after \
+      backward (communication backward did not hide) over the step time.
+
       Examples:
         descent bench train
         descent bench train --arch resnet18 --size 32 --bs 128 --json
         descent bench train --arch resnet50 --size 128 --bs 32 --profile
+        mpirun -np 2 descent bench train --arch resnet34 --size 64 --bs 32 --threads 1
       """)
 
   @Option(help: "Architecture: \(Architecture.argumentNames).", transform: Architecture.parse)
@@ -51,21 +60,33 @@ struct BenchTrain: ParsableCommand {
   @Flag(help: "Also time each kind of op over the same number of steps and print where a step's time goes.")
   var profile = false
 
+  @Option(help: "Kernel threads (default: all cores, shared between the processes mpirun starts on this machine).")
+  var threads: Int?
+
   func validate() throws {
     guard size >= 32 else { throw ValidationError("--size must be at least 32 pixels, not \(size)") }
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, not \(steps)") }
+    if let threads, !(1...TrainingOptions.maxThreads).contains(threads) {
+      throw ValidationError("--threads must be in 1…\(TrainingOptions.maxThreads), not \(threads)")
+    }
   }
 
   func run() throws {
     Random.seed(42)
-    let peak = MachineLimits.peakSgemmGFLOPs(seconds: 1)
-    let bf16 = MachineLimits.bf16GemmGFLOPs(seconds: 1)
+    if let threads = threads ?? ProcessGroup.defaultThreads { Threads.set(threads) }
+    let world = ProcessGroup.world
+    // Under mpirun, every process measures its share at once: the limit is their sum.
+    let peak = world.allReduceSum([MachineLimits.peakSgemmGFLOPs(seconds: 1)])[0]
+    let bf16 = world.allReduceSum([MachineLimits.bf16GemmGFLOPs(seconds: 1)])[0]
     // Training in bfloat16 is judged against the bfloat16 limit, float32 against float32's.
     let (limit, limitName) = mixedPrecision ? (bf16, "bf16 matmul") : (peak, "sgemm")
     let model = arch.make(numClasses: 10)
     let flopsPerImage = 3 * Double(FLOPCounter.forwardFLOPsPerImage(model, height: size, width: size))
     let opt = Adam([model.parameters()], lr: 1e-3)
+    // Under mpirun, gradients averaged over the processes during backward, as `train` does.
+    let gradients = world.isDistributed ? GradientAllReduce(model.parameters(), world) : nil
+    var waited = 0.0
     let x = Tensor.normal([bs, 3, size, size])
     let labels = (0..<bs).map { $0 % 10 }
     model.train()
@@ -75,7 +96,9 @@ struct BenchTrain: ParsableCommand {
       if mixedPrecision { ComputePrecision.current = .bfloat16 }
       let loss = model(x).crossEntropy(labels)
       ComputePrecision.current = .float32
-      try loss.backward()
+      gradients?.begin()
+      try loss.backward(gradientReady: gradients.map { g in { g.ready($0) } })
+      if let gradients { waited += gradients.finish() }
       _ = opt.step()
     }
     // Warm-up: two steps (the first chooses each convolution's algorithm), then more while a
@@ -86,16 +109,20 @@ struct BenchTrain: ParsableCommand {
     while warmupSteps < 2 || (faulting && warmupSteps < 10) {
       let faults = ProcessStatistics.minorPageFaults()
       try step()
-      faulting = ProcessStatistics.minorPageFaults() - faults > 1024  // over 4 MB of new pages
+      // Over 4 MB of new pages, on any process (they must all run the same steps).
+      faulting = world.allReduceMax([ProcessStatistics.minorPageFaults() - faults > 1024 ? 1 : 0])[0] > 0
       warmupSteps += 1
     }
     var times: [Double] = []
+    waited = 0
     for _ in 0..<steps {
       let start = Timing.now()
       try step()
       times.append(Timing.now() - start)
     }
-    let median = times.sorted()[times.count / 2]
+    // The slowest process's median step sets the pace of all.
+    let median = world.allReduceMax([times.sorted()[times.count / 2]])[0]
+    let commFraction = world.allReduceMax([waited / Double(steps)])[0] / median
     // Profiled separately: waiting for each reorder slows the step a little.
     var profileRows: [(name: String, ms: Double)] = []
     var profiledStep = 0.0
@@ -108,7 +135,7 @@ struct BenchTrain: ParsableCommand {
       let covered = kinds.reduce(0) { $0 + $1.1 }
       profileRows = kinds.sorted { $0.1 > $1.1 } + [("other", profiledStep * 1e3 - covered)]
     }
-    let imagesPerSec = Double(bs) / median
+    let imagesPerSec = Double(world.size * bs) / median
     let achieved = flopsPerImage * imagesPerSec / 1e9
     let peakRSS = ProcessStatistics.peakResidentMegabytes()
     if json {
@@ -116,7 +143,7 @@ struct BenchTrain: ParsableCommand {
         "arch": arch.rawValue, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "images_per_sec": imagesPerSec, "step_ms": median * 1e3, "warmup_steps": warmupSteps,
         "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved,
         "peak_sgemm_gflops": peak, "bf16_gemm_gflops": bf16, "achieved_fraction_of_limit": achieved / limit,
-        "peak_rss_mb": peakRSS,
+        "peak_rss_mb": peakRSS, "world_size": world.size, "comm_fraction": commFraction,
       ]
       if profile {
         object["profile"] = [
@@ -125,14 +152,15 @@ struct BenchTrain: ParsableCommand {
         ]
       }
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-      print(String(decoding: data, as: UTF8.self))
+      say(String(decoding: data, as: UTF8.self))
     } else {
-      say("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "bfloat16 convolutions" : "float32")")
+      say("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "bfloat16 convolutions" : "float32")\(ProcessGroup.globalBatchNote(perProcess: bs))")
       row("figure", "value", "× \(limitName)")
       row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", peak), "")
       row("bf16 matmul 2048³ (limit)", String(format: "%.1f GFLOP/s", bf16), "")
       row("step (after \(warmupSteps) warm-up)", String(format: "%.1f ms", median * 1e3), "")
       row("images/s", String(format: "%.1f", imagesPerSec), "")
+      if world.isDistributed { row("waiting on all-reduce", String(format: "%.1f%% of a step", 100 * commFraction), "") }
       row("model GFLOP/image (3×fwd)", String(format: "%.3f", flopsPerImage / 1e9), "")
       row("achieved", String(format: "%.1f GFLOP/s", achieved), String(format: "%.2f", achieved / limit))
       row("peak resident memory", String(format: "%.0f MB", peakRSS), "")

@@ -105,6 +105,26 @@ import Testing
     #expect(throws: LearnerError.self) { try other.load("small") }
   }
 
+  /// A training checkpoint resumes under as many processes as trained it: here one, so one
+  /// saved by two data-parallel processes is refused, saying how to resume it.
+  @Test func checkpointOfAnotherProcessCountIsRefused() throws {
+    let dir = Toy.temporaryDirectory()
+    let learn = Toy.learner(directory: dir)
+    let path = try learn.save("mine", epochsDone: 1)
+    let saved = try Safetensors.load(path: path)
+    var metadata = saved.metadata
+    #expect(metadata["descent.processes"] == "1")
+    try learn.load("mine")
+    metadata["descent.processes"] = "2"
+    try Safetensors.save(saved.tensors, to: path, metadata: metadata)
+    do {
+      try learn.load("mine")
+      Issue.record("a checkpoint of 2 processes must not resume in 1")
+    } catch {
+      #expect("\(error)".contains("mpirun -np 2"))
+    }
+  }
+
   /// fine_tune's two stages on two groups: frozen first, then discriminative rates.
   @Test func fineTuneAndFreeze() throws {
     let model = Toy.model() as! Sequential

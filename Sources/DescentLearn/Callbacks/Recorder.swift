@@ -1,3 +1,4 @@
+import DescentDistributed
 import Foundation
 
 /// Records the run (fastai's `Recorder`): the smoothed training loss, learning rate and
@@ -72,7 +73,8 @@ public final class Recorder: Callback {
 
   private func openCSV() throws {
     csv = nil
-    guard let path = csvPath else { return }
+    // Under mpirun, rank 0 alone writes.
+    guard let path = csvPath, Communicator.world.isMain else { return }
     let exists = FileManager.default.fileExists(atPath: path)
     if !csvAppend || !exists {
       guard FileManager.default.createFile(atPath: path, contents: nil) else {

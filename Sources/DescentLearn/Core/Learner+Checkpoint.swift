@@ -1,3 +1,4 @@
+import DescentDistributed
 import DescentOptim
 import DescentTensor
 import Foundation
@@ -14,6 +15,7 @@ public struct CheckpointInfo: Sendable {
 enum CheckpointKeys {
   static let format = "descent.checkpoint"
   static let epochsDone = "descent.epochs_done"
+  static let processes = "descent.processes"
   static let model = "model."
   static let optimizer = "opt."
 }
@@ -22,6 +24,10 @@ enum CheckpointKeys {
 /// dict in one safetensors file, `<modelDirectory>/<name>.safetensors`. The file is written to
 /// a temporary file and renamed over the old one (`Safetensors.save` does this and fsyncs), so
 /// an interrupted save never leaves a torn checkpoint.
+///
+/// Under mpirun every process holds the same state: rank 0 alone writes. A checkpoint records
+/// how many processes trained it, and resumes under that many only (each process's shard of
+/// the data, and so the run, depends on it).
 extension Learner {
   public func checkpointPath(_ name: String) -> String { modelDirectory + "/" + name + ".safetensors" }
 
@@ -29,6 +35,7 @@ extension Learner {
   @discardableResult
   public func save(_ name: String, withOptimizer: Bool = true, epochsDone: Int? = nil) throws -> String {
     let path = checkpointPath(name)
+    guard Communicator.world.isMain else { return path }
     do {
       try FileManager.default.createDirectory(atPath: modelDirectory, withIntermediateDirectories: true)
     } catch {
@@ -36,7 +43,7 @@ extension Learner {
     }
     var tensors: [String: Tensor] = [:]
     for (name, t) in model.namedState() { tensors[CheckpointKeys.model + name] = t }
-    var metadata = [CheckpointKeys.format: "1"]
+    var metadata = [CheckpointKeys.format: "1", CheckpointKeys.processes: String(Communicator.world.size)]
     if let epochsDone { metadata[CheckpointKeys.epochsDone] = String(epochsDone) }
     if withOptimizer, let opt = optimizer {
       let dict = opt.stateDict()
@@ -64,6 +71,12 @@ extension Learner {
     }
     guard file.metadata[CheckpointKeys.format] != nil else {
       throw LearnerError.checkpointMismatch(path: path, reason: "it is not a Descent checkpoint (no '\(CheckpointKeys.format)' metadata)")
+    }
+    let processes = Int(file.metadata[CheckpointKeys.processes] ?? "1") ?? 1
+    if epochsDone(file.metadata) != nil, processes != Communicator.world.size {
+      throw LearnerError.checkpointMismatch(
+        path: path,
+        reason: "it was trained by \(processes) process(es) and this run has \(Communicator.world.size); resume it with mpirun -np \(processes) (each process's share of the data depends on it)")
     }
     let state = model.namedState()
     let modelKeys = Set(file.tensors.keys.filter { $0.hasPrefix(CheckpointKeys.model) })
@@ -94,7 +107,8 @@ extension Learner {
       }
       optimizerLoaded = true
     }
-    return CheckpointInfo(path: path, epochsDone: file.metadata[CheckpointKeys.epochsDone].flatMap { Int($0) },
-                          optimizerLoaded: optimizerLoaded)
+    return CheckpointInfo(path: path, epochsDone: epochsDone(file.metadata), optimizerLoaded: optimizerLoaded)
   }
+
+  private func epochsDone(_ metadata: [String: String]) -> Int? { metadata[CheckpointKeys.epochsDone].flatMap { Int($0) } }
 }

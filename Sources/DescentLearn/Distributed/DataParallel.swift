@@ -26,9 +26,8 @@ public final class DataParallel: Callback {
   public private(set) var exposedCommunicationSeconds = 0.0
 
   private var originalData: (train: BatchSource, valid: BatchSource)?
-  private var buckets: [GradientBucket] = []
-  private var bucketOf: [ObjectIdentifier: (bucket: Int, offset: Int)] = [:]
-  private var nextToStart = 0
+  private var originalLogger: ((String) -> Void)?
+  private var gradients: GradientAllReduce?
 
   public init(_ communicator: Communicator = .world, bucketMegabytes: Double = 25) {
     self.communicator = communicator
@@ -44,6 +43,9 @@ public final class DataParallel: Callback {
     guard communicator.isDistributed else { return }
     let rank = communicator.rank, size = communicator.size
     originalData = learn.data
+    // Rank 0 alone prints the table (and writes checkpoints and CSV: `save`, the Recorder).
+    originalLogger = learn.logger
+    if !communicator.isMain { learn.logger = nil }
     learn.data = (
       learn.data.train.sharded(Shard(rank: rank, count: size, padded: true)),
       learn.data.valid.sharded(Shard(rank: rank, count: size, padded: false))
@@ -58,8 +60,9 @@ public final class DataParallel: Callback {
     for (_, t) in learn.model.namedState() {
       communicator.broadcast(UnsafeMutableRawBufferPointer(start: t.pointer, count: t.count * 4))
     }
-    makeBuckets(learn.model.parameters())
-    learn.gradientReady = { [unowned self] p in self.ready(p) }
+    let gradients = GradientAllReduce(learn.model.parameters(), communicator, bucketMegabytes: bucketMegabytes)
+    self.gradients = gradients
+    learn.gradientReady = { p in gradients.ready(p) }
   }
 
   public override func afterFit(_ learn: Learner) throws { cleanUp(learn) }
@@ -69,7 +72,9 @@ public final class DataParallel: Callback {
     guard let originalData else { return }
     learn.data = originalData
     self.originalData = nil
+    learn.logger = originalLogger
     learn.gradientReady = nil
+    gradients = nil
   }
 
   public override func afterLoss(_ learn: Learner) throws {
@@ -78,25 +83,11 @@ public final class DataParallel: Callback {
     learn.lossValue = Float(mean)
   }
 
-  public override func beforeBackward(_ learn: Learner) throws {
-    guard communicator.isDistributed else { return }
-    for b in buckets { b.filled = 0 }
-    nextToStart = 0
-  }
+  public override func beforeBackward(_ learn: Learner) throws { gradients?.begin() }
 
-  /// Every bucket's reduction finished, its mean written back into each parameter's `grad`.
+  /// Every gradient averaged over the processes.
   public override func afterBackward(_ learn: Learner) throws {
-    guard communicator.isDistributed else { return }
-    // Parameters backward never reached (not used by this loss) count as zero gradients.
-    for b in buckets where b.filled < b.parameters.count {
-      for (p, offset) in zip(b.parameters, b.offsets) where !b.isFilled(p) { b.fill(p, at: offset) }
-    }
-    startFilledBuckets()
-    let waitStarted = ContinuousClock.now
-    for b in buckets { b.pending?.wait() }
-    exposedCommunicationSeconds += (ContinuousClock.now - waitStarted).seconds
-    let scale = 1 / Float(communicator.size)
-    for b in buckets { b.writeBack(scale: scale) }
+    if let gradients { exposedCommunicationSeconds += gradients.finish() }
   }
 
   public override func afterValidate(_ learn: Learner) throws {
@@ -119,110 +110,10 @@ public final class DataParallel: Callback {
     let communicator = self.communicator
     for case let bn as BatchNorm in model.namedModules().map(\.1) { bn.sync = { communicator.allReduceSum($0) } }
   }
-
-  // MARK: Buckets
-
-  private func makeBuckets(_ parameters: [Tensor]) {
-    buckets = []
-    bucketOf = [:]
-    let limit = max(1, Int(bucketMegabytes * 1_048_576 / 4))
-    var current: [Tensor] = []
-    var size = 0
-    // Reverse parameter order: roughly the order in which backward finishes gradients.
-    for p in parameters.reversed() where p.requiresGrad {
-      if size > 0 && size + p.count > limit {
-        buckets.append(GradientBucket(current))
-        current = []
-        size = 0
-      }
-      current.append(p)
-      size += p.count
-    }
-    if !current.isEmpty { buckets.append(GradientBucket(current)) }
-    for (i, b) in buckets.enumerated() {
-      for (p, offset) in zip(b.parameters, b.offsets) { bucketOf[ObjectIdentifier(p)] = (i, offset) }
-    }
-  }
-
-  private func ready(_ p: Tensor) {
-    guard let (i, offset) = bucketOf[ObjectIdentifier(p)] else { return }
-    if !buckets[i].isFilled(p) { buckets[i].fill(p, at: offset) }
-    startFilledBuckets()
-    // Open MPI advances a non-blocking collective only inside MPI calls.
-    for b in buckets[..<nextToStart] { b.pending?.test() }
-  }
-
-  /// Starts the full buckets, in bucket order: every process must start its collectives in
-  /// the same order.
-  private func startFilledBuckets() {
-    while nextToStart < buckets.count, buckets[nextToStart].isFull {
-      buckets[nextToStart].pending = communicator.startAllReduceSum(buckets[nextToStart].values)
-      nextToStart += 1
-    }
-  }
-}
-
-/// A contiguous buffer holding the gradients of a few parameters, reduced as one message.
-final class GradientBucket {
-  let parameters: [Tensor]
-  let offsets: [Int]
-  let values: UnsafeMutableBufferPointer<Float>
-  private var filledSet: Set<ObjectIdentifier> = []
-  var filled: Int {
-    get { filledSet.count }
-    set { precondition(newValue == 0); filledSet.removeAll(keepingCapacity: true) }
-  }
-  var pending: PendingReduction?
-
-  init(_ parameters: [Tensor]) {
-    self.parameters = parameters
-    var offsets: [Int] = []
-    var n = 0
-    for p in parameters {
-      offsets.append(n)
-      n += p.count
-    }
-    self.offsets = offsets
-    values = .allocate(capacity: n)
-  }
-
-  deinit { values.deallocate() }
-
-  var isFull: Bool { filledSet.count == parameters.count }
-  func isFilled(_ p: Tensor) -> Bool { filledSet.contains(ObjectIdentifier(p)) }
-
-  /// Copies `p`'s gradient (zeros when it has none) into its place, at `offset`.
-  func fill(_ p: Tensor, at offset: Int) {
-    let dest = values.baseAddress! + offset
-    if let g = p.grad {
-      dest.update(from: g.pointer, count: p.count)
-    } else {
-      dest.update(repeating: 0, count: p.count)
-    }
-    filledSet.insert(ObjectIdentifier(p))
-  }
-
-  /// Each parameter's `grad` set to its reduced sum times `scale`.
-  func writeBack(scale: Float) {
-    pending = nil
-    for (p, offset) in zip(parameters, offsets) {
-      if p.grad == nil { p.grad = Tensor.zeros(p.shape) }
-      let g = p.grad!.pointer
-      let src = values.baseAddress! + offset
-      for i in 0..<p.count { g[i] = src[i] * scale }
-    }
-  }
 }
 
 /// A metric whose value is a function of sums over items (a total and a count), so that the
 /// processes of a data-parallel run can add their parts: the sums are all-reduced.
 public protocol SummableMetric: Metric {
   var sums: [Double] { get set }
-}
-
-extension Duration {
-  var seconds: Double {
-    let (s, atto) = components
-    return Double(s) + Double(atto) * 1e-18
-  }
 }
