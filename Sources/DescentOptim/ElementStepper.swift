@@ -8,7 +8,7 @@ import DescentTensor
 ///
 ///     struct SGDStep: ElementStepper {
 ///       var lr: Float = 0
-///       mutating func prepare(_ b: inout ElementBinding) { lr = b["lr"] }
+///       mutating func prepare(_ b: inout ElementBinding) { lr = Float(b["lr"]) }
 ///       func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
 ///         p -= lr * g
 ///       }
@@ -23,8 +23,8 @@ public protocol ElementStepper {
   /// `finish` is called once per parameter with the sums after the loop.
   var reduces: Bool { get }
 
-  /// Once per parameter and step, before the loop: read hyper-parameters and scalar state,
-  /// bind buffers, precompute scalars (debias terms).
+  /// Once per parameter and step, before the loop: read hyper-parameters and scalar state
+  /// (Doubles), bind buffers, precompute scalars (debias terms) in Double and cast them once.
   mutating func prepare(_ binding: inout ElementBinding)
 
   /// Elements i..<i+8 of the parameter.
@@ -65,13 +65,13 @@ public struct ElementBinding {
 
   /// A hyper-parameter, or else a scalar of the state (a hyper-parameter shadows a state
   /// entry of the same name, as in fastai).
-  public subscript(_ name: String) -> Float {
+  public subscript(_ name: String) -> Double {
     if let v = hypers[name] ?? state.scalars[name] { return v }
     preconditionFailure("an element stepper reads '\(name)', which is neither a hyper-parameter (\(hypers.keys.sorted())) nor in the state")
   }
 
   /// A hyper-parameter or state scalar if present.
-  public func value(_ name: String) -> Float? { hypers[name] ?? state.scalars[name] }
+  public func value(_ name: String) -> Double? { hypers[name] ?? state.scalars[name] }
 
   /// The state buffer `name` (zero-filled like the gradient on first use), as a pointer valid
   /// for `paddedCount` elements.
@@ -79,13 +79,17 @@ public struct ElementBinding {
 
   public func hasBuffer(_ name: String) -> Bool { state.buffers[name] != nil }
 
-  public func setScalar(_ name: String, _ value: Float) { state.scalars[name] = value }
+  public func setScalar(_ name: String, _ value: Double) { state.scalars[name] = value }
 
   public var doWD: Bool { state.doWD }
   public var count: Int { param.count }
 }
 
 extension SIMD8<Float> {
+  /// `value`, rounded to Float once, in every lane.
+  @inlinable @inline(__always)
+  public init(_ value: Double) { self.init(repeating: Float(value)) }
+
   @inlinable @inline(__always)
   public static func load(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> SIMD8<Float> {
     UnsafeRawPointer(p + i).load(as: SIMD8<Float>.self)

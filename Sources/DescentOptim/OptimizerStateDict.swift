@@ -37,10 +37,10 @@ extension Optimizer {
       let s = state(of: p)
       for (name, buffer) in s.buffers { tensors["state.\(k).\(name)"] = buffer }
       perParameter.append([
-        "shape": p.shape, "scalars": s.scalars.mapValues { Double($0) }, "do_wd": s.doWD, "force_train": s.forceTrain,
+        "shape": p.shape, "scalars": s.scalars, "do_wd": s.doWD, "force_train": s.forceTrain,
       ])
     }
-    let hyperJSON = hypers.map { $0.mapValues { Double($0) } }
+    let hyperJSON = hypers
     return (tensors, [
       OptimizerStateKeys.format: "1",
       OptimizerStateKeys.hypers: Self.json(hyperJSON),
@@ -75,7 +75,7 @@ extension Optimizer {
       }
       buffers[k][String(parts[2])] = t
     }
-    hypers = savedHypers.map { $0.mapValues { Float($0) } }
+    hypers = savedHypers
     for (k, p) in params.enumerated() {
       let s = state(of: p)
       s.clear()
@@ -83,7 +83,7 @@ extension Optimizer {
         // Copy into a padded, zeroed buffer like the ones the steppers create.
         s.buffer(name, like: p).copy_(t)
       }
-      s.scalars = ((saved[k]["scalars"] as? [String: Double]) ?? [:]).mapValues { Float($0) }
+      s.scalars = (saved[k]["scalars"] as? [String: Double]) ?? [:]
       s.doWD = saved[k]["do_wd"] as? Bool ?? true
       s.forceTrain = saved[k]["force_train"] as? Bool ?? false
     }

@@ -5,7 +5,7 @@ import DescentTensor
 // chain, or L2 regularization (g ← g + wd·p).
 
 /// SGD, with momentum when `mom` ≠ 0 (fastai's `SGD`).
-public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0, wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
   let steppers: [Stepper]
   switch (decoupleWD, mom != 0) {
   case (true, false): steppers = [.fused { WeightDecay(); SGDStep() }]
@@ -18,8 +18,8 @@ public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0, wd: Floa
 
 /// RMSProp (fastai's `RMSProp`). Unlike fastai 2.8, whose `RMSProp` drops its `eps` argument
 /// (the step's default 1e-8 always wins), `eps` here takes effect.
-public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0, sqrMom: Float = 0.99, eps: Float = 1e-8,
-                    wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, sqrMom: Double = 0.99, eps: Double = 1e-8,
+                    wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
   let steppers: [Stepper]
   switch (decoupleWD, mom != 0) {
   case (true, false): steppers = [.fused { WeightDecay(); AverageSqrGrad(); RMSPropStep() }]
@@ -32,8 +32,8 @@ public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0, sqrM
 }
 
 /// Adam, or AdamW with decoupled weight decay (fastai's `Adam`: eps 1e-5, wd 0.01 decoupled).
-public func Adam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrMom: Float = 0.99, eps: Float = 1e-5,
-                 wd: Float = 0.01, decoupleWD: Bool = true) -> Optimizer {
+public func Adam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
+                 wd: Double = 0.01, decoupleWD: Bool = true) -> Optimizer {
   let steppers: [Stepper] = decoupleWD
     ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
     : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
@@ -42,8 +42,8 @@ public func Adam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrMo
 }
 
 /// RAdam (fastai's `RAdam`; `beta` ≠ 0 gives SAdam).
-public func RAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrMom: Float = 0.99, eps: Float = 1e-5,
-                  wd: Float = 0, beta: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+public func RAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
+                  wd: Double = 0, beta: Double = 0, decoupleWD: Bool = true) -> Optimizer {
   let steppers: [Stepper] = decoupleWD
     ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
     : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
@@ -53,8 +53,8 @@ public func RAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrM
 }
 
 /// QHAdam (fastai's `QHAdam`).
-public func QHAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.999, sqrMom: Float = 0.999, nu1: Float = 0.7,
-                   nu2: Float = 1.0, eps: Float = 1e-8, wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+public func QHAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.999, sqrMom: Double = 0.999, nu1: Double = 0.7,
+                   nu2: Double = 1.0, eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
   let steppers: [Stepper] = decoupleWD
     ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep() }]
     : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep() }]
@@ -65,8 +65,8 @@ public func QHAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.999, s
 
 /// LARC (`clip` true) or LARS (fastai's `Larc`). The norms are reduced in the first fused stage,
 /// the step taken in the second.
-public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, clip: Bool = true, trustCoeff: Float = 0.02,
-                 eps: Float = 1e-8, wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, clip: Bool = true, trustCoeff: Double = 0.02,
+                 eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
   let first: Stepper
   switch (decoupleWD, mom != 0) {
   case (true, false): first = .fused { WeightDecay(); LarcLayerLR(clip: clip) }
@@ -79,8 +79,8 @@ public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, clip:
 }
 
 /// LAMB (fastai's `Lamb`).
-public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrMom: Float = 0.99, eps: Float = 1e-5,
-                 wd: Float = 0, decoupleWD: Bool = true) -> Optimizer {
+public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
+                 wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
   let first: Stepper = decoupleWD
     ? .fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
     : .fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
@@ -91,7 +91,7 @@ public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.9, sqrMo
 /// Lookahead around `optimizer`'s chain (fastai's `Lookahead`): slow weights, copied from the
 /// parameters at the first step, move `alpha` of the way to the fast weights every `k` steps,
 /// and the fast weights restart from them.
-public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Float = 0.5) -> Optimizer {
+public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Double = 0.5) -> Optimizer {
   precondition(k >= 1, "Lookahead: k must be at least 1, not \(k)")
   let snapshot = TensorStepper("lookahead_init") { s in
     if s.existingBuffer("slow_p") == nil { s.buffer("slow_p").copy_(s.param) }
@@ -101,7 +101,7 @@ public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Float = 0.5) ->
     s.setScalar("lookahead_count", count)
     guard Int(count) % k == 0 else { return }
     let slow = s.buffer("slow_p")
-    slow.lerp_(s.param, weight: alpha)
+    slow.lerp_(s.param, weight: Float(alpha))
     s.param.copy_(slow)
   }
   let wrapped = Optimizer(optimizer.paramGroups, steppers: [.tensor(snapshot)] + optimizer.steppers + [.tensor(sync)])
@@ -110,7 +110,7 @@ public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Float = 0.5) ->
 }
 
 /// fastai's `ranger`: Lookahead over RAdam with mom 0.95, wd 0.01, eps 1e-6.
-public func Ranger(_ params: [[Tensor]], lr: HyperSetting, mom: Float = 0.95, sqrMom: Float = 0.99, eps: Float = 1e-6,
-                   wd: Float = 0.01, beta: Float = 0, k: Int = 6, alpha: Float = 0.5, decoupleWD: Bool = true) -> Optimizer {
+public func Ranger(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.95, sqrMom: Double = 0.99, eps: Double = 1e-6,
+                   wd: Double = 0.01, beta: Double = 0, k: Int = 6, alpha: Double = 0.5, decoupleWD: Bool = true) -> Optimizer {
   Lookahead(RAdam(params, lr: lr, mom: mom, sqrMom: sqrMom, eps: eps, wd: wd, beta: beta, decoupleWD: decoupleWD), k: k, alpha: alpha)
 }

@@ -4,7 +4,7 @@ import DescentTensor
 /// scalars (`step`, `local_lr` …) and the two flags fastai keeps through `clearState()`.
 public final class ParameterState {
   public var buffers: [String: Tensor] = [:]
-  public var scalars: [String: Float] = [:]
+  public var scalars: [String: Double] = [:]
   /// Weight decay applies to this parameter (fastai's `do_wd`; false for batch-norm and biases
   /// when the model asks).
   public var doWD = true

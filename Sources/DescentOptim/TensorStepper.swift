@@ -30,8 +30,9 @@ public struct TensorStepContext {
   let stepper: String
 
   /// A hyper-parameter, or else a scalar of the state (a hyper-parameter shadows a state
-  /// entry of the same name, as in fastai).
-  public subscript(_ name: String) -> Float {
+  /// entry of the same name, as in fastai). A Double, as fastai's Python floats: scalar math
+  /// (`1 − mom`) stays in Double and is cast to Float once, where it meets a tensor.
+  public subscript(_ name: String) -> Double {
     if let v = hypers[name] ?? state.scalars[name] { return v }
     preconditionFailure("stepper \(stepper) reads '\(name)', which is neither a hyper-parameter (\(hypers.keys.sorted())) nor in the state")
   }
@@ -42,7 +43,7 @@ public struct TensorStepContext {
   /// The state buffer if it exists (fastai's `grad_avg=None` default).
   public func existingBuffer(_ name: String) -> Tensor? { state.buffers[name] }
 
-  public func setScalar(_ name: String, _ value: Float) { state.scalars[name] = value }
+  public func setScalar(_ name: String, _ value: Double) { state.scalars[name] = value }
 
   public var doWD: Bool { state.doWD }
 }

@@ -7,25 +7,25 @@ import Foundation
 public enum TensorSteppers {
   public static var weightDecay: TensorStepper {
     TensorStepper("weight_decay", defaults: ["wd": 0]) { s in
-      if s.doWD && s["wd"] != 0 { s.param.mul_(1 - s["lr"] * s["wd"]) }
+      if s.doWD && s["wd"] != 0 { s.param.mul_(Float(1 - s["lr"] * s["wd"])) }
     }
   }
 
   public static var l2Regularization: TensorStepper {
     TensorStepper("l2_reg", defaults: ["wd": 0]) { s in
-      if s.doWD && s["wd"] != 0 { s.grad.add_(s.param, alpha: s["wd"]) }
+      if s.doWD && s["wd"] != 0 { s.grad.add_(s.param, alpha: Float(s["wd"])) }
     }
   }
 
   public static func averageGrad(dampening: Bool = false) -> TensorStepper {
     TensorStepper("average_grad", defaults: ["mom": 0.9]) { s in
-      s.buffer("grad_avg").mul_(s["mom"]).add_(s.grad, alpha: dampening ? 1 - s["mom"] : 1)
+      s.buffer("grad_avg").mul_(Float(s["mom"])).add_(s.grad, alpha: Float(dampening ? 1 - s["mom"] : 1))
     }
   }
 
   public static func averageSqrGrad(dampening: Bool = true) -> TensorStepper {
     TensorStepper("average_sqr_grad", defaults: ["sqr_mom": 0.99]) { s in
-      s.buffer("sqr_avg").mul_(s["sqr_mom"]).addcmul_(s.grad, s.grad, value: dampening ? 1 - s["sqr_mom"] : 1)
+      s.buffer("sqr_avg").mul_(Float(s["sqr_mom"])).addcmul_(s.grad, s.grad, value: Float(dampening ? 1 - s["sqr_mom"] : 1))
     }
   }
 
@@ -34,16 +34,16 @@ public enum TensorSteppers {
   }
 
   public static var sgdStep: TensorStepper {
-    TensorStepper("sgd_step") { s in s.param.add_(s.grad, alpha: -s["lr"]) }
+    TensorStepper("sgd_step") { s in s.param.add_(s.grad, alpha: Float(-s["lr"])) }
   }
 
   public static var momentumStep: TensorStepper {
-    TensorStepper("momentum_step") { s in s.param.add_(s.buffer("grad_avg"), alpha: -s["lr"]) }
+    TensorStepper("momentum_step") { s in s.param.add_(s.buffer("grad_avg"), alpha: Float(-s["lr"])) }
   }
 
   public static var rmsPropStep: TensorStepper {
     TensorStepper("rms_prop_step", defaults: ["eps": 1e-8]) { s in
-      s.param.addcdiv_(s.existingBuffer("grad_avg") ?? s.grad, s.buffer("sqr_avg").sqrt() + s["eps"], value: -s["lr"])
+      s.param.addcdiv_(s.existingBuffer("grad_avg") ?? s.grad, s.buffer("sqr_avg").sqrt() + Float(s["eps"]), value: Float(-s["lr"]))
     }
   }
 
@@ -51,7 +51,8 @@ public enum TensorSteppers {
     TensorStepper("adam_step") { s in
       let debias1 = debias(s["mom"], 1 - s["mom"], s["step"])
       let debias2 = debias(s["sqr_mom"], 1 - s["sqr_mom"], s["step"])
-      s.param.addcdiv_(s.buffer("grad_avg"), (s.buffer("sqr_avg") / debias2).sqrt() + s["eps"], value: -s["lr"] / debias1)
+      let denominator = (s.buffer("sqr_avg") / Float(debias2)).sqrt() + Float(s["eps"])
+      s.param.addcdiv_(s.buffer("grad_avg"), denominator, value: Float(-s["lr"] / debias1))
     }
   }
 

@@ -45,7 +45,7 @@ enum OptimizerChoice: String, CaseIterable {
 
   /// A factory over parameter groups. `wd` nil keeps each optimizer's fastai default; the
   /// seed's custom chains have no weight-decay stepper, so `wd` does not reach them.
-  func factory(wd: Float?) -> ([[Tensor]]) -> Optimizer {
+  func factory(wd: Double?) -> ([[Tensor]]) -> Optimizer {
     switch self {
     case .sgd: return { SGD($0, lr: 1e-3, wd: wd ?? 0) }
     case .sgdCustom:

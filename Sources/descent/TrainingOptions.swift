@@ -27,7 +27,7 @@ struct TrainingOptions: ParsableArguments {
   var minScale: Float = 0.5
 
   @Option(parsing: .unconditional, help: "Weight decay (default: each optimizer's fastai default).")
-  var wd: Float?
+  var wd: Double?
 
   @Option(parsing: .unconditional, help: "Random seed for the weights, the shuffle and the augmentation.")
   var seed: UInt64 = 42

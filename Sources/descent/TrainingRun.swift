@@ -83,7 +83,7 @@ struct TrainingRun {
             accuracy: learn.recorder.value("accuracy", row: row), seconds: Date().timeIntervalSince(started)))
       },
     ])
-    try learn.fitOneCycle(epochs, lrMax: .all(Float(run.lr)), moms: choice.oneCycleMoms, callbacks: [timer])
+    try learn.fitOneCycle(epochs, lrMax: .all(run.lr), moms: choice.oneCycleMoms, callbacks: [timer])
     let skipped = data.train.skipped + data.valid.skipped
     if let first = skipped.first {
       say("skipped \(skipped.count) unreadable image(s) (--bad-files skip); the first: \(first)")

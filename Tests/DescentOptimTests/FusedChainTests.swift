@@ -86,9 +86,9 @@ import DescentTensor
   @Test func hyperSettingsSpreadAsFastai() {
     let groups = (0..<3).map { _ in [Tensor.zeros([1])] }
     let opt = SGD(groups, lr: .range(1e-4, 1e-2))
-    expectClose(opt.hypers.map { $0["lr"]! }, [1e-4, 1e-3, 1e-2], rtol: 1e-6, atol: 0)
+    expectClose(opt.hypers.map { Float($0["lr"]!) }, [1e-4, 1e-3, 1e-2], rtol: 1e-6, atol: 0)
     opt.setHyper("lr", .upTo(1e-2))
-    expectClose(opt.hypers.map { $0["lr"]! }, [1e-3, 1e-3, 1e-2], rtol: 1e-6, atol: 0)
+    expectClose(opt.hypers.map { Float($0["lr"]!) }, [1e-3, 1e-3, 1e-2], rtol: 1e-6, atol: 0)
     opt.setHyper("mom", .perGroup([0.1, 0.2, 0.3]))
     #expect(opt.hypers.map { $0["mom"]! } == [0.1, 0.2, 0.3])
     #expect(opt.hypers[0]["wd"] == 0)  // from the steppers' defaults

@@ -40,7 +40,7 @@ import DescentTensor
 
   /// Hyper-parameters set before each step (as a ParamScheduler does), by case.
   static var schedules: [String: (Optimizer, Int) -> Void] { [
-    "customMomentumOneCycle": { opt, t in opt.setHyper("mom", .all(Float(oneCycleMom(t)))) },
+    "customMomentumOneCycle": { opt, t in opt.setHyper("mom", .all(oneCycleMom(t))) },
   ] }
 
   static func run(_ make: ([[Tensor]]) -> Optimizer, schedule: ((Optimizer, Int) -> Void)? = nil,

@@ -10,6 +10,6 @@ public final class NonFiniteLossGuard: Callback {
   public override func afterLoss(_ learn: Learner) throws {
     guard !learn.lossValue.isFinite else { return }
     throw LearnerError.nonFiniteLoss(loss: learn.lossValue, epoch: learn.epoch, batch: learn.iteration,
-                                     lr: learn.optimizer?.hypers.last?["lr"] ?? .nan)
+                                     lr: Float(learn.optimizer?.hypers.last?["lr"] ?? .nan))
   }
 }

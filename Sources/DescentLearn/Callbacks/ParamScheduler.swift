@@ -26,7 +26,7 @@ public class ParamScheduler: Callback {
   func apply(at pos: Double, _ learn: Learner) {
     guard let opt = learn.optimizer else { return }
     for (name, scheds) in schedules {
-      let values = scheds.map { Float($0(pos)) }
+      let values = scheds.map { $0(pos) }
       opt.setHyper(name, values.count == 1 ? .all(values[0]) : .perGroup(values))
     }
   }

@@ -27,7 +27,7 @@ public final class Learner {
   /// The default learning rate of `fit` and the schedules (fastai's `defaults.lr`).
   public var lr: HyperSetting = 1e-3
   /// Weight decay set on every fit, when not nil (nil keeps the optimizer's own).
-  public var wd: Float?
+  public var wd: Double?
   /// Momentum for one-cycle: start, middle, end.
   public var moms: (Double, Double, Double) = (0.95, 0.85, 0.95)
   /// Where `save`/`load` put checkpoints.
@@ -162,7 +162,7 @@ public final class Learner {
 
   /// Trains for `epochs` epochs at `lr` (the Learner's `lr` when nil). `startEpoch` skips the
   /// epochs before it, for a run resumed from a checkpoint; schedules still see the whole fit.
-  public func fit(_ epochs: Int, lr: HyperSetting? = nil, wd: Float? = nil, callbacks extra: [Callback] = [],
+  public func fit(_ epochs: Int, lr: HyperSetting? = nil, wd: Double? = nil, callbacks extra: [Callback] = [],
                   resetOptimizer: Bool = false, startEpoch: Int = 0) throws {
     precondition(epochs >= 0, "fit: epochs must not be negative, not \(epochs)")
     precondition(startEpoch >= 0 && startEpoch <= epochs, "fit: start epoch \(startEpoch) is outside 0…\(epochs)")

@@ -4,7 +4,7 @@ import Foundation
 /// The debias terms of Adam-family steps, from the state's `step` and the group's moms.
 @usableFromInline
 struct AdamDebias {
-  @usableFromInline var debias1: Float = 1, debias2: Float = 1
+  @usableFromInline var debias1: Double = 1, debias2: Double = 1
 
   @inlinable init(_ b: ElementBinding) {
     let step = b["step"], mom = b["mom"], sqrMom = b["sqr_mom"]
@@ -22,9 +22,9 @@ public struct AdamStep: ElementStepper {
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
     let d = AdamDebias(b)
-    scale = SIMD8(repeating: -b["lr"] / d.debias1)
-    invDebias2 = SIMD8(repeating: 1 / d.debias2)
-    eps = SIMD8(repeating: b["eps"])
+    scale = SIMD8(-b["lr"] / d.debias1)
+    invDebias2 = SIMD8(1 / d.debias2)
+    eps = SIMD8(b["eps"])
     m = b.buffer("grad_avg")
     v = b.buffer("sqr_avg")
   }
@@ -56,13 +56,13 @@ public struct RAdamStep: ElementStepper {
     rectified = r > 5
     if rectified {
       let rect = (((r - 4) * (r - 2) * rInf) / ((rInf - 4) * (rInf - 2) * r)).squareRoot()
-      scale = SIMD8(repeating: -lr * rect / d.debias1)
+      scale = SIMD8(-lr * rect / d.debias1)
     } else {
-      scale = SIMD8(repeating: -lr / d.debias1)
+      scale = SIMD8(-lr / d.debias1)
     }
-    invDebias2 = SIMD8(repeating: 1 / d.debias2)
-    eps = SIMD8(repeating: b["eps"])
-    beta = b["beta"]
+    invDebias2 = SIMD8(1 / d.debias2)
+    eps = SIMD8(b["eps"])
+    beta = Float(b["beta"])
     useBeta = beta != 0
     m = b.buffer("grad_avg")
     v = b.buffer("sqr_avg")
@@ -100,12 +100,12 @@ public struct QHAdamStep: ElementStepper {
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
     let d = AdamDebias(b)
-    lr = SIMD8(repeating: b["lr"])
-    eps = SIMD8(repeating: b["eps"])
-    nu1 = SIMD8(repeating: b["nu_1"])
-    nu2 = SIMD8(repeating: b["nu_2"])
-    invDebias1 = SIMD8(repeating: 1 / d.debias1)
-    invDebias2 = SIMD8(repeating: 1 / d.debias2)
+    lr = SIMD8(b["lr"])
+    eps = SIMD8(b["eps"])
+    nu1 = SIMD8(b["nu_1"])
+    nu2 = SIMD8(b["nu_2"])
+    invDebias1 = SIMD8(1 / d.debias1)
+    invDebias2 = SIMD8(1 / d.debias2)
     m = b.buffer("grad_avg")
     v = b.buffer("sqr_avg")
   }

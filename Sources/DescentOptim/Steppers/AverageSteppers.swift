@@ -10,8 +10,8 @@ public struct AverageGrad: ElementStepper {
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
     let mom = b["mom"]
-    self.mom = SIMD8(repeating: mom)
-    damp = SIMD8(repeating: dampening ? 1 - mom : 1)
+    self.mom = SIMD8(mom)
+    damp = SIMD8(dampening ? 1 - mom : 1)
     m = b.buffer("grad_avg")
   }
 
@@ -33,8 +33,8 @@ public struct AverageSqrGrad: ElementStepper {
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
     let sqrMom = b["sqr_mom"]
-    self.sqrMom = SIMD8(repeating: sqrMom)
-    damp = SIMD8(repeating: dampening ? 1 - sqrMom : 1)
+    self.sqrMom = SIMD8(sqrMom)
+    damp = SIMD8(dampening ? 1 - sqrMom : 1)
     v = b.buffer("sqr_avg")
   }
 

@@ -1,6 +1,6 @@
 /// fastai's bias correction of a moving average: damp · (1 − mom^step) / (1 − mom).
 @inlinable
-public func debias(_ mom: Float, _ damp: Float, _ step: Float) -> Float {
+public func debias(_ mom: Double, _ damp: Double, _ step: Double) -> Double {
   damp * (1 - Foundation.pow(mom, step)) / (1 - mom)
 }
 

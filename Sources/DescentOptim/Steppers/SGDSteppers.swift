@@ -4,7 +4,7 @@ import DescentTensor
 public struct SGDStep: ElementStepper {
   @usableFromInline var lr = SIMD8<Float>()
   public init() {}
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) { lr = SIMD8(repeating: b["lr"]) }
+  @inlinable public mutating func prepare(_ b: inout ElementBinding) { lr = SIMD8(b["lr"]) }
   @inlinable @inline(__always)
   public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
     p -= lr * g
@@ -17,7 +17,7 @@ public struct MomentumStep: ElementStepper {
   @usableFromInline var m: UnsafeMutablePointer<Float>? = nil
   public init() {}
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    lr = SIMD8(repeating: b["lr"])
+    lr = SIMD8(b["lr"])
     m = b.buffer("grad_avg")
   }
   @inlinable @inline(__always)
@@ -34,8 +34,8 @@ public struct RMSPropStep: ElementStepper {
   public init() {}
   public var defaults: Hypers { ["eps": 1e-8] }
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    lr = SIMD8(repeating: b["lr"])
-    eps = SIMD8(repeating: b["eps"])
+    lr = SIMD8(b["lr"])
+    eps = SIMD8(b["eps"])
     m = b.hasBuffer("grad_avg") ? b.buffer("grad_avg") : nil
     v = b.buffer("sqr_avg")
   }

@@ -19,8 +19,9 @@ public struct LarcLayerLR: ElementStepper {
   }
 
   public func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding) {
-    let lr = binding["lr"], pNorm = a.squareRoot(), gNorm = b.squareRoot()
-    let local = lr * binding["trust_coeff"] * pNorm / (gNorm + pNorm * binding["wd"] + binding["eps"])
+    let lr = binding["lr"], pNorm = Double(a).squareRoot(), gNorm = Double(b).squareRoot()
+    let denominator = gNorm + pNorm * binding["wd"] + binding["eps"]
+    let local = lr * binding["trust_coeff"] * pNorm / denominator
     binding.setScalar("local_lr", clip ? Swift.min(lr, local) : local)
   }
 }
@@ -32,7 +33,7 @@ public struct LarcStep: ElementStepper {
   public init() {}
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    lr = SIMD8(repeating: b["local_lr"])
+    lr = SIMD8(b["local_lr"])
     m = b.hasBuffer("grad_avg") ? b.buffer("grad_avg") : nil
   }
 
@@ -53,9 +54,9 @@ struct LambDirection {
 
   @inlinable mutating func prepare(_ b: inout ElementBinding) {
     let d = AdamDebias(b)
-    invDebias1 = SIMD8(repeating: 1 / d.debias1)
-    invDebias2 = SIMD8(repeating: 1 / d.debias2)
-    eps = SIMD8(repeating: b["eps"])
+    invDebias1 = SIMD8(1 / d.debias1)
+    invDebias2 = SIMD8(1 / d.debias2)
+    eps = SIMD8(b["eps"])
     m = b.buffer("grad_avg")
     v = b.buffer("sqr_avg")
   }
@@ -82,8 +83,8 @@ public struct LambTrustRatio: ElementStepper {
   }
 
   public func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding) {
-    let n = Float(binding.count)
-    let r1 = (a / n).squareRoot(), r2 = (b / n).squareRoot()
+    let n = Double(binding.count)
+    let r1 = (Double(a) / n).squareRoot(), r2 = (Double(b) / n).squareRoot()
     binding.setScalar("lamb_trust", r1 == 0 || r2 == 0 ? 1 : Swift.min(r1 / r2, 10))
   }
 }
@@ -96,7 +97,7 @@ public struct LambStep: ElementStepper {
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
     direction.prepare(&b)
-    scale = SIMD8(repeating: -b["lr"] * b["lamb_trust"])
+    scale = SIMD8(-b["lr"] * b["lamb_trust"])
   }
 
   @inlinable @inline(__always)

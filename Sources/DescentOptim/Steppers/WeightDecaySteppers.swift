@@ -7,7 +7,7 @@ public struct WeightDecay: ElementStepper {
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
     let wd = b["wd"]
-    factor = SIMD8(repeating: b.doWD && wd != 0 ? 1 - b["lr"] * wd : 1)
+    factor = SIMD8(b.doWD && wd != 0 ? 1 - b["lr"] * wd : 1)
   }
 
   @inlinable @inline(__always)
@@ -25,7 +25,7 @@ public struct L2Regularization: ElementStepper {
   public var writesGradient: Bool { true }
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    wd = SIMD8(repeating: b.doWD ? b["wd"] : 0)
+    wd = SIMD8(b.doWD ? b["wd"] : 0)
   }
 
   @inlinable @inline(__always)
