@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import DescentOptim
+import DescentTensor
+
+/// fastai's precision: each optimizer runs the 25 steps of Reference/optimizer_precision.py
+/// (a one-element tensor, two groups with different lr, a gradient 30× larger every 7th step)
+/// and must stay as close to the exact (float64) trajectory as fastai's own float32 run does:
+/// on every tensor, max |p − p64| ≤ 2 × fastai's float32 error + 1e-7 × max |p64|.
+@Suite struct OptimizerPrecisionTests {
+  static let shapes: [[[Int]]] = [[[1], [3, 4]], [[7], [2, 5]]]
+  static let lrs: HyperSetting = .perGroup([1e-2, 3e-3])
+
+  static func run(_ make: ([[Tensor]]) -> Optimizer) -> [[Float]] {
+    var j = 0
+    let groups = shapes.map { group in
+      group.map { shape -> Tensor in
+        let n = Shape.count(shape)
+        let values = (0..<n).map { i in Float(0.8 * sin(0.23 * Double(i) + Double(j)) + 0.1) }
+        j += 1
+        return Tensor(values, shape: shape, requiresGrad: true)
+      }
+    }
+    let opt = make(groups)
+    let params = Array(groups.joined())
+    opt.state(of: params[1]).doWD = false
+    for t in 0..<25 {
+      let scale: Double = t % 7 == 6 ? 30 : 1
+      for (j, p) in params.enumerated() {
+        let g = (0..<p.count).map { i -> Float in
+          let wave: Double = 0.5 * sin(0.37 * Double(i) + 0.7 * Double(j) + 0.3 * Double(t))
+          return Float(scale * (wave + 0.05 * Double(t % 3)))
+        }
+        p.grad = Tensor(g, shape: p.shape)
+      }
+      opt.step()
+    }
+    return params.map(\.scalars)
+  }
+
+  static var cases: [String: ([[Tensor]]) -> Optimizer] { [
+    "sgd": { SGD($0, lr: lrs) },
+    "sgdWD": { SGD($0, lr: lrs, wd: 0.1) },
+    "sgdL2": { SGD($0, lr: lrs, wd: 0.1, decoupleWD: false) },
+    "momentum": { SGD($0, lr: lrs, mom: 0.9, wd: 0.1) },
+    "rmsprop": { RMSProp($0, lr: lrs) },
+    "rmspropMomEps": { RMSProp($0, lr: lrs, mom: 0.9, eps: 1e-3, wd: 0.1) },
+    "adam": { Adam($0, lr: lrs) },
+    "adamNoWD": { Adam($0, lr: lrs, wd: 0) },
+    "adamL2": { Adam($0, lr: lrs, wd: 0.1, decoupleWD: false) },
+    "radam": { RAdam($0, lr: lrs, wd: 0.1) },
+    "sadam": { RAdam($0, lr: lrs, beta: 2) },
+    "qhadam": { QHAdam($0, lr: lrs, wd: 0.1) },
+    "larc": { Larc($0, lr: lrs, wd: 0.1) },
+    "lars": { Larc($0, lr: lrs, mom: 0, clip: false) },
+    "lamb": { Lamb($0, lr: lrs, wd: 0.1) },
+    "lookahead": { Lookahead(SGD($0, lr: lrs, mom: 0.9), k: 6, alpha: 0.5) },
+    "ranger": { Ranger($0, lr: lrs) },
+    "customSGD": { Optimizer($0, steppers: SeedSteppers.sgd, defaults: ["lr": lrs]) },
+    "customMomentum": { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": lrs, "mom": 0.9]) },
+    "customRMSProp": { Optimizer($0, steppers: SeedSteppers.rmsProp, defaults: ["lr": lrs, "square_mom": 0.99, "eps": 1e-8]) },
+  ] }
+
+  @Test(arguments: OptimizerPrecisionReference.exact.keys.sorted())
+  func asCloseToTheExactTrajectoryAsFastaisFloat32(_ name: String) throws {
+    let make = try #require(Self.cases[name], "no Swift case for \(name)")
+    let exact = try #require(OptimizerPrecisionReference.exact[name])
+    let fastaiError = try #require(OptimizerPrecisionReference.float32Error[name])
+    var offset = 0
+    for (k, p) in Self.run(make).enumerated() {
+      let reference = exact[offset..<(offset + p.count)]
+      offset += p.count
+      let error = zip(p, reference).map { abs(Double($0) - $1) }.max()!
+      let bound = 2 * fastaiError[k] + 1e-7 * reference.map(abs).max()!
+      #expect(error <= bound, "\(name), tensor \(k): error \(error) against the float64 trajectory, bound \(bound) (fastai float32: \(fastaiError[k]))")
+    }
+  }
+}
