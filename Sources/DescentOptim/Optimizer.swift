@@ -23,6 +23,12 @@ public final class Optimizer {
   private var states: [ObjectIdentifier: ParameterState] = [:]
   private var pendingBatches = 0
   private var items: [StepItem] = []
+  private var warnedNothingToStep = false
+  /// An optimizer whose hyper-parameters follow this one's (Lookahead's wrapper holds the
+  /// optimizer it wraps; the wrapped one points back weakly), as fastai's `Lookahead` forwards
+  /// `hypers` to the optimizer inside: `setHyper` on either sets both.
+  var hyperFollower: Optimizer?
+  weak var hyperLeader: Optimizer?
 
   /// `params`: the parameter groups (fastai's param_lists); `defaults`: hyper-parameters for
   /// every group, merged over the steppers' own defaults.
@@ -54,6 +60,12 @@ public final class Optimizer {
   // MARK: Hyper-parameters
 
   public func setHyper(_ name: String, _ setting: HyperSetting) {
+    setOwnHyper(name, setting)
+    hyperFollower?.setOwnHyper(name, setting)
+    hyperLeader?.setOwnHyper(name, setting)
+  }
+
+  private func setOwnHyper(_ name: String, _ setting: HyperSetting) {
     for (i, v) in setting.values(groups: paramGroups.count, name: name).enumerated() { hypers[i][name] = v }
   }
 
@@ -106,6 +118,11 @@ public final class Optimizer {
         guard p.requiresGrad, let grad = p.grad else { continue }
         items.append(StepItem(param: p, grad: grad, state: state(of: p), hypers: hypers[g]))
       }
+    }
+    if items.isEmpty && !warnedNothingToStep {
+      // Said once: a frozen model, or a step before any backward, is usually a mistake.
+      warnedNothingToStep = true
+      FileHandle.standardError.write(Data("warning: Optimizer.step(): no parameter requires grad and has a gradient; nothing was updated\n".utf8))
     }
     if let maxNorm = clipGradNorm {
       var sumSquares: Double = 0

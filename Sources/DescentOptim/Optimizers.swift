@@ -90,7 +90,8 @@ public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrM
 
 /// Lookahead around `optimizer`'s chain (fastai's `Lookahead`): slow weights, copied from the
 /// parameters at the first step, move `alpha` of the way to the fast weights every `k` steps,
-/// and the fast weights restart from them.
+/// and the fast weights restart from them. Hyper-parameters are shared as fastai's wrapper
+/// forwards them: `setHyper` on the result or on `optimizer` sets both.
 public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Double = 0.5) -> Optimizer {
   precondition(k >= 1, "Lookahead: k must be at least 1, not \(k)")
   let snapshot = TensorStepper("lookahead_init") { s in
@@ -106,6 +107,8 @@ public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Double = 0.5) -
   }
   let wrapped = Optimizer(optimizer.paramGroups, steppers: [.tensor(snapshot)] + optimizer.steppers + [.tensor(sync)])
   wrapped.hypers = optimizer.hypers
+  wrapped.hyperFollower = optimizer
+  optimizer.hyperLeader = wrapped
   return wrapped
 }
 

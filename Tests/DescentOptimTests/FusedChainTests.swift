@@ -55,6 +55,22 @@ import DescentTensor
     expectSame(mixed, Self.run { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": Self.lrs, "mom": 0.9]) })
   }
 
+  /// fastai's Lookahead forwards its hypers to the optimizer inside: a schedule that sets
+  /// `lr` on either reaches the other.
+  @Test func lookaheadSharesHyperParametersWithTheOptimizerItWraps() {
+    let p = Tensor([1, 2], shape: [2], requiresGrad: true)
+    let inner = SGD([[p]], lr: 0.1, mom: 0.9)
+    let wrapped = Lookahead(inner)
+    inner.setHyper("lr", 0.5)
+    #expect(wrapped.hypers[0]["lr"] == 0.5)
+    wrapped.setHyper("mom", 0.8)
+    #expect(inner.hypers[0]["mom"] == 0.8 && wrapped.hypers[0]["mom"] == 0.8)
+    p.grad = Tensor([1, 1], shape: [2])
+    wrapped.step()
+    // The first step: slow weights snapshot, momentum buffer = g, p ← p − 0.5·g.
+    #expect(p.scalars == [0.5, 1.5])
+  }
+
   @Test func gradientClippingByGlobalNorm() {
     let p = Tensor([1, 1], shape: [2], requiresGrad: true), q = Tensor([1], shape: [1], requiresGrad: true)
     let opt = SGD([[p, q]], lr: 1)
