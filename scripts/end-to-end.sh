@@ -160,6 +160,47 @@ PY
   return $rc
 }
 check "compare: two optimizers, tables, summary and JSON" compare_run
+compare_seeds() {
+  # --seeds: every optimizer at every seed; the summary's means, standard deviations and paired
+  # differences are those of the runs' final values; the same seed gives the same run.
+  local dir rc; dir=$(mktemp -d)
+  "$descent" data bench --images 84 --batch-size 16 --folder "$dir/jpegs" >/dev/null &&
+    "$descent" compare --data "$dir/jpegs" --arch resnet18 --size 32 --presize 40 --bs 16 --epochs 1 \
+      --opts sgd-custom,adam --seeds 42,7,3 --json "$dir/runs.json" --plot "$dir/compare.png" >"$dir/out.txt" &&
+    "$descent" compare --data "$dir/jpegs" --arch resnet18 --size 32 --presize 40 --bs 16 --epochs 1 \
+      --opts adam --seed 7 --json "$dir/one.json" --plot "$dir/one.png" >/dev/null &&
+    grep -q "## Summary over seeds 42, 7, 3" "$dir/out.txt" && grep -q "beyond 2 SE\|within 2 SE" "$dir/out.txt" &&
+    python3 - "$dir/runs.json" "$dir/one.json" <<'PY'
+import json, statistics, sys
+r, one = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert [(x["optimizer"], x["seed"]) for x in r["runs"]] == [
+    ("sgd-custom", 42), ("sgd-custom", 7), ("sgd-custom", 3), ("adam", 42), ("adam", 7), ("adam", 3)], r["runs"]
+final = {(x["optimizer"], x["seed"]): x["epochs"][-1] for x in r["runs"]}
+same = lambda e: {k: v for k, v in e.items() if k != "seconds"}
+assert same(final[("adam", 7)]) == same(one["runs"][0]["epochs"][-1]), "seed 7 alone must repeat seed 7 of --seeds"
+s = r["summary"]
+assert s["seeds"] == [42, 7, 3]
+for o in s["optimizers"]:
+    acc = [final[(o["optimizer"], seed)]["accuracy"] for seed in (42, 7, 3)]
+    assert o["accuracy"]["values"] == acc
+    assert abs(o["accuracy"]["mean"] - statistics.mean(acc)) < 1e-12
+    assert abs(o["accuracy"]["std"] - statistics.stdev(acc)) < 1e-12
+    if o["optimizer"] != s["best"]:
+        best = [final[(s["best"], seed)]["accuracy"] for seed in (42, 7, 3)]
+        d = [a - b for a, b in zip(acc, best)]
+        v = o["accuracy_vs_best"]
+        assert abs(v["mean"] - statistics.mean(d)) < 1e-12
+        assert abs(v["standard_error"] - statistics.stdev(d) / 3 ** 0.5) < 1e-12
+        assert v["beyond_two_standard_errors"] == (abs(v["mean"]) > 2 * v["standard_error"])
+PY
+  rc=$?
+  [ $rc -eq 0 ] || cat "$dir/out.txt"
+  rm -rf "$dir"
+  return $rc
+}
+check "compare --seeds: every optimizer at every seed; mean ± sd and paired differences" compare_seeds
+expect_exit "compare: a bad --seeds is a usage error" 2 "$descent" compare --seeds 42,x
+expect_exit "compare: a repeated seed is a usage error" 2 "$descent" compare --seeds 1,1
 predict_run() {
   local dir rc; dir=$(mktemp -d)
   tiny_folder "$dir/jpegs" &&

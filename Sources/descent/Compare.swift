@@ -17,6 +17,15 @@ struct Compare: ParsableCommand {
       Examples:
         descent compare --data mnist5k --size 28 --presize 32 --epochs 3
         descent compare --data imagenette2-160 --opts adam,rmsprop --epochs 5 --json runs.json
+        descent compare --data mnist5k --size 28 --presize 32 --seeds 42,1,2,3,4
+
+      One seed proves little: the same optimizer moves by several points of accuracy from seed \
+      to seed. With --seeds, every optimizer runs at every seed (each seed its own initial \
+      weights and batches, the same for every optimizer), and the summary gives per optimizer \
+      the mean ± standard deviation of the final valid_loss and accuracy with each seed's value, \
+      and against the optimizer of best mean accuracy the mean paired difference (seed by seed) \
+      with its standard error, saying whether it is beyond two standard errors. The plot then \
+      draws each optimizer's mean per epoch with its min–max band over the seeds.
       """)
 
   @OptionGroup var options: TrainingOptions
@@ -30,8 +39,24 @@ struct Compare: ParsableCommand {
   @Option(help: "PNG file for the comparison plot.")
   var plot = "compare.png"
 
-  @Option(help: "Write every run's epochs as JSON to this file.")
+  @Option(help: "Write every run's epochs as JSON to this file (with its seed, and the summary over seeds).")
   var json: String?
+
+  @Option(help: "Comma-separated seeds: every optimizer runs at each, and the summary reports mean ± standard deviation (default: --seed alone).")
+  var seeds: String?
+
+  func parsedSeeds() throws -> [UInt64] {
+    guard let seeds else { return [options.seed] }
+    var parsed: [UInt64] = []
+    for part in seeds.split(separator: ",", omittingEmptySubsequences: false) {
+      guard let seed = UInt64(part.trimmingCharacters(in: .whitespaces)) else {
+        throw ValidationError("--seeds: '\(part)' is not a seed (a whole number ≥ 0)")
+      }
+      guard !parsed.contains(seed) else { throw ValidationError("--seeds: \(seed) is given twice") }
+      parsed.append(seed)
+    }
+    return parsed
+  }
 
   func choices() throws -> [OptimizerChoice] { try opts.split(separator: ",").map { try OptimizerChoice.parse(String($0)) } }
 
@@ -43,21 +68,60 @@ struct Compare: ParsableCommand {
     }
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
     guard plot.lowercased().hasSuffix(".png") else { throw ValidationError("--plot must name a .png file, not '\(plot)'") }
+    _ = try parsedSeeds()
   }
 
   func run() throws {
     try OutputPaths.checkFile(plot, flag: "--plot")
     if let json { try OutputPaths.checkFile(json, flag: "--json") }
     options.applyBackendOptions()
-    let data = try options.loaders()
-    say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each\(ProcessGroup.globalBatchNote(perProcess: options.bs))")
-    var runs: [TrainingRun] = []
-    for choice in try choices() {
-      say("\n## \(choice.title)\(choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley")")
-      runs.append(
-        try TrainingRun.run(choice, options: options, data: data, epochs: epochs, lr: choice.defaultLR, csv: nil))
+    let seeds = try parsedSeeds(), choices = try choices()
+    // runs[o][s]: optimizer o at seed s.
+    var runs: [[TrainingRun]] = Array(repeating: [], count: choices.count)
+    for (k, seed) in seeds.enumerated() {
+      var seeded = options
+      seeded.seed = seed
+      let data = try seeded.loaders()
+      if k == 0 {
+        let seedNote = seeds.count > 1 ? " · seeds \(seeds.map(String.init).joined(separator: ", "))" : ""
+        say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each\(seedNote)\(ProcessGroup.globalBatchNote(perProcess: options.bs))")
+      }
+      for (o, choice) in choices.enumerated() {
+        let lr = choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley"
+        say("\n## \(choice.title)\(lr)\(seeds.count > 1 ? " · seed \(seed)" : "")")
+        runs[o].append(try TrainingRun.run(choice, options: seeded, data: data, epochs: epochs, lr: choice.defaultLR, csv: nil))
+      }
     }
     guard ProcessGroup.isMain else { return }
+    let summary = SeedSummary(seeds: seeds, runs: runs)
+    if seeds.count > 1 {
+      summary.print()
+    } else {
+      printSummary(runs.map { $0[0] })
+    }
+    try TrainingOptions.createParentFolder(of: plot)
+    try PlotOutput.writePNG(Self.figure(runs), to: plot, width: 960, height: 420)
+    say("wrote \(plot)")
+    if let json {
+      let object: [String: Any] = [
+        "runs": runs.joined().map { run -> [String: Any] in
+          [
+            "optimizer": run.optimizer, "seed": Int(run.seed), "lr": run.lr, "lr_find_seconds": run.lrFindSeconds,
+            "epochs": run.epochs.map { e -> [String: Any] in
+              ["epoch": e.epoch, "train_loss": e.train_loss ?? NSNull(), "valid_loss": e.valid_loss ?? NSNull(),
+               "accuracy": e.accuracy ?? NSNull(), "seconds": e.seconds]
+            },
+          ]
+        },
+        "summary": summary.json,
+      ]
+      let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+      try TrainingOptions.writeOutput(bytes, to: json)
+    }
+  }
+
+  /// One seed: each run's lr, final losses and accuracy, and time.
+  private func printSummary(_ runs: [TrainingRun]) {
     say("\n## Summary")
     let width = runs.map(\.optimizer.count).reduce("optimizer".count, max) + 2
     row("optimizer", "lr", "train_loss", "valid_loss", "accuracy", "time", nameWidth: width)
@@ -66,34 +130,21 @@ struct Compare: ParsableCommand {
       row(run.optimizer, String(format: "%.1e", run.lr), Self.format(last?.train_loss), Self.format(last?.valid_loss),
           Self.format(last?.accuracy), String(format: "%.0f s", run.totalSeconds), nameWidth: width)
     }
-    try TrainingOptions.createParentFolder(of: plot)
-    try PlotOutput.writePNG(Self.figure(runs), to: plot, width: 960, height: 420)
-    say("wrote \(plot)")
-    if let json {
-      let object: [String: Any] = [
-        "runs": runs.map { run -> [String: Any] in
-          [
-            "optimizer": run.optimizer, "lr": run.lr, "lr_find_seconds": run.lrFindSeconds,
-            "epochs": run.epochs.map { e -> [String: Any] in
-              ["epoch": e.epoch, "train_loss": e.train_loss ?? NSNull(), "valid_loss": e.valid_loss ?? NSNull(),
-               "accuracy": e.accuracy ?? NSNull(), "seconds": e.seconds]
-            },
-          ]
-        }
-      ]
-      let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-      try TrainingOptions.writeOutput(bytes, to: json)
-    }
   }
 
   static func format(_ value: Double?) -> String { value.map { String(format: "%.6f", $0) } ?? "None" }
 
-  /// Validation loss and accuracy per epoch, one line per optimizer, side by side.
-  static func figure(_ runs: [TrainingRun]) -> Figure {
-    func panel(_ title: String, logY: Bool, _ value: (TrainingRun.EpochResult) -> Double?) -> Plot {
-      Plot(title: title, xLabel: "epoch", yLabel: title, logY: logY, series: runs.map { run in
-        let points = run.epochs.compactMap { e in value(e).map { (Double(e.epoch), $0) } }
-        return Plot.Series(run.optimizer, xs: points.map(\.0), ys: points.map(\.1), style: .line)
+  /// Validation loss and accuracy per epoch, one line per optimizer (its mean over the seeds,
+  /// in a min–max band when there are several), side by side.
+  static func figure(_ runs: [[TrainingRun]]) -> Figure {
+    func panel(_ title: String, logY: Bool, _ value: @escaping (TrainingRun.EpochResult) -> Double?) -> Plot {
+      Plot(title: title, xLabel: "epoch", yLabel: title, logY: logY, series: runs.map { perSeed in
+        let epochs = perSeed.map(\.epochs.count).min() ?? 0
+        let values = (0..<epochs).map { e in perSeed.map { value($0.epochs[e]) ?? .nan } }
+        let xs = (0..<epochs).map { Double(perSeed[0].epochs[$0].epoch) }
+        let means = values.map { $0.reduce(0, +) / Double($0.count) }
+        let band = perSeed.count > 1 ? (low: values.map { $0.min()! }, high: values.map { $0.max()! }) : nil
+        return Plot.Series(perSeed[0].optimizer, xs: xs, ys: means, style: .line, band: band)
       })
     }
     // Log scale for the loss: a first-epoch spike would flatten every later epoch.

@@ -17,6 +17,8 @@ struct TrainingRun {
 
   var optimizer: String
   var lr: Double
+  /// The seed of its weights, shuffle and augmentation.
+  var seed: UInt64 = 0
   var epochs: [EpochResult] = []
   var lrFind: LRFindResult?
   var lrFindSeconds: Double = 0
@@ -45,7 +47,7 @@ struct TrainingRun {
     } else {
       learn.logger = nil
     }
-    var run = TrainingRun(optimizer: choice.rawValue, lr: lr ?? 0)
+    var run = TrainingRun(optimizer: choice.rawValue, lr: lr ?? 0, seed: options.seed)
     run.learner = learn
     if lr == nil {
       // Under mpirun, rank 0 alone runs the finder (on all the data, as one process would)

@@ -35,6 +35,22 @@ import Testing
     #expect((legends[0].y < frame.height / 2 && legends[0].x > frame.width / 2) == upperRight)
   }
 
+  /// A min–max band is shaded (a quarter of the line's colour) between its low and high
+  /// values, under the line, and only there; the SVG says the same with a polygon.
+  @Test func bandIsShadedBetweenItsLowAndHigh() {
+    let plot = Plot(series: [Plot.Series("a", xs: [0, 1], ys: [5, 5], color: .blue, band: (low: [2, 2], high: [8, 8]))])
+    #expect(plot.svg().contains("<polygon") && plot.svg().contains("fill-opacity=\"0.25\""))
+    let image = plot.raster(width: 400, height: 300)
+    var tinted = 0, white = 0
+    for y in 0..<image.height {
+      let c = image[200, y]
+      if c == PlotColor(199, 221, 236) { tinted += 1 }  // (3·255 + blue) / 4
+      if c == .white { white += 1 }
+    }
+    // The band spans 6 of the axis's 6.6 units (5% padding): most of the plot's height.
+    #expect(tinted > 150 && white > 10)
+  }
+
   /// The LR-finder plot as SVG and raster: log axis labels, the marked suggestions, legend.
   @Test func lrFindPlot() throws {
     let plot = Plot.lrFind(Self.lrFindResult())

@@ -11,14 +11,20 @@ public struct Plot: Sendable {
     public var ys: [Double]
     public var style: Style
     public var color: PlotColor?
+    /// A shaded band from `low` to `high` at each x (a min–max or error band), under the line.
+    public var band: (low: [Double], high: [Double])?
 
-    public init(_ name: String, xs: [Double], ys: [Double], style: Style = .line, color: PlotColor? = nil) {
+    public init(_ name: String, xs: [Double], ys: [Double], style: Style = .line, color: PlotColor? = nil,
+                band: (low: [Double], high: [Double])? = nil) {
       precondition(xs.count == ys.count, "plot series \(name): \(xs.count) x values for \(ys.count) y values")
+      precondition(band.map { $0.low.count == xs.count && $0.high.count == xs.count } ?? true,
+                   "plot series \(name): a band needs a low and a high value per x")
       self.name = name
       self.xs = xs
       self.ys = ys
       self.style = style
       self.color = color
+      self.band = band
     }
   }
 

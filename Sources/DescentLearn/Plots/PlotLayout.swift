@@ -16,6 +16,8 @@ struct PlotLayout {
         xs.append(tx(x))
         ys.append(ty(y))
       }
+      // A band shows whole.
+      for y in (s.band?.low ?? []) + (s.band?.high ?? []) where ty(y).isFinite { ys.append(ty(y)) }
     }
     for v in plot.verticalLines where tx(v).isFinite { xs.append(tx(v)) }
     var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
@@ -61,6 +63,16 @@ struct PlotLayout {
     // Series: lines break at non-finite points. `drawn` keeps points along every line, for the
     // legend to avoid.
     var drawn: [Point] = []
+    // Bands first, under every line.
+    for (i, s) in plot.series.enumerated() {
+      guard let band = s.band else { continue }
+      let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
+      let points = zip(s.xs, zip(band.low, band.high)).filter { tx($0.0).isFinite && ty($0.1.0).isFinite && ty($0.1.1).isFinite }
+      guard points.count > 1 else { continue }
+      let upper = points.map { Point(x: px($0.0), y: py($0.1.1)) }
+      let lower = points.reversed().map { Point(x: px($0.0), y: py($0.1.0)) }
+      out.append(.polygon(upper + lower, color: color))
+    }
     for (i, s) in plot.series.enumerated() {
       let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
       var run: [Point] = []

@@ -25,11 +25,39 @@ enum RasterRenderer {
                        Point(x: r.x, y: r.maxY), Point(x: r.x, y: r.y)]
         var t = 0.0
         for (a, b) in zip(corners, corners.dropFirst()) { line(&image, a, b, stroke, 1, false, &t) }
+      case .polygon(let points, let color):
+        fill(&image, points, color)
       case .text(let s, let at, let anchor, let color, let vertical):
         text(&image, s, at, anchor, color, vertical)
       }
     }
     return image
+  }
+
+  /// Fills a polygon by scanlines (even–odd rule), blending a quarter of `color` into what is
+  /// there, as the SVG's fill-opacity 0.25 does.
+  private static func fill(_ image: inout RGBImage, _ points: [Point], _ color: PlotColor) {
+    guard let top = points.map(\.y).min(), let bottom = points.map(\.y).max(), top.isFinite, bottom.isFinite else { return }
+    let edges = Array(zip(points, points.dropFirst() + [points[0]]))
+    let first = Swift.max(0, Int(top.rounded(.up))), last = Swift.min(image.height - 1, Int(bottom.rounded(.down)))
+    guard first <= last else { return }
+    for y in first...last {
+      let yc = Double(y)
+      var crossings: [Double] = []
+      for (a, b) in edges where (a.y <= yc) != (b.y <= yc) {
+        crossings.append(a.x + (yc - a.y) / (b.y - a.y) * (b.x - a.x))
+      }
+      crossings.sort()
+      for k in stride(from: 0, to: crossings.count - 1, by: 2) {
+        let left = Swift.max(0, Int(crossings[k].rounded(.up))), right = Swift.min(image.width - 1, Int(crossings[k + 1].rounded(.down)))
+        guard left <= right else { continue }
+        for x in left...right {
+          let old = image[x, y]
+          func mix(_ o: UInt8, _ c: UInt8) -> UInt8 { UInt8((3 * Int(o) + Int(c)) / 4) }
+          image[x, y] = PlotColor(mix(old.r, color.r), mix(old.g, color.g), mix(old.b, color.b))
+        }
+      }
+    }
   }
 
   /// A segment drawn with a `width`-pixel square pen at half-pixel steps; `travelled` carries

@@ -19,6 +19,9 @@ enum SVGRenderer {
       case .rect(let r, let stroke, let fill):
         s += "<rect x=\"\(n(r.x))\" y=\"\(n(r.y))\" width=\"\(n(r.width))\" height=\"\(n(r.height))\" "
           + "fill=\"\(fill?.hex ?? "none")\" stroke=\"\(stroke.hex)\"/>\n"
+      case .polygon(let points, let color):
+        let coords = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
+        s += "<polygon points=\"\(coords)\" fill=\"\(color.hex)\" fill-opacity=\"0.25\" stroke=\"none\"/>\n"
       case .text(let text, let at, let anchor, let color, let vertical):
         let a = anchor == .start ? "start" : anchor == .middle ? "middle" : "end"
         let rotate = vertical ? " transform=\"rotate(-90 \(n(at.x)) \(n(at.y)))\"" : ""

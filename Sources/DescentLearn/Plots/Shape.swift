@@ -18,6 +18,8 @@ enum Shape {
   case polyline([Point], color: PlotColor, width: Double, dashed: Bool)
   case circle(Point, radius: Double, color: PlotColor)
   case rect(Rect, stroke: PlotColor, fill: PlotColor?)
+  /// A filled polygon (a band between two lines), drawn lightly: `color` at a quarter strength.
+  case polygon([Point], color: PlotColor)
   /// Text whose baseline-ish centre line passes through `at`; `vertical` reads bottom to top.
   case text(String, at: Point, anchor: TextAnchor, color: PlotColor, vertical: Bool)
 }
