@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# The README's test command: install what is needed, run the unit tests (debug build),
-# then the end-to-end checks through the release-built `descent` binary, then the unit tests
-# under AddressSanitizer, the suites whose code runs on worker threads under ThreadSanitizer,
-# and a minute of fuzzing for each parser.
+# The README's test command: install what is needed, run the unit tests (debug build), one of
+# them again under mpirun with two processes, then the end-to-end checks through the
+# release-built `descent` binary, then the unit tests under AddressSanitizer, the suites whose
+# code runs on worker threads under ThreadSanitizer, and a minute of fuzzing for each parser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product descent
 swift test
+# Data-parallel training against one process, for a model without batch norm: the same test
+# binary, one process per rank under Open MPI (as root in CI, hence --allow-run-as-root).
+mpirun --allow-run-as-root --oversubscribe -np 2 .build/debug/DescentPackageTests.xctest \
+  --testing-library swift-testing --filter DataParallelTests
 bash scripts/end-to-end.sh .build/release/descent
 # The whole unit suite under AddressSanitizer and its leak check (a build of its own; XCTest's
 # runner's own leaks suppressed).
