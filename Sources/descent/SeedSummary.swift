@@ -70,7 +70,7 @@ struct SeedSummary {
            String(format: "%.4f ± %.4f", r.accuracy.mean, r.accuracy.standardDeviation),
            r.accuracy.values.map { String(format: "%.3f", $0) }.joined(separator: " "))
     }
-    guard seeds.count > 1 else { return }
+    guard seeds.count > 1, rows.count > 1 else { return }
     say("\nAgainst \(best) (best mean accuracy), seed by seed: mean accuracy difference ± standard error")
     for r in rows {
       guard let d = r.pairedDifference, let se = r.standardError else { continue }
