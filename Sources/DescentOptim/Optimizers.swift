@@ -117,3 +117,10 @@ public func Ranger(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.95, s
                    wd: Double = 0.01, beta: Double = 0, k: Int = 6, alpha: Double = 0.5, decoupleWD: Bool = true) -> Optimizer {
   Lookahead(RAdam(params, lr: lr, mom: mom, sqrMom: sqrMom, eps: eps, wd: wd, beta: beta, decoupleWD: decoupleWD), k: k, alpha: alpha)
 }
+
+/// Lion (`lion-pytorch`'s defaults: lr 1e-4, betas (0.9, 0.99), no weight decay): decoupled
+/// weight decay, then the sign of the interpolated momentum, in one fused loop.
+public func Lion(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, beta2: Double = 0.99, wd: Double = 0) -> Optimizer {
+  Optimizer(params, steppers: [.fused { WeightDecay(); LionStep() }],
+            defaults: ["lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "wd": .all(wd)])
+}

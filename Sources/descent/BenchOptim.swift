@@ -11,7 +11,8 @@ struct BenchOptim: ParsableCommand {
     discussion: """
       Builds torchvision's ResNet-34 (21,797,672 parameters) with constant gradients, then times one step of each optimizer (the median of --steps steps after a \
       warm-up). Each figure is reported as milliseconds and as GB/s of the bytes the step must \
-      move — Adam reads p, g, m, v and writes p, m, v: 28 bytes a parameter — beside this \
+      move — Adam reads p, g, m, v and writes p, m, v: 28 bytes a parameter; Lion reads p, g, m \
+      and writes p, m: 20 — beside this \
       machine's copy bandwidth measured in the same run.
 
       Examples:
@@ -35,6 +36,7 @@ struct BenchOptim: ParsableCommand {
     ("rmsprop", { RMSProp($0, lr: 1e-3) }, 20),
     ("adam", { Adam($0, lr: 1e-3) }, 28),
     ("lamb", { Lamb($0, lr: 1e-3) }, 28),
+    ("lion", { Lion($0, lr: 1e-4, wd: 0.01) }, 20),
     ("adam_tensor_steppers", {
       Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
     }, 28),

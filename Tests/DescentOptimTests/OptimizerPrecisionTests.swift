@@ -5,8 +5,9 @@ import DescentTensor
 
 /// fastai's precision: each optimizer runs the 25 steps of Reference/optimizer_precision.py
 /// (a one-element tensor, two groups with different lr, a gradient 30× larger every 7th step)
-/// and must stay as close to the exact (float64) trajectory as fastai's own float32 run does:
-/// on every tensor, max |p − p64| ≤ 2 × fastai's float32 error + 1e-7 × max |p64|.
+/// and must stay as close to the exact (float64) trajectory as its reference's own float32 run
+/// does (fastai's, or the package's for newer optimizers): on every tensor,
+/// max |p − p64| ≤ 2 × the reference's float32 error + 1e-7 × max |p64|.
 @Suite struct OptimizerPrecisionTests {
   static let shapes: [[[Int]]] = [[[1], [3, 4]], [[7], [2, 5]]]
   static let lrs: HyperSetting = .perGroup([1e-2, 3e-3])
@@ -59,6 +60,9 @@ import DescentTensor
     "customSGD": { Optimizer($0, steppers: SeedSteppers.sgd, defaults: ["lr": lrs]) },
     "customMomentum": { Optimizer($0, steppers: SeedSteppers.momentum, defaults: ["lr": lrs, "mom": 0.9]) },
     "customRMSProp": { Optimizer($0, steppers: SeedSteppers.rmsProp, defaults: ["lr": lrs, "square_mom": 0.99, "eps": 1e-8]) },
+    // Against lion-pytorch.
+    "lion": { Lion($0, lr: lrs) },
+    "lionWD": { Lion($0, lr: lrs, wd: 0.1) },
   ] }
 
   @Test(arguments: OptimizerPrecisionReference.exact.keys.sorted())
