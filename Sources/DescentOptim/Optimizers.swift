@@ -124,3 +124,14 @@ public func Lion(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, be
   Optimizer(params, steppers: [.fused { WeightDecay(); LionStep() }],
             defaults: ["lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "wd": .all(wd)])
 }
+
+/// ADOPT (`pytorch-optimizer`'s defaults: lr 1e-3, betas (0.9, 0.9999), eps 1e-6, clipping at
+/// step^¼, weight decay as L2 on the gradient unless decoupled).
+public func ADOPT(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, beta2: Double = 0.9999, eps: Double = 1e-6,
+                  wd: Double = 0, decoupleWD: Bool = false) -> Optimizer {
+  let steppers: [Stepper] = decoupleWD
+    ? [.fused { WeightDecay(); StepStat(); AdoptStep() }]
+    : [.fused { L2Regularization(); StepStat(); AdoptStep() }]
+  return Optimizer(params, steppers: steppers,
+                   defaults: ["lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "eps": .all(eps), "wd": .all(wd)])
+}

@@ -63,20 +63,23 @@ import DescentTensor
     // Against lion-pytorch.
     "lion": { Lion($0, lr: lrs) },
     "lionWD": { Lion($0, lr: lrs, wd: 0.1) },
+    // Against pytorch-optimizer.
+    "adopt": { ADOPT($0, lr: lrs) },
+    "adoptL2": { ADOPT($0, lr: lrs, wd: 0.1) },
   ] }
 
   @Test(arguments: OptimizerPrecisionReference.exact.keys.sorted())
-  func asCloseToTheExactTrajectoryAsFastaisFloat32(_ name: String) throws {
+  func asCloseToTheExactTrajectoryAsItsReference(_ name: String) throws {
     let make = try #require(Self.cases[name], "no Swift case for \(name)")
     let exact = try #require(OptimizerPrecisionReference.exact[name])
-    let fastaiError = try #require(OptimizerPrecisionReference.float32Error[name])
+    let referenceError = try #require(OptimizerPrecisionReference.float32Error[name])
     var offset = 0
     for (k, p) in Self.run(make).enumerated() {
       let reference = exact[offset..<(offset + p.count)]
       offset += p.count
       let error = zip(p, reference).map { abs(Double($0) - $1) }.max()!
-      let bound = 2 * fastaiError[k] + 1e-7 * reference.map(abs).max()!
-      #expect(error <= bound, "\(name), tensor \(k): error \(error) against the float64 trajectory, bound \(bound) (fastai float32: \(fastaiError[k]))")
+      let bound = 2 * referenceError[k] + 1e-7 * reference.map(abs).max()!
+      #expect(error <= bound, "\(name), tensor \(k): error \(error) against the float64 trajectory, bound \(bound) (the reference's float32: \(referenceError[k]))")
     }
   }
 }

@@ -1,5 +1,5 @@
 # The exact trajectories behind OptimizerPrecisionTests.swift: fastai's own optimizers (fastai
-# 2.8), the seed's callbacks and newer optimizers from their own packages (lion-pytorch), run
+# 2.8), the seed's callbacks and newer optimizers from their own packages (lion-pytorch, pytorch-optimizer), run
 # on the same float32 inputs twice — in float64 (the exact trajectory) and in float32 (the
 # reference's own rounding error). Writes
 # ../OptimizerPrecisionValues.swift:
@@ -14,6 +14,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from seed_steppers import sgd_cb, momentum_step, average_square_grad, rms_prop_step
 import seed_steppers
 from lion_pytorch import Lion  # pip install lion-pytorch
+from pytorch_optimizer import ADOPT  # pip install pytorch-optimizer (4.1)
 
 SHAPES = [[(1,), (3, 4)], [(7,), (2, 5)]]
 LRS = [1e-2, 3e-3]
@@ -79,6 +80,8 @@ def torch_groups(groups, wd):
 TORCH_CASES = {
     "lion": lambda gs: Lion(torch_groups(gs, 0.0)),
     "lionWD": lambda gs: Lion(torch_groups(gs, 0.1)),
+    "adopt": lambda gs: ADOPT(torch_groups(gs, 0.0)),
+    "adoptL2": lambda gs: ADOPT(torch_groups(gs, 0.1)),
 }
 
 def run(make, dtype, torch_optimizer=False):
