@@ -135,3 +135,17 @@ public func ADOPT(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, b
   return Optimizer(params, steppers: steppers,
                    defaults: ["lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "eps": .all(eps), "wd": .all(wd)])
 }
+
+/// AdEMAMix (`pytorch-optimizer`'s defaults: lr 1e-3, betas (0.9, 0.999, 0.9999), alpha 5,
+/// eps 1e-8, no alpha/beta3 warm-up unless `tAlphaBeta3` > 0, L2 weight decay unless decoupled).
+public func AdEMAMix(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, beta2: Double = 0.999,
+                     beta3: Double = 0.9999, alpha: Double = 5, tAlphaBeta3: Double = 0, eps: Double = 1e-8,
+                     wd: Double = 0, decoupleWD: Bool = false) -> Optimizer {
+  let steppers: [Stepper] = decoupleWD
+    ? [.fused { WeightDecay(); StepStat(); AdEMAMixStep() }]
+    : [.fused { L2Regularization(); StepStat(); AdEMAMixStep() }]
+  return Optimizer(params, steppers: steppers, defaults: [
+    "lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "beta3": .all(beta3), "alpha": .all(alpha),
+    "t_alpha_beta3": .all(tAlphaBeta3), "eps": .all(eps), "wd": .all(wd),
+  ])
+}

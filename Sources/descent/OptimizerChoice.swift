@@ -5,7 +5,7 @@ import DescentTensor
 /// their defaults, and the seed's custom-stepper versions of SGD, momentum and RMSProp (the
 /// fused element-stepper chains of `SeedSteppers`, written as a library user would).
 enum OptimizerChoice: String, CaseIterable {
-  case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger, lion, adopt
+  case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger, lion, adopt, ademamix
 
   /// The study's learning rates (`--lr` default); nil means the finder's valley.
   var defaultLR: Double? {
@@ -17,7 +17,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .radam, .qhadam, .ranger: return 3e-3
     case .lamb, .larc: return 1e-2
     case .lion: return 1e-4  // lion-pytorch's default
-    case .adopt: return 1e-3  // pytorch-optimizer's default
+    case .adopt, .ademamix: return 1e-3  // pytorch-optimizer's default
     }
   }
 
@@ -44,6 +44,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .ranger: return "ranger"
     case .lion: return "Lion"
     case .adopt: return "ADOPT"
+    case .ademamix: return "AdEMAMix"
     }
   }
 
@@ -66,6 +67,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .ranger: return { Ranger($0, lr: 1e-3, wd: wd ?? 0.01) }
     case .lion: return { Lion($0, lr: 1e-4, wd: wd ?? 0) }
     case .adopt: return { ADOPT($0, lr: 1e-3, wd: wd ?? 0) }
+    case .ademamix: return { AdEMAMix($0, lr: 1e-3, wd: wd ?? 0) }
     }
   }
 }

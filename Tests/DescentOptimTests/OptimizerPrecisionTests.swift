@@ -66,6 +66,8 @@ import DescentTensor
     // Against pytorch-optimizer.
     "adopt": { ADOPT($0, lr: lrs) },
     "adoptL2": { ADOPT($0, lr: lrs, wd: 0.1) },
+    "ademamix": { AdEMAMix($0, lr: lrs) },
+    "ademamixWarmupL2": { AdEMAMix($0, lr: lrs, tAlphaBeta3: 10, wd: 0.1) },
   ] }
 
   @Test(arguments: OptimizerPrecisionReference.exact.keys.sorted())

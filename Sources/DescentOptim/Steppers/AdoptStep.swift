@@ -44,6 +44,6 @@ public struct AdoptStep: ElementStepper {
     let newAvg = avg + damp1 * (n - avg)
     newAvg.store(m!, i)
     p -= lr * newAvg
-    (beta2 * sq + damp2 * g * g).store(v!, i)
+    (beta2 * sq + damp2 * (g * g)).store(v!, i)  // as addcmul: value · (g·g)
   }
 }

@@ -14,7 +14,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from seed_steppers import sgd_cb, momentum_step, average_square_grad, rms_prop_step
 import seed_steppers
 from lion_pytorch import Lion  # pip install lion-pytorch
-from pytorch_optimizer import ADOPT  # pip install pytorch-optimizer (4.1)
+from pytorch_optimizer import ADOPT, AdEMAMix  # pip install pytorch-optimizer (4.1)
 
 SHAPES = [[(1,), (3, 4)], [(7,), (2, 5)]]
 LRS = [1e-2, 3e-3]
@@ -82,6 +82,8 @@ TORCH_CASES = {
     "lionWD": lambda gs: Lion(torch_groups(gs, 0.1)),
     "adopt": lambda gs: ADOPT(torch_groups(gs, 0.0)),
     "adoptL2": lambda gs: ADOPT(torch_groups(gs, 0.1)),
+    "ademamix": lambda gs: AdEMAMix(torch_groups(gs, 0.0)),
+    "ademamixWarmupL2": lambda gs: AdEMAMix(torch_groups(gs, 0.1), t_alpha_beta3=10.0),
 }
 
 def run(make, dtype, torch_optimizer=False):
