@@ -9,10 +9,8 @@
 # by a formula, 30× larger every 7th step.
 import math, pathlib, sys
 import torch
-from fastai.optimizer import (Optimizer, SGD, RMSProp, Adam, RAdam, QHAdam, Larc, Lamb, Lookahead, ranger)
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from seed_steppers import sgd_cb, momentum_step, average_square_grad, rms_prop_step
-import seed_steppers
+from fastai_cases import fastai_cases
 from lion_pytorch import Lion  # pip install lion-pytorch
 from pytorch_optimizer import ADOPT, AdEMAMix  # pip install pytorch-optimizer (4.1)
 
@@ -41,33 +39,7 @@ def make_params(dtype):
         groups.append(group)
     return groups
 
-def rmsprop_eps(ps, lr, **kw):
-    opt = RMSProp(ps, lr, **kw)
-    opt.set_hyper('eps', 1e-3)  # fastai's RMSProp drops its eps argument; Descent's takes it
-    return opt
-
-CASES = {
-    "sgd": lambda ps: SGD(ps, LRS),
-    "sgdWD": lambda ps: SGD(ps, LRS, wd=0.1),
-    "sgdL2": lambda ps: SGD(ps, LRS, wd=0.1, decouple_wd=False),
-    "momentum": lambda ps: SGD(ps, LRS, mom=0.9, wd=0.1),
-    "rmsprop": lambda ps: RMSProp(ps, LRS),
-    "rmspropMomEps": lambda ps: rmsprop_eps(ps, LRS, mom=0.9, wd=0.1),
-    "adam": lambda ps: Adam(ps, LRS),
-    "adamNoWD": lambda ps: Adam(ps, LRS, wd=0.),
-    "adamL2": lambda ps: Adam(ps, LRS, wd=0.1, decouple_wd=False),
-    "radam": lambda ps: RAdam(ps, LRS, wd=0.1),
-    "sadam": lambda ps: RAdam(ps, LRS, beta=2.0),
-    "qhadam": lambda ps: QHAdam(ps, LRS, wd=0.1),
-    "larc": lambda ps: Larc(ps, LRS, wd=0.1),
-    "lars": lambda ps: Larc(ps, LRS, clip=False, mom=0.),
-    "lamb": lambda ps: Lamb(ps, LRS, wd=0.1),
-    "lookahead": lambda ps: Lookahead(SGD(ps, LRS, mom=0.9), k=6, alpha=0.5),
-    "ranger": lambda ps: ranger(ps, LRS),
-    "customSGD": lambda ps: Optimizer(ps, [sgd_cb], lr=LRS),
-    "customMomentum": lambda ps: Optimizer(ps, [seed_steppers.average_grad, momentum_step], lr=LRS, mom=0.9),
-    "customRMSProp": lambda ps: Optimizer(ps, [average_square_grad, rms_prop_step], lr=LRS, square_mom=0.99, eps=1e-8),
-}
+CASES = fastai_cases(LRS)
 
 def torch_groups(groups, wd):
     """PyTorch's param groups for the same setup: the second tensor in a group of its own with
