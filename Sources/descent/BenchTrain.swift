@@ -67,9 +67,7 @@ struct BenchTrain: ParsableCommand {
     guard size >= 32 else { throw ValidationError("--size must be at least 32 pixels, not \(size)") }
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, not \(steps)") }
-    if let threads, !(1...TrainingOptions.maxThreads).contains(threads) {
-      throw ValidationError("--threads must be in 1…\(TrainingOptions.maxThreads), not \(threads)")
-    }
+    try TrainingOptions.validateThreads(threads)
   }
 
   func run() throws {

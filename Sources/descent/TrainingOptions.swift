@@ -78,12 +78,17 @@ struct TrainingOptions: ParsableArguments {
     guard ps >= 0 && ps < 1 else { throw ValidationError("--ps must be in [0, 1), not \(ps)") }
     guard minScale > 0 && minScale <= 1 else { throw ValidationError("--min-scale must be in (0, 1], not \(minScale)") }
     if let wd, !(wd >= 0) { throw ValidationError("--wd must be ≥ 0, not \(wd)") }
-    if let threads, !(1...Self.maxThreads).contains(threads) {
-      throw ValidationError(
-        "--threads must be in 1…\(Self.maxThreads) (4 × this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores), not \(threads)")
-    }
+    try Self.validateThreads(threads)
     if let weights, !FileManager.default.fileExists(atPath: weights) {
       throw ValidationError("--weights: no such file: \(weights)")
+    }
+  }
+
+  /// `--threads`, when given, is 1…maxThreads.
+  static func validateThreads(_ threads: Int?) throws {
+    if let threads, !(1...maxThreads).contains(threads) {
+      throw ValidationError(
+        "--threads must be in 1…\(maxThreads) (4 × this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores), not \(threads)")
     }
   }
 

@@ -42,11 +42,8 @@ struct TrainingRun {
       callbacks: options.mixedPrecision ? [MixedPrecision()] : [],
       // mpirun hands its processes a terminal even when its own output is piped: no progress.
       progress: !world.usesMPI && ProgressCallback.stdoutIsTerminal)
-    if world.isMain {
-      learn.recorder.csvPath = csv
-    } else {
-      learn.logger = nil
-    }
+    // Under mpirun the Recorder writes CSV on rank 0 alone, and DataParallel quiets the others.
+    learn.recorder.csvPath = csv
     var run = TrainingRun(optimizer: choice.rawValue, lr: lr ?? 0, seed: options.seed)
     run.learner = learn
     if lr == nil {

@@ -56,13 +56,12 @@ public final class GradientAllReduce {
       for (p, offset) in zip(b.parameters, b.offsets) where !b.isFilled(p) { b.fill(p, at: offset) }
     }
     startFilledBuckets()
-    let waitStarted = ContinuousClock.now
+    let waitStarted = Timing.now()
     for b in buckets { b.pending?.wait() }
-    let waited = ContinuousClock.now - waitStarted
+    let waited = Timing.now() - waitStarted
     let scale = 1 / Float(communicator.size)
     for b in buckets { b.writeBack(scale: scale) }
-    let (s, atto) = waited.components
-    return Double(s) + Double(atto) * 1e-18
+    return waited
   }
 
   /// Starts the full buckets, in bucket order: every process must start its collectives in
