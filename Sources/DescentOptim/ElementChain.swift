@@ -13,6 +13,10 @@ public struct Then<First: ElementStepper, Second: ElementStepper>: ElementSteppe
   public var defaults: Hypers { first.defaults.merging(second.defaults) { _, later in later } }
   public var writesGradient: Bool { first.writesGradient || second.writesGradient }
   public var reduces: Bool { first.reduces || second.reduces }
+  public var defersUpdate: Bool {
+    precondition(!first.defersUpdate, "a stepper that defers the update (\(First.self)) must come last in its chain")
+    return second.defersUpdate
+  }
 
   @inlinable
   public mutating func prepare(_ binding: inout ElementBinding) {
@@ -31,6 +35,9 @@ public struct Then<First: ElementStepper, Second: ElementStepper>: ElementSteppe
     first.finish(a, b, &binding)
     second.finish(a, b, &binding)
   }
+
+  @inlinable
+  public func deferredScale(_ a: Float, _ b: Float, count: Int) -> Float { second.deferredScale(a, b, count: count) }
 }
 
 /// Builds a chain from a list of element steppers: `{ WeightDecay(); AverageGrad(); … }`.

@@ -22,6 +22,12 @@ public protocol ElementStepper {
   /// Whether the stepper accumulates per-parameter sums (LAMB's and LARC's norms): then
   /// `finish` is called once per parameter with the sums after the loop.
   var reduces: Bool { get }
+  /// Whether the stepper holds the chain's update back until the whole parameter has been
+  /// seen, because it rescales the update by a per-parameter factor (cautious masking). Such a
+  /// stepper comes last in its chain and leaves in `p` the update to apply (`acc.base` stays
+  /// the parameter); the loop stores the updates, then, in a second pass, adds
+  /// `deferredScale(a, b, count:)` × update to each parameter.
+  var defersUpdate: Bool { get }
 
   /// Once per parameter and step, before the loop: read hyper-parameters and scalar state
   /// (Doubles), bind buffers, precompute scalars (debias terms) in Double and cast them once.
@@ -32,20 +38,32 @@ public protocol ElementStepper {
 
   /// After the loop, with the parameter's sums of `acc.a` and `acc.b` over all its elements.
   func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding)
+
+  /// For a stepper that defers its update: the factor the update is applied with, from the
+  /// parameter's sums of `acc.a` and `acc.b` and its element count.
+  func deferredScale(_ a: Float, _ b: Float, count: Int) -> Float
 }
 
 extension ElementStepper {
   public var defaults: Hypers { [:] }
   public var writesGradient: Bool { false }
   public var reduces: Bool { false }
+  public var defersUpdate: Bool { false }
   public func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding) {}
+  public func deferredScale(_ a: Float, _ b: Float, count: Int) -> Float { 1 }
 }
 
-/// Two running sums per parameter, for steppers that need norms.
+/// What the loop carries through a chain beside `p` and `g`: two running sums per parameter,
+/// for steppers that need norms or counts, and the parameter the chain's update is measured
+/// from.
 public struct Accumulators {
   public var a = SIMD8<Float>()
   public var b = SIMD8<Float>()
+  /// `p` as loaded, moved by decoupled weight decay: `p − base` is the optimizer's step alone,
+  /// the update that cautious masking judges (its references decay the weights outside it).
+  public var base = SIMD8<Float>()
   @inlinable public init() {}
+  @inlinable public init(base: SIMD8<Float>) { self.base = base }
 }
 
 /// What an element stepper sees of one parameter in `prepare` and `finish`.

@@ -39,6 +39,9 @@ public final class FusedScratch<C: ElementStepper> {
   @usableFromInline var partials: [Float] = []
   @usableFromInline var params: [UnsafeMutablePointer<Float>] = []
   @usableFromInline var grads: [UnsafeMutablePointer<Float>] = []
+  /// The held-back updates of a chain that defers them, laid out as the flat range.
+  @usableFromInline var updates: [Float] = []
+  @usableFromInline var scales: [Float] = []
   @inlinable public init() {}
 }
 
@@ -67,36 +70,39 @@ public enum FusedLoop {
       total += (item.param.count + 7) & ~7
     }
     scratch.offsets.append(total)
-    let reduces = chain.reduces, writesGradient = chain.writesGradient
+    let defers = chain.defersUpdate
+    let reduces = chain.reduces || defers, writesGradient = chain.writesGradient
     let workers = Swift.max(1, Swift.min(Parallel.threads, total / Parallel.minimumParallelElements))
     if reduces {
       scratch.partials.removeAll(keepingCapacity: true)
       scratch.partials.append(contentsOf: repeatElement(0, count: 2 * n * workers))
     }
+    if defers && scratch.updates.count < total {
+      scratch.updates = [Float](repeating: 0, count: total)
+    }
     let params = scratch.params, grads = scratch.grads
     scratch.bound.withUnsafeBufferPointer { bound in
       scratch.offsets.withUnsafeBufferPointer { offsets in
         scratch.partials.withUnsafeMutableBufferPointer { partials in
-          Parallel.forEach(workers) { w in
-            let lo = (total * w / workers) & ~7
-            let hi = w == workers - 1 ? total : (total * (w + 1) / workers) & ~7
-            // The first parameter overlapping [lo, hi): binary search over the offsets.
-            var k = 0, top = n
-            while k + 1 < top {
-              let mid = (k + top) / 2
-              if offsets[mid] <= lo { k = mid } else { top = mid }
-            }
-            let scale = SIMD8<Float>(repeating: gradScale)
-            while k < n && offsets[k] < hi {
-              let start = Swift.max(lo, offsets[k]) - offsets[k], end = Swift.min(hi, offsets[k + 1]) - offsets[k]
+          scratch.updates.withUnsafeMutableBufferPointer { updates in
+            forEachChunk(workers: workers, total: total, offsets: offsets) { w, k, start, end in
               let c = bound[k], p = params[k], g = grads[k]
+              let held = defers ? updates.baseAddress! + offsets[k] : nil
+              let scale = SIMD8<Float>(repeating: gradScale)
               var acc = Accumulators()
               var i = start
               while i < end {
                 var pv = SIMD8<Float>.load(p, i)
                 var gv = SIMD8<Float>.load(g, i) * scale
+                acc.base = pv
                 c.update(i, &pv, &gv, &acc)
-                pv.store(p, i)
+                if let held {
+                  // `pv` is the update held back; the parameter keeps its decayed base.
+                  pv.store(held, i)
+                  acc.base.store(p, i)
+                } else {
+                  pv.store(p, i)
+                }
                 if writesGradient { gv.store(g, i) }
                 i += 8
               }
@@ -104,21 +110,61 @@ public enum FusedLoop {
                 partials[2 * (w * n + k)] += acc.a.sum()
                 partials[2 * (w * n + k) + 1] += acc.b.sum()
               }
-              k += 1
             }
           }
         }
       }
     }
-    if reduces {
-      for (k, item) in items.enumerated() {
-        var a: Float = 0, b: Float = 0
-        for w in 0..<workers {
-          a += scratch.partials[2 * (w * n + k)]
-          b += scratch.partials[2 * (w * n + k) + 1]
+    guard reduces else { return }
+    scratch.scales.removeAll(keepingCapacity: true)
+    for (k, item) in items.enumerated() {
+      var a: Float = 0, b: Float = 0
+      for w in 0..<workers {
+        a += scratch.partials[2 * (w * n + k)]
+        b += scratch.partials[2 * (w * n + k) + 1]
+      }
+      var binding = ElementBinding(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers)
+      scratch.bound[k].finish(a, b, &binding)
+      if defers { scratch.scales.append(scratch.bound[k].deferredScale(a, b, count: item.param.count)) }
+    }
+    guard defers else { return }
+    // Second pass: p += scale · held update.
+    scratch.offsets.withUnsafeBufferPointer { offsets in
+      scratch.scales.withUnsafeBufferPointer { scales in
+        scratch.updates.withUnsafeBufferPointer { updates in
+          forEachChunk(workers: workers, total: total, offsets: offsets) { _, k, start, end in
+            let p = params[k], held = updates.baseAddress! + offsets[k]
+            let s = SIMD8<Float>(repeating: scales[k])
+            var i = start
+            while i < end {
+              (SIMD8<Float>.load(p, i) + s * UnsafeRawPointer(held + i).load(as: SIMD8<Float>.self)).store(p, i)
+              i += 8
+            }
+          }
         }
-        var binding = ElementBinding(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers)
-        scratch.bound[k].finish(a, b, &binding)
+      }
+    }
+  }
+
+  /// Cuts the flat range [0, total) — the parameters laid end to end at `offsets` — into one
+  /// chunk per worker and calls `body(worker, parameter, start, end)` for each parameter's part
+  /// of each chunk (elements start..<end of that parameter, multiples of 8).
+  @inlinable
+  static func forEachChunk(workers: Int, total: Int, offsets: UnsafeBufferPointer<Int>,
+                           _ body: (_ worker: Int, _ parameter: Int, _ start: Int, _ end: Int) -> Void) {
+    let n = offsets.count - 1
+    Parallel.forEach(workers) { w in
+      let lo = (total * w / workers) & ~7
+      let hi = w == workers - 1 ? total : (total * (w + 1) / workers) & ~7
+      // The first parameter overlapping [lo, hi): binary search over the offsets.
+      var k = 0, top = n
+      while k + 1 < top {
+        let mid = (k + top) / 2
+        if offsets[mid] <= lo { k = mid } else { top = mid }
+      }
+      while k < n && offsets[k] < hi {
+        body(w, k, Swift.max(lo, offsets[k]) - offsets[k], Swift.min(hi, offsets[k + 1]) - offsets[k])
+        k += 1
       }
     }
   }

@@ -12,7 +12,9 @@ struct BenchOptim: ParsableCommand {
       Builds torchvision's ResNet-34 (21,797,672 parameters) with constant gradients, then times one step of each optimizer (the median of --steps steps after a \
       warm-up). Each figure is reported as milliseconds and as GB/s of the bytes the step must \
       move — Adam reads p, g, m, v and writes p, m, v: 28 bytes a parameter; Lion reads p, g, m \
-      and writes p, m: 20; ADOPT moves Adam's 28, AdEMAMix 36 (a slow average more) — beside this \
+      and writes p, m: 20; ADOPT moves Adam's 28, AdEMAMix 36 (a slow average more); cautious Adam \
+      44 (Adam's first pass also writes the held-back update, a second reads p and it and \
+      writes p) — beside this \
       machine's copy bandwidth measured in the same run.
 
       Examples:
@@ -39,6 +41,7 @@ struct BenchOptim: ParsableCommand {
     ("lion", { Lion($0, lr: 1e-4, wd: 0.01) }, 20),
     ("adopt", { ADOPT($0, lr: 1e-3, wd: 0.01) }, 28),
     ("ademamix", { AdEMAMix($0, lr: 1e-3, wd: 0.01) }, 36),
+    ("cautious_adam", { CautiousAdam($0, lr: 1e-3) }, 44),
     ("adam_tensor_steppers", {
       Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
     }, 28),

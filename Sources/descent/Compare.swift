@@ -30,7 +30,7 @@ struct Compare: ParsableCommand {
 
   @OptionGroup var options: TrainingOptions
 
-  @Option(help: "Comma-separated optimizers (\(OptimizerChoice.argumentNames)).")
+  @Option(help: "Comma-separated optimizers, each trained at its default lr: \(OptimizerChoice.namesWithLR).")
   var opts = "sgd,sgd-custom,momentum,rmsprop,adam"
 
   @Option(parsing: .unconditional, help: "Epochs of one cycle per optimizer.")

@@ -6,6 +6,7 @@ import DescentTensor
 /// fused element-stepper chains of `SeedSteppers`, written as a library user would).
 enum OptimizerChoice: String, CaseIterable {
   case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger, lion, adopt, ademamix
+  case cautiousAdam = "cautious-adam", cautiousLion = "cautious-lion"
 
   /// The study's learning rates (`--lr` default); nil means the finder's valley.
   var defaultLR: Double? {
@@ -17,8 +18,16 @@ enum OptimizerChoice: String, CaseIterable {
     case .radam, .qhadam, .ranger: return 3e-3
     case .lamb, .larc: return 1e-2
     case .lion: return 1e-4  // lion-pytorch's default
+    case .cautiousAdam: return 3e-3  // the paper keeps its base optimizer's lr
+    case .cautiousLion: return 1e-4
     case .adopt, .ademamix: return 1e-3  // pytorch-optimizer's default
     }
+  }
+
+  /// Every name with its default lr, for `--help`: "sgd (lr_find's valley), sgd-custom (1.5e-2), …".
+  static var namesWithLR: String {
+    allCases.map { c in "\(c.rawValue) (\(c.defaultLR.map { String(format: "%.1e", $0).replacingOccurrences(of: ".0e", with: "e").replacingOccurrences(of: "e-0", with: "e-") } ?? "lr_find's valley"))" }
+      .joined(separator: ", ")
   }
 
   /// fit_one_cycle's `moms`: the seed trains its two SGD runs with `moms=(0, 0, 0)`; the others
@@ -45,6 +54,8 @@ enum OptimizerChoice: String, CaseIterable {
     case .lion: return "Lion"
     case .adopt: return "ADOPT"
     case .ademamix: return "AdEMAMix"
+    case .cautiousAdam: return "Cautious Adam"
+    case .cautiousLion: return "Cautious Lion"
     }
   }
 
@@ -68,6 +79,8 @@ enum OptimizerChoice: String, CaseIterable {
     case .lion: return { Lion($0, lr: 1e-4, wd: wd ?? 0) }
     case .adopt: return { ADOPT($0, lr: 1e-3, wd: wd ?? 0) }
     case .ademamix: return { AdEMAMix($0, lr: 1e-3, wd: wd ?? 0) }
+    case .cautiousAdam: return { CautiousAdam($0, lr: 1e-3, wd: wd ?? 0.01) }
+    case .cautiousLion: return { CautiousLion($0, lr: 1e-4, wd: wd ?? 0) }
     }
   }
 }

@@ -19,7 +19,7 @@ struct Train: ParsableCommand {
 
   @OptionGroup var options: TrainingOptions
 
-  @Option(help: "Optimizer: \(OptimizerChoice.argumentNames).", transform: OptimizerChoice.parse)
+  @Option(help: "Optimizer, with its default lr: \(OptimizerChoice.namesWithLR).", transform: OptimizerChoice.parse)
   var opt: OptimizerChoice = .adam
 
   @Option(parsing: .unconditional, help: "Peak learning rate, or 'valley' to take lr_find's suggestion (default: the study's lr for --opt).")

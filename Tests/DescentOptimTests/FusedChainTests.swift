@@ -32,6 +32,33 @@ import DescentTensor
     expectClose(a, b, rtol: 1e-6, atol: 1e-7, sourceLocation: sourceLocation)
   }
 
+  /// Cautious masking holds each update back until its parameter's count is known, across
+  /// worker chunks: the two-pass loop must equal the cautious Adam written out per element.
+  @Test func cautiousMaskCountsAcrossWorkerChunks() {
+    let lr = [1e-2, 1e-2, 3e-2], wd = 0.1, mom = 0.9, sqrMom = 0.99, eps = 1e-5
+    let fused = Self.run { CautiousAdam($0, lr: Self.lrs, mom: mom, sqrMom: sqrMom, eps: eps, wd: wd) }
+    var expected: [Float] = []
+    for (j, p0) in Self.params().joined().enumerated() {
+      var p = p0.scalars.map(Double.init), m = [Double](repeating: 0, count: p.count), v = m
+      for t in 0..<12 {
+        let g = (0..<p.count).map { i in Double(Float(0.3 * sin(0.37 * Double(i) + Double(j) + 0.5 * Double(t)))) }
+        let step = Double(t + 1), d1 = 1 - pow(mom, step), d2 = 1 - pow(sqrMom, step)
+        var u = [Double](repeating: 0, count: p.count)
+        for i in p.indices {
+          p[i] *= 1 - lr[j] * wd
+          m[i] = mom * m[i] + (1 - mom) * g[i]
+          v[i] = sqrMom * v[i] + (1 - sqrMom) * g[i] * g[i]
+          u[i] = -lr[j] / d1 * m[i] / ((v[i] / d2).squareRoot() + eps)
+        }
+        let kept = u.indices.filter { u[$0] * g[$0] < 0 }
+        let scale = Double(p.count) / Double(kept.count + 1)
+        for i in kept { p[i] += scale * u[i] }
+      }
+      expected += p.map(Float.init)
+    }
+    expectClose(fused, expected, rtol: 1e-4, atol: 1e-6)
+  }
+
   @Test func fusedAdamEqualsTensorStepperAdam() {
     let fused = Self.run { Adam($0, lr: Self.lrs, wd: 0.1) }
     let tensor = Self.run { Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": Self.lrs, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.1]) }

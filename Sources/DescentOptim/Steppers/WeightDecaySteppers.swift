@@ -1,5 +1,6 @@
 /// Decoupled weight decay (fastai's `weight_decay`): p ← p · (1 − lr·wd), when the parameter's
-/// `doWD` flag is set.
+/// `doWD` flag is set. The decayed p becomes the base the rest of the chain's update is
+/// measured from.
 public struct WeightDecay: ElementStepper {
   @usableFromInline var factor = SIMD8<Float>(repeating: 1)
   public init() {}
@@ -13,6 +14,7 @@ public struct WeightDecay: ElementStepper {
   @inlinable @inline(__always)
   public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
     p *= factor
+    acc.base = p
   }
 }
 
