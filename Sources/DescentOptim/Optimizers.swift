@@ -149,3 +149,26 @@ public func AdEMAMix(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9
     "t_alpha_beta3": .all(tAlphaBeta3), "eps": .all(eps), "wd": .all(wd),
   ])
 }
+
+/// Schedule-Free AdamW (`schedulefree`'s `AdamWScheduleFree` defaults: lr 2.5e-3, betas (0.9,
+/// 0.999), eps 1e-8, no warm-up, weight_lr_power 2, r 0; weight decay at y on the normalized
+/// gradient). Train with a constant lr (`fit`) and `ScheduleFreeCallback`, which swaps the
+/// parameters to x for validation.
+public func ScheduleFreeAdamW(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, beta2: Double = 0.999,
+                              eps: Double = 1e-8, wd: Double = 0, warmupSteps: Int = 0, r: Double = 0,
+                              weightLRPower: Double = 2) -> Optimizer {
+  Optimizer(params, steppers: [.fused { ScheduleFreeStat(); ScheduleFreeAdamWStep() }], defaults: [
+    "lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "eps": .all(eps), "wd": .all(wd),
+    "warmup_steps": .all(Double(warmupSteps)), "r": .all(r), "weight_lr_power": .all(weightLRPower),
+  ])
+}
+
+/// Schedule-Free SGD (`schedulefree`'s `SGDScheduleFree` defaults: lr 1, momentum 0.9, no
+/// warm-up, weight_lr_power 2, r 0).
+public func ScheduleFreeSGD(_ params: [[Tensor]], lr: HyperSetting, momentum: Double = 0.9, wd: Double = 0,
+                            warmupSteps: Int = 0, r: Double = 0, weightLRPower: Double = 2) -> Optimizer {
+  Optimizer(params, steppers: [.fused { ScheduleFreeStat(); ScheduleFreeSGDStep() }], defaults: [
+    "lr": lr, "beta1": .all(momentum), "wd": .all(wd),
+    "warmup_steps": .all(Double(warmupSteps)), "r": .all(r), "weight_lr_power": .all(weightLRPower),
+  ])
+}

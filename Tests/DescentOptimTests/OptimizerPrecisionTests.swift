@@ -12,7 +12,7 @@ import DescentTensor
   static let shapes: [[[Int]]] = [[[1], [3, 4]], [[7], [2, 5]]]
   static let lrs: HyperSetting = .perGroup([1e-2, 3e-3])
 
-  static func run(_ make: ([[Tensor]]) -> Optimizer) -> [[Float]] {
+  static func run(_ make: ([[Tensor]]) -> Optimizer, atEnd: (Optimizer) -> Void = { _ in }) -> [[Float]] {
     var j = 0
     let groups = shapes.map { group in
       group.map { shape -> Tensor in
@@ -36,6 +36,7 @@ import DescentTensor
       }
       opt.step()
     }
+    atEnd(opt)
     return params.map(\.scalars)
   }
 
@@ -68,6 +69,19 @@ import DescentTensor
     "adoptL2": { ADOPT($0, lr: lrs, wd: 0.1) },
     "ademamix": { AdEMAMix($0, lr: lrs) },
     "ademamixWarmupL2": { AdEMAMix($0, lr: lrs, tAlphaBeta3: 10, wd: 0.1) },
+    // Cautious masking appended to a chain: against fastai's Adam with the paper's mask as a
+    // fastai stepper, and against pytorch-optimizer's `cautious=True`.
+    "cautiousAdam": { CautiousAdam($0, lr: lrs, wd: 0.1) },
+    "cautiousLionWD": { CautiousLion($0, lr: lrs, wd: 0.1) },
+    "cautiousAdoptL2": {
+      Optimizer($0, steppers: [.fused { L2Regularization(); StepStat(); AdoptStep(); CautiousMask() }],
+                defaults: ["lr": lrs, "beta1": 0.9, "beta2": 0.9999, "eps": 1e-6, "wd": 0.1])
+    },
+    // Against schedulefree; "…Eval" cases end at x (ScheduleFree.eval), as the package's eval().
+    "sfAdamW": { ScheduleFreeAdamW($0, lr: lrs) },
+    "sfAdamWWarmupWDEval": { ScheduleFreeAdamW($0, lr: lrs, wd: 0.1, warmupSteps: 5) },
+    "sfSGDWarmupWD": { ScheduleFreeSGD($0, lr: lrs, wd: 0.1, warmupSteps: 5) },
+    "sfSGDEval": { ScheduleFreeSGD($0, lr: lrs, r: 1, weightLRPower: 0) },
   ] }
 
   @Test(arguments: OptimizerPrecisionReference.exact.keys.sorted())
@@ -76,7 +90,8 @@ import DescentTensor
     let exact = try #require(OptimizerPrecisionReference.exact[name])
     let referenceError = try #require(OptimizerPrecisionReference.float32Error[name])
     var offset = 0
-    for (k, p) in Self.run(make).enumerated() {
+    let atEnd: (Optimizer) -> Void = name.hasSuffix("Eval") ? { ScheduleFree.eval($0) } : { _ in }
+    for (k, p) in Self.run(make, atEnd: atEnd).enumerated() {
       let reference = exact[offset..<(offset + p.count)]
       offset += p.count
       let error = zip(p, reference).map { abs(Double($0) - $1) }.max()!
