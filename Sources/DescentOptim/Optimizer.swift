@@ -144,6 +144,8 @@ public final class Optimizer {
         case .fused(let stage):
           stage.run(items, gradScale: scale)
           if stage.writesGradient { scale = 1 }
+        case .global(let g):
+          g.body(items)
         case .tensor(let t):
           if scale != 1 { for item in items { item.grad.mul_(scale) } }
           scale = 1

@@ -172,3 +172,18 @@ public func ScheduleFreeSGD(_ params: [[Tensor]], lr: HyperSetting, momentum: Do
     "warmup_steps": .all(Double(warmupSteps)), "r": .all(r), "weight_lr_power": .all(weightLRPower),
   ])
 }
+
+/// Prodigy (`prodigyopt`'s defaults: lr 1 — a multiplier of the estimated d, not a step size —
+/// betas (0.9, 0.999), beta3 √beta2, eps 1e-8, d0 1e-6, decoupled weight decay, no bias
+/// correction). Every group must share one lr (or have 0), as in the package.
+public func Prodigy(_ params: [[Tensor]], lr: HyperSetting = 1, beta1: Double = 0.9, beta2: Double = 0.999,
+                    beta3: Double? = nil, eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true,
+                    d0: Double = 1e-6, dCoef: Double = 1, growthRate: Double = .infinity,
+                    biasCorrection: Bool = false, safeguardWarmup: Bool = false) -> Optimizer {
+  let stats: Stepper = decoupleWD ? .fused { ProdigyStats() } : .fused { L2Regularization(); ProdigyStats() }
+  return Optimizer(params, steppers: [stats, .global(.prodigyEstimate), .fused { ProdigyStep(decoupled: decoupleWD) }], defaults: [
+    "lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "beta3": .all(beta3 ?? beta2.squareRoot()), "eps": .all(eps),
+    "wd": .all(wd), "d0": .all(d0), "d_coef": .all(dCoef), "growth_rate": .all(growthRate),
+    "use_bias_correction": .all(biasCorrection ? 1 : 0), "safeguard_warmup": .all(safeguardWarmup ? 1 : 0),
+  ])
+}

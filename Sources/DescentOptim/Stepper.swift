@@ -1,8 +1,11 @@
-/// One entry of an optimizer's chain: a tensor stepper (whole tensors, one op at a time) or a
-/// fused stage (element steppers composed into one loop over memory).
+/// One entry of an optimizer's chain: a tensor stepper (whole tensors, one op at a time), a
+/// fused stage (element steppers composed into one loop over memory), or a stepper over every
+/// parameter at once (sums across parameters, such as Prodigy's estimate of the distance to
+/// the solution).
 public enum Stepper {
   case tensor(TensorStepper)
   case fused(FusedStage)
+  case global(GlobalStepper)
 
   /// A fused stage from element steppers listed in order:
   ///
@@ -16,6 +19,23 @@ public enum Stepper {
     switch self {
     case .tensor(let t): return t.defaults
     case .fused(let f): return f.defaults
+    case .global(let g): return g.defaults
     }
+  }
+}
+
+/// A stepper that sees every parameter of the step together, between stages: it reads what
+/// the stages before it left in the parameters' states and writes what the stages after it
+/// read. It runs on the calling thread and must not read gradients (a pending gradient scale
+/// is applied by the next stage, not before it).
+public struct GlobalStepper {
+  public let name: String
+  public let defaults: Hypers
+  public let body: ([StepItem]) -> Void
+
+  public init(_ name: String, defaults: Hypers = [:], _ body: @escaping ([StepItem]) -> Void) {
+    self.name = name
+    self.defaults = defaults
+    self.body = body
   }
 }

@@ -14,6 +14,8 @@ struct BenchOptim: ParsableCommand {
       move — Adam reads p, g, m, v and writes p, m, v: 28 bytes a parameter; Lion reads p, g, m \
       and writes p, m: 20; ADOPT moves Adam's 28, AdEMAMix 36 (a slow average more); cautious Adam \
       44 (Adam's first pass also writes the held-back update, a second reads p and it and \
+      writes p); Schedule-Free AdamW 28 (p, g, z, v in; p, z, v out); Prodigy 56 (its first \
+      pass reads p, g, p0, m, v, s and writes them but g and p0, its last reads p, m, v and \
       writes p) — beside this \
       machine's copy bandwidth measured in the same run.
 
@@ -42,6 +44,8 @@ struct BenchOptim: ParsableCommand {
     ("adopt", { ADOPT($0, lr: 1e-3, wd: 0.01) }, 28),
     ("ademamix", { AdEMAMix($0, lr: 1e-3, wd: 0.01) }, 36),
     ("cautious_adam", { CautiousAdam($0, lr: 1e-3) }, 44),
+    ("sf_adamw", { ScheduleFreeAdamW($0, lr: 2.5e-3, wd: 0.01) }, 28),
+    ("prodigy", { Prodigy($0, lr: 1, wd: 0.01) }, 56),
     ("adam_tensor_steppers", {
       Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
     }, 28),

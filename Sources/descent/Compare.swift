@@ -33,7 +33,7 @@ struct Compare: ParsableCommand {
   @Option(help: "Comma-separated optimizers, each trained at its default lr: \(OptimizerChoice.namesWithLR).")
   var opts = "sgd,sgd-custom,momentum,rmsprop,adam"
 
-  @Option(parsing: .unconditional, help: "Epochs of one cycle per optimizer.")
+  @Option(parsing: .unconditional, help: "Epochs per optimizer: one cycle (constant lr for sf-adamw and sf-sgd).")
   var epochs = 3
 
   @Option(help: "PNG file for the comparison plot.")

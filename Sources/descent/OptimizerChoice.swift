@@ -6,7 +6,8 @@ import DescentTensor
 /// fused element-stepper chains of `SeedSteppers`, written as a library user would).
 enum OptimizerChoice: String, CaseIterable {
   case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger, lion, adopt, ademamix
-  case cautiousAdam = "cautious-adam", cautiousLion = "cautious-lion"
+  case cautiousAdam = "cautious-adam", cautiousLion = "cautious-lion", sfAdamW = "sf-adamw", sfSGD = "sf-sgd"
+  case prodigy
 
   /// The study's learning rates (`--lr` default); nil means the finder's valley.
   var defaultLR: Double? {
@@ -20,6 +21,9 @@ enum OptimizerChoice: String, CaseIterable {
     case .lion: return 1e-4  // lion-pytorch's default
     case .cautiousAdam: return 3e-3  // the paper keeps its base optimizer's lr
     case .cautiousLion: return 1e-4
+    case .sfAdamW: return 2.5e-3  // schedulefree's defaults
+    case .sfSGD: return 1
+    case .prodigy: return 1  // prodigyopt's: a multiplier of the estimated step, not a step size
     case .adopt, .ademamix: return 1e-3  // pytorch-optimizer's default
     }
   }
@@ -29,6 +33,10 @@ enum OptimizerChoice: String, CaseIterable {
     allCases.map { c in "\(c.rawValue) (\(c.defaultLR.map { String(format: "%.1e", $0).replacingOccurrences(of: ".0e", with: "e").replacingOccurrences(of: "e-0", with: "e-") } ?? "lr_find's valley"))" }
       .joined(separator: ", ")
   }
+
+  /// Schedule-free optimizers train at a constant lr (`fit`) with `ScheduleFreeCallback`: a
+  /// warm-up over the first 5% of steps, as the paper's experiments, and validation at x.
+  var isScheduleFree: Bool { self == .sfAdamW || self == .sfSGD }
 
   /// fit_one_cycle's `moms`: the seed trains its two SGD runs with `moms=(0, 0, 0)`; the others
   /// keep fastai's default (0.95, 0.85, 0.95), which drives the momentum run's `mom`.
@@ -56,6 +64,9 @@ enum OptimizerChoice: String, CaseIterable {
     case .ademamix: return "AdEMAMix"
     case .cautiousAdam: return "Cautious Adam"
     case .cautiousLion: return "Cautious Lion"
+    case .sfAdamW: return "Schedule-Free AdamW"
+    case .sfSGD: return "Schedule-Free SGD"
+    case .prodigy: return "Prodigy"
     }
   }
 
@@ -81,6 +92,9 @@ enum OptimizerChoice: String, CaseIterable {
     case .ademamix: return { AdEMAMix($0, lr: 1e-3, wd: wd ?? 0) }
     case .cautiousAdam: return { CautiousAdam($0, lr: 1e-3, wd: wd ?? 0.01) }
     case .cautiousLion: return { CautiousLion($0, lr: 1e-4, wd: wd ?? 0) }
+    case .sfAdamW: return { ScheduleFreeAdamW($0, lr: 2.5e-3, wd: wd ?? 0) }
+    case .sfSGD: return { ScheduleFreeSGD($0, lr: 1, wd: wd ?? 0) }
+    case .prodigy: return { Prodigy($0, lr: 1, wd: wd ?? 0) }
     }
   }
 }

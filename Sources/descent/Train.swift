@@ -8,7 +8,8 @@ struct Train: ParsableCommand {
     abstract: "Train a model with fit_one_cycle and print fastai's table per epoch.",
     discussion: """
       Builds fastai's vision_learner model (a ResNet body and fastai's head) for the classes of \
-      --data and trains it with one cycle. The pipeline is the seed's: Resize(--presize) per \
+      --data and trains it with one cycle (sf-adamw and sf-sgd: at a constant lr after a warm-up \
+      over 5% of the steps, validating at the schedule-free average). The pipeline is the seed's: Resize(--presize) per \
       image, aug_transforms(--size, --min-scale) and Normalize(imagenet_stats) per batch.
 
       Examples:
@@ -25,7 +26,7 @@ struct Train: ParsableCommand {
   @Option(parsing: .unconditional, help: "Peak learning rate, or 'valley' to take lr_find's suggestion (default: the study's lr for --opt).")
   var lr: String?
 
-  @Option(parsing: .unconditional, help: "Epochs of one cycle.")
+  @Option(parsing: .unconditional, help: "Epochs of one cycle (of constant lr for sf-adamw and sf-sgd).")
   var epochs = 3
 
   @Option(help: "Folder for the loss, schedule (and lr_find) plots as PNG.")

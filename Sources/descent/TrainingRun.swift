@@ -5,7 +5,8 @@ import DescentTensor
 import DescentOptim
 import Foundation
 
-/// One optimizer's `fit_one_cycle` run, as `train` and `compare` make it and print it.
+/// One optimizer's `fit_one_cycle` run (`fit` at a constant lr for the schedule-free ones), as
+/// `train` and `compare` make it and print it.
 struct TrainingRun {
   struct EpochResult {
     var epoch: Int
@@ -29,7 +30,7 @@ struct TrainingRun {
 
   /// Builds the vision learner from a fixed seed (so every optimizer starts from the same
   /// weights and sees the same batches), finds the lr when `lr` is nil (the valley), trains
-  /// with one cycle, writing the Recorder's rows to `csv` as they come.
+  /// with one cycle (schedule-free: constant lr), writing the Recorder's rows to `csv` as they come.
   static func run(
     _ choice: OptimizerChoice, options: TrainingOptions, data: DataLoaders, epochs: Int, lr: Double?,
     csv: String?
@@ -82,7 +83,11 @@ struct TrainingRun {
             accuracy: learn.recorder.value("accuracy", row: row), seconds: Date().timeIntervalSince(started)))
       },
     ])
-    try learn.fitOneCycle(epochs, lrMax: .all(run.lr), moms: choice.oneCycleMoms, callbacks: [timer])
+    if choice.isScheduleFree {
+      try learn.fit(epochs, lr: .all(run.lr), callbacks: [timer, ScheduleFreeCallback(warmupFraction: 0.05)])
+    } else {
+      try learn.fitOneCycle(epochs, lrMax: .all(run.lr), moms: choice.oneCycleMoms, callbacks: [timer])
+    }
     let skipped = data.train.skipped + data.valid.skipped
     if let first = skipped.first {
       say("skipped \(skipped.count) unreadable image(s) (--bad-files skip); the first: \(first)")

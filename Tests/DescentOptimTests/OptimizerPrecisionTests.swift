@@ -82,6 +82,13 @@ import DescentTensor
     "sfAdamWWarmupWDEval": { ScheduleFreeAdamW($0, lr: lrs, wd: 0.1, warmupSteps: 5) },
     "sfSGDWarmupWD": { ScheduleFreeSGD($0, lr: lrs, wd: 0.1, warmupSteps: 5) },
     "sfSGDEval": { ScheduleFreeSGD($0, lr: lrs, r: 1, weightLRPower: 0) },
+    // Against prodigyopt, at one lr for every group as the package requires.
+    "prodigy": { Prodigy($0, lr: 1) },
+    "prodigyWD": { Prodigy($0, lr: 1, wd: 0.1) },
+    "prodigyWDGrowth": { Prodigy($0, lr: 1, wd: 0.1, dCoef: 2, growthRate: 1.2) },
+    "prodigyL2BiasCorrectionSafeguard": {
+      Prodigy($0, lr: 0.5, wd: 0.1, decoupleWD: false, d0: 1e-3, biasCorrection: true, safeguardWarmup: true)
+    },
   ] }
 
   @Test(arguments: OptimizerPrecisionReference.exact.keys.sorted())

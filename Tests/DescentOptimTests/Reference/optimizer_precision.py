@@ -15,6 +15,7 @@ from lion_pytorch import Lion  # pip install lion-pytorch
 from pytorch_optimizer import ADOPT, AdEMAMix  # pip install pytorch-optimizer (4.1)
 from pytorch_optimizer import Lion as PackageLion
 from schedulefree import AdamWScheduleFree, SGDScheduleFree  # pip install schedulefree (1.4)
+from prodigyopt import Prodigy  # pip install prodigyopt (1.1)
 from functools import partial
 from fastai.optimizer import Optimizer, weight_decay, average_grad, average_sqr_grad, step_stat, debias
 
@@ -65,6 +66,10 @@ def torch_groups(groups, wd):
     return [{'params': [a], 'lr': LRS[0], 'weight_decay': wd}, {'params': [b], 'lr': LRS[0], 'weight_decay': 0.0},
             {'params': rest, 'lr': LRS[1], 'weight_decay': wd}]
 
+def one_lr(groups, wd, lr=1.0):
+    """torch_groups at one lr for every group (Prodigy refuses different ones)."""
+    return [dict(g, lr=lr) for g in torch_groups(groups, wd)]
+
 # Optimizers from their own packages (torch.optim.Optimizer), on the same setup.
 TORCH_CASES = {
     "lion": lambda gs: Lion(torch_groups(gs, 0.0)),
@@ -80,6 +85,12 @@ TORCH_CASES = {
     "sfAdamWWarmupWDEval": lambda gs: AdamWScheduleFree(torch_groups(gs, 0.1), warmup_steps=5),
     "sfSGDWarmupWD": lambda gs: SGDScheduleFree(torch_groups(gs, 0.1), warmup_steps=5),
     "sfSGDEval": lambda gs: SGDScheduleFree(torch_groups(gs, 0.0), weight_lr_power=0.0, r=1.0),
+    "prodigy": lambda gs: Prodigy(one_lr(gs, 0.0)),
+    "prodigyWD": lambda gs: Prodigy(one_lr(gs, 0.1)),
+    "prodigyWDGrowth": lambda gs: Prodigy(one_lr(gs, 0.1), d_coef=2.0, growth_rate=1.2),
+    # With L2 decay d stays at d0 over 25 steps; a larger d0 makes the step visible.
+    "prodigyL2BiasCorrectionSafeguard": lambda gs: Prodigy(one_lr(gs, 0.1, lr=0.5), decouple=False, d0=1e-3,
+                                                           use_bias_correction=True, safeguard_warmup=True),
 }
 
 def run(name, make, dtype, torch_optimizer=False):
