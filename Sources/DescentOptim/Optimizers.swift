@@ -187,3 +187,16 @@ public func Prodigy(_ params: [[Tensor]], lr: HyperSetting = 1, beta1: Double = 
     "use_bias_correction": .all(biasCorrection ? 1 : 0), "safeguard_warmup": .all(safeguardWarmup ? 1 : 0),
   ])
 }
+
+/// Adafactor (`torch.optim.Adafactor`'s defaults: lr 1e-2 — the cap on the relative step
+/// min(lr, 1/√t) — beta2_decay −0.8, eps (float32's ε, 1e-3), clip threshold 1, decoupled
+/// weight decay p ← p·(1 − lr·wd)). Second moments factored over the last two dimensions of
+/// every parameter of rank ≥ 2.
+public func Adafactor(_ params: [[Tensor]], lr: HyperSetting = 1e-2, beta2Decay: Double = -0.8,
+                      eps1: Double = Double(Float.ulpOfOne), eps2: Double = 1e-3, clipThreshold: Double = 1,
+                      wd: Double = 0) -> Optimizer {
+  Optimizer(params, steppers: [.tensor(AdafactorStep.stepper)], defaults: [
+    "lr": lr, "beta2_decay": .all(beta2Decay), "eps1": .all(eps1), "eps2": .all(eps2),
+    "clip_threshold": .all(clipThreshold), "wd": .all(wd),
+  ])
+}

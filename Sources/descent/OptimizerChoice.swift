@@ -7,7 +7,7 @@ import DescentTensor
 enum OptimizerChoice: String, CaseIterable {
   case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger, lion, adopt, ademamix
   case cautiousAdam = "cautious-adam", cautiousLion = "cautious-lion", sfAdamW = "sf-adamw", sfSGD = "sf-sgd"
-  case prodigy
+  case prodigy, adafactor
 
   /// The study's learning rates (`--lr` default); nil means the finder's valley.
   var defaultLR: Double? {
@@ -23,6 +23,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .cautiousLion: return 1e-4
     case .sfAdamW: return 2.5e-3  // schedulefree's defaults
     case .sfSGD: return 1
+    case .adafactor: return 1e-2  // torch.optim.Adafactor's: the cap on its relative step
     case .prodigy: return 1  // prodigyopt's: a multiplier of the estimated step, not a step size
     case .adopt, .ademamix: return 1e-3  // pytorch-optimizer's default
     }
@@ -67,6 +68,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .sfAdamW: return "Schedule-Free AdamW"
     case .sfSGD: return "Schedule-Free SGD"
     case .prodigy: return "Prodigy"
+    case .adafactor: return "Adafactor"
     }
   }
 
@@ -95,6 +97,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .sfAdamW: return { ScheduleFreeAdamW($0, lr: 2.5e-3, wd: wd ?? 0) }
     case .sfSGD: return { ScheduleFreeSGD($0, lr: 1, wd: wd ?? 0) }
     case .prodigy: return { Prodigy($0, lr: 1, wd: wd ?? 0) }
+    case .adafactor: return { Adafactor($0, lr: 1e-2, wd: wd ?? 0) }
     }
   }
 }

@@ -82,6 +82,9 @@ import DescentTensor
     "sfAdamWWarmupWDEval": { ScheduleFreeAdamW($0, lr: lrs, wd: 0.1, warmupSteps: 5) },
     "sfSGDWarmupWD": { ScheduleFreeSGD($0, lr: lrs, wd: 0.1, warmupSteps: 5) },
     "sfSGDEval": { ScheduleFreeSGD($0, lr: lrs, r: 1, weightLRPower: 0) },
+    // Against torch.optim.Adafactor.
+    "adafactor": { Adafactor($0, lr: lrs) },
+    "adafactorWDClip": { Adafactor($0, lr: lrs, clipThreshold: 1.5, wd: 0.1) },
     // Against prodigyopt, at one lr for every group as the package requires.
     "prodigy": { Prodigy($0, lr: 1) },
     "prodigyWD": { Prodigy($0, lr: 1, wd: 0.1) },

@@ -109,21 +109,3 @@ public struct ScheduleFreeAdamWStep: ElementStepper {
     move.move(i, &p, g / ((sq / debias2).vectorSquareRoot() + eps))
   }
 }
-
-/// PyTorch's CPU `lerp(a, b, w)`: a + w·(b − a) for |w| < 0.5, else b − (1 − w)·(b − a), each
-/// one fused multiply-add.
-@usableFromInline
-struct TorchLerp {
-  @usableFromInline let small: Bool
-  @usableFromInline let coefficient: SIMD8<Float>
-
-  @inlinable init(weight: Double) {
-    small = Swift.abs(weight) < 0.5
-    coefficient = SIMD8(small ? weight : weight - 1)
-  }
-
-  @inlinable @inline(__always)
-  func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
-    (small ? a : b).addingProduct(coefficient, b - a)
-  }
-}

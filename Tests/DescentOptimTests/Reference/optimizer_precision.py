@@ -85,6 +85,9 @@ TORCH_CASES = {
     "sfAdamWWarmupWDEval": lambda gs: AdamWScheduleFree(torch_groups(gs, 0.1), warmup_steps=5),
     "sfSGDWarmupWD": lambda gs: SGDScheduleFree(torch_groups(gs, 0.1), warmup_steps=5),
     "sfSGDEval": lambda gs: SGDScheduleFree(torch_groups(gs, 0.0), weight_lr_power=0.0, r=1.0),
+    # eps1 given: its default, the dtype's epsilon, would differ between the two runs.
+    "adafactor": lambda gs: torch.optim.Adafactor(torch_groups(gs, 0.0), eps=(1.1920928955078125e-07, 1e-3)),
+    "adafactorWDClip": lambda gs: torch.optim.Adafactor(torch_groups(gs, 0.1), eps=(1.1920928955078125e-07, 1e-3), d=1.5),
     "prodigy": lambda gs: Prodigy(one_lr(gs, 0.0)),
     "prodigyWD": lambda gs: Prodigy(one_lr(gs, 0.1)),
     "prodigyWDGrowth": lambda gs: Prodigy(one_lr(gs, 0.1), d_coef=2.0, growth_rate=1.2),

@@ -1,0 +1,23 @@
+/// PyTorch's CPU `lerp(a, b, w)`: a + w·(b − a) for |w| < 0.5, else b − (1 − w)·(b − a), each
+/// one fused multiply-add, as its vectorized kernel computes it — so that steppers written
+/// after a PyTorch optimizer round as it does.
+@usableFromInline
+struct TorchLerp {
+  @usableFromInline let small: Bool
+  @usableFromInline let scalar: Float
+  @usableFromInline let coefficient: SIMD8<Float>
+
+  @inlinable init(weight: Double) {
+    small = Swift.abs(weight) < 0.5
+    scalar = Float(small ? weight : weight - 1)
+    coefficient = SIMD8(repeating: scalar)
+  }
+
+  @inlinable @inline(__always)
+  func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    (small ? a : b).addingProduct(coefficient, b - a)
+  }
+
+  @inlinable @inline(__always)
+  func apply(_ a: Float, _ b: Float) -> Float { (small ? a : b).addingProduct(scalar, b - a) }
+}
