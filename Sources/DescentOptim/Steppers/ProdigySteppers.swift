@@ -68,7 +68,8 @@ public struct ProdigyStats: ElementStepper {
     (beta2 * SIMD8.load(v!, i) + vScale * (g * g)).store(v!, i)
     let newS = (beta3 * SIMD8.load(s!, i)).addingProduct(sScale, g)
     newS.store(s!, i)
-    acc.b += newS.replacing(with: -newS, where: newS .< SIMD8(repeating: 0))
+    // |s| by clearing the sign bit: a select on the sign ran the loop 3× slower.
+    acc.b += unsafeBitCast(unsafeBitCast(newS, to: SIMD8<UInt32>.self) & 0x7fff_ffff, to: SIMD8<Float>.self)
   }
 
   public func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding) {

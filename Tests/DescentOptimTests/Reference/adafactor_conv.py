@@ -1,9 +1,9 @@
 # Values behind AdafactorTests.swift: torch.optim.Adafactor factors the last two dimensions of
-# a conv-shaped weight [2, 3, 2, 2] (six 2×2 matrices), in float64, 6 steps, wd 0.1.
+# a conv-shaped weight [3, 4, 3, 3] (twelve 3×3 kernels), in float64, 6 steps, wd 0.1.
 #   python Tests/DescentOptimTests/Reference/adafactor_conv.py
 import math, torch
 
-SHAPE = (2, 3, 2, 2)
+SHAPE = (3, 4, 3, 3)
 n = math.prod(SHAPE)
 p = torch.tensor([0.7 * math.sin(0.41 * i) + 0.05 for i in range(n)], dtype=torch.float32).double().reshape(SHAPE).requires_grad_()
 opt = torch.optim.Adafactor([p], lr=3e-2, weight_decay=0.1, eps=(1.1920928955078125e-07, 1e-3))
