@@ -13,6 +13,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from fastai_cases import fastai_cases
 from lion_pytorch import Lion  # pip install lion-pytorch
 from pytorch_optimizer import ADOPT, AdEMAMix  # pip install pytorch-optimizer (4.1)
+from muon_reference import MuonWithAdamW  # torch.optim.Muon, Newton–Schulz in the params' dtype
 
 SHAPES = [[(1,), (3, 4)], [(7,), (2, 5)]]
 LRS = [1e-2, 3e-3]
@@ -56,6 +57,9 @@ TORCH_CASES = {
     "adoptL2": lambda gs: ADOPT(torch_groups(gs, 0.1)),
     "ademamix": lambda gs: AdEMAMix(torch_groups(gs, 0.0)),
     "ademamixWarmupL2": lambda gs: AdEMAMix(torch_groups(gs, 0.1), t_alpha_beta3=10.0),
+    "muon": lambda gs: MuonWithAdamW(torch_groups(gs, 0.1), adjust_lr_fn="match_rms_adamw"),
+    "muonNoNesterov": lambda gs: MuonWithAdamW(torch_groups(gs, 0.1), nesterov=False, adjust_lr_fn="match_rms_adamw"),
+    "muonOriginalLR": lambda gs: MuonWithAdamW(torch_groups(gs, 0.1), adjust_lr_fn="original"),
 }
 
 def run(make, dtype, torch_optimizer=False):
