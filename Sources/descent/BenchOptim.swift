@@ -13,7 +13,9 @@ struct BenchOptim: ParsableCommand {
       warm-up). Each figure is reported as milliseconds and as GB/s of the bytes the step must \
       move — Adam reads p, g, m, v and writes p, m, v: 28 bytes a parameter; Lion reads p, g, m \
       and writes p, m: 20; ADOPT moves Adam's 28, AdEMAMix 36 (a slow average more) — beside this \
-      machine's copy bandwidth measured in the same run.
+      machine's copy bandwidth measured in the same run. Muon (hidden convs; AdamW for the stem, \
+      fc, norms and biases) is timed over at most 3 steps, and its Newton–Schulz iterations alone \
+      as GFLOP/s beside oneDNN's peak sgemm, also measured in the run.
 
       Examples:
         descent bench optim
@@ -62,9 +64,13 @@ struct BenchOptim: ParsableCommand {
       let median = times.sorted()[times.count / 2]
       results.append((name, median * 1e3, Double(count * bytes) / median / 1e9))
     }
+    let muon = MuonBenchFigures(resnet34: params, steps: Swift.min(steps, 3))
+    let peakSgemm = MachineLimits.peakSgemmGFLOPs()
     if json {
       var object: [String: Any] = ["copy_gbps": copy, "parameters": count]
       for (name, ms, gbps) in results { object[name] = ["ms": ms, "gbps": gbps] }
+      object["muon"] = ["ms": muon.stepMS, "newton_schulz_ms": muon.newtonSchulzMS, "newton_schulz_gflops": muon.newtonSchulzGFLOPs]
+      object["peak_sgemm_gflops"] = peakSgemm
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
     } else {
@@ -74,6 +80,9 @@ struct BenchOptim: ParsableCommand {
       for (name, ms, gbps) in results {
         row(name, String(format: "%.2f ms", ms), String(format: "%.1f", gbps), String(format: "%.2f", gbps / copy))
       }
+      print("muon: step \(String(format: "%.1f", muon.stepMS)) ms; Newton–Schulz on \(muon.matrices) hidden matrices " +
+            "\(String(format: "%.1f", muon.newtonSchulzMS)) ms, \(String(format: "%.1f", muon.newtonSchulzGFLOPs)) GFLOP/s " +
+            "= \(String(format: "%.2f", muon.newtonSchulzGFLOPs / peakSgemm)) × peak sgemm (\(String(format: "%.1f", peakSgemm)))")
     }
   }
 }

@@ -6,6 +6,7 @@ import DescentTensor
 /// fused element-stepper chains of `SeedSteppers`, written as a library user would).
 enum OptimizerChoice: String, CaseIterable {
   case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger, lion, adopt, ademamix
+  case muon
 
   /// The study's learning rates (`--lr` default); nil means the finder's valley.
   var defaultLR: Double? {
@@ -18,6 +19,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .lamb, .larc: return 1e-2
     case .lion: return 1e-4  // lion-pytorch's default
     case .adopt, .ademamix: return 1e-3  // pytorch-optimizer's default
+    case .muon: return 1e-3  // Moonlight's, shared by Muon and AdamW (torch.optim.Muon's default too)
     }
   }
 
@@ -45,6 +47,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .lion: return "Lion"
     case .adopt: return "ADOPT"
     case .ademamix: return "AdEMAMix"
+    case .muon: return "Muon (+AdamW for stem, head, norms, biases)"
     }
   }
 
@@ -68,6 +71,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .lion: return { Lion($0, lr: 1e-4, wd: wd ?? 0) }
     case .adopt: return { ADOPT($0, lr: 1e-3, wd: wd ?? 0) }
     case .ademamix: return { AdEMAMix($0, lr: 1e-3, wd: wd ?? 0) }
+    case .muon: return { Muon($0, lr: 1e-3, wd: wd ?? 0.1) }
     }
   }
 }
