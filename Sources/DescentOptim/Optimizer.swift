@@ -3,10 +3,20 @@ import Foundation
 
 /// fastai's Optimizer: parameter groups, one dictionary of hyper-parameters per group, a state
 /// per parameter, and a chain of steppers run in order for every parameter that has a gradient.
+/// Parameters may run different chains (Muon for hidden matrices, AdamW for the rest): each
+/// parameter is routed to one chain, and every chain reads its parameter's group hypers.
 public final class Optimizer {
   public private(set) var paramGroups: [[Tensor]]
   public var hypers: [Hypers]
-  public let steppers: [Stepper]
+  /// The chains of steppers; most optimizers have one.
+  public let chains: [[Stepper]]
+  /// For each parameter of each group, the index in `chains` of the chain it runs.
+  public let routes: [[Int]]
+  /// The chain of a single-chain optimizer.
+  public var steppers: [Stepper] {
+    precondition(chains.count == 1, "steppers: this optimizer routes its parameters to \(chains.count) chains; read `chains`")
+    return chains[0]
+  }
   /// Index of the first trainable group (fastai's `frozen_idx`).
   public private(set) var frozenIndex = 0
   /// When set, gradients are scaled so that their global L2 norm is at most this, as
@@ -22,7 +32,8 @@ public final class Optimizer {
 
   private var states: [ObjectIdentifier: ParameterState] = [:]
   private var pendingBatches = 0
-  private var items: [StepItem] = []
+  /// Per chain, the parameters it steps this time (kept to reuse their storage).
+  private var items: [[StepItem]] = []
   private var warnedNothingToStep = false
   /// An optimizer whose hyper-parameters follow this one's (Lookahead's wrapper holds the
   /// optimizer it wraps; the wrapped one points back weakly), as fastai's `Lookahead` forwards
@@ -32,16 +43,35 @@ public final class Optimizer {
 
   /// `params`: the parameter groups (fastai's param_lists); `defaults`: hyper-parameters for
   /// every group, merged over the steppers' own defaults.
-  public init(_ params: [[Tensor]], steppers: [Stepper], defaults: [String: HyperSetting] = [:]) {
+  public convenience init(_ params: [[Tensor]], steppers: [Stepper], defaults: [String: HyperSetting] = [:]) {
+    self.init(params, chains: [steppers], route: { groups in groups.map { $0.map { _ in 0 } } }, defaults: defaults)
+  }
+
+  /// Several chains: `route` returns, for each parameter of each group, the index of the chain
+  /// it runs. The chains share each group's hypers, so their hyper-parameter names must not
+  /// collide unless they mean the same thing (`lr`, `wd`); `defaults` are merged over every
+  /// chain's own.
+  public init(_ params: [[Tensor]], chains: [[Stepper]], route: ([[Tensor]]) -> [[Int]], defaults: [String: HyperSetting] = [:]) {
     precondition(!params.isEmpty, "Optimizer needs at least one parameter group")
+    precondition(!chains.isEmpty, "Optimizer needs at least one chain of steppers")
+    let routes = route(params)
+    precondition(routes.map(\.count) == params.map(\.count),
+                 "route gave \(routes.map(\.count)) chain indices per group for groups of \(params.map(\.count)) parameters")
+    for (g, group) in routes.enumerated() {
+      for (i, c) in group.enumerated() where !chains.indices.contains(c) {
+        preconditionFailure("route sends parameter \(i) of group \(g) to chain \(c); there are \(chains.count) chains")
+      }
+    }
     paramGroups = params
-    self.steppers = steppers
+    self.chains = chains
+    self.routes = routes
     hypers = Array(repeating: [:], count: params.count)
-    for s in steppers {
+    for s in chains.joined() {
       for (k, v) in s.defaults { setHyper(k, .all(v)) }
     }
     for (k, v) in defaults { setHyper(k, v) }
     for p in params.joined() { states[ObjectIdentifier(p)] = ParameterState() }
+    items = Array(repeating: [], count: chains.count)
   }
 
   public convenience init(_ params: [Tensor], steppers: [Stepper], defaults: [String: HyperSetting] = [:]) {
@@ -112,21 +142,21 @@ public final class Optimizer {
     if pendingBatches < accumulationSteps { return false }
     pendingBatches = 0
     var scale = 1 / Float(accumulationSteps)
-    items.removeAll(keepingCapacity: true)
+    for c in items.indices { items[c].removeAll(keepingCapacity: true) }
     for (g, group) in paramGroups.enumerated() {
-      for p in group {
+      for (i, p) in group.enumerated() {
         guard p.requiresGrad, let grad = p.grad else { continue }
-        items.append(StepItem(param: p, grad: grad, state: state(of: p), hypers: hypers[g]))
+        items[routes[g][i]].append(StepItem(param: p, grad: grad, state: state(of: p), hypers: hypers[g]))
       }
     }
-    if items.isEmpty && !warnedNothingToStep {
+    if items.allSatisfy(\.isEmpty) && !warnedNothingToStep {
       // Said once: a frozen model, or a step before any backward, is usually a mistake.
       warnedNothingToStep = true
       FileHandle.standardError.write(Data("warning: Optimizer.step(): no parameter requires grad and has a gradient; nothing was updated\n".utf8))
     }
     if let maxNorm = clipGradNorm {
       var sumSquares: Double = 0
-      for item in items {
+      for item in items.joined() {
         let g = item.grad.buffer
         var s: Float = 0
         for v in g { s += v * v }
@@ -139,23 +169,32 @@ public final class Optimizer {
       if coefficient < 1 { scale *= coefficient }
     }
     noGrad {
-      for s in steppers {
-        switch s {
-        case .fused(let stage):
-          stage.run(items, gradScale: scale)
-          if stage.writesGradient { scale = 1 }
-        case .global(let g):
-          g.body(items)
-        case .tensor(let t):
-          if scale != 1 { for item in items { item.grad.mul_(scale) } }
-          scale = 1
-          for item in items {
-            t.body(TensorStepContext(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers, stepper: t.name))
-          }
-        }
+      for (chain, items) in zip(chains, items) where !items.isEmpty {
+        run(chain, items, gradScale: scale)
       }
     }
     return true
+  }
+
+  /// Runs one chain over its parameters; gradients are scaled by `gradScale` once, by the first
+  /// stepper that reads them.
+  private func run(_ chain: [Stepper], _ items: [StepItem], gradScale: Float) {
+    var scale = gradScale
+    for s in chain {
+      switch s {
+      case .fused(let stage):
+        stage.run(items, gradScale: scale)
+        if stage.writesGradient { scale = 1 }
+      case .global(let g):
+        g.body(items)
+      case .tensor(let t):
+        if scale != 1 { for item in items { item.grad.mul_(scale) } }
+        scale = 1
+        for item in items {
+          t.body(TensorStepContext(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers, stepper: t.name))
+        }
+      }
+    }
   }
 
   /// Drops every parameter's state but its `doWD` and `forceTrain` flags.

@@ -88,7 +88,7 @@ public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrM
                    defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
 }
 
-/// Lookahead around `optimizer`'s chain (fastai's `Lookahead`): slow weights, copied from the
+/// Lookahead around each of `optimizer`'s chains (fastai's `Lookahead`): slow weights, copied from the
 /// parameters at the first step, move `alpha` of the way to the fast weights every `k` steps,
 /// and the fast weights restart from them. Hyper-parameters are shared as fastai's wrapper
 /// forwards them: `setHyper` on the result or on `optimizer` sets both.
@@ -105,7 +105,8 @@ public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Double = 0.5) -
     slow.lerp_(s.param, weight: Float(alpha))
     s.param.copy_(slow)
   }
-  let wrapped = Optimizer(optimizer.paramGroups, steppers: [.tensor(snapshot)] + optimizer.steppers + [.tensor(sync)])
+  let wrapped = Optimizer(optimizer.paramGroups, chains: optimizer.chains.map { [.tensor(snapshot)] + $0 + [.tensor(sync)] },
+                          route: { _ in optimizer.routes })
   wrapped.hypers = optimizer.hypers
   wrapped.hyperFollower = optimizer
   optimizer.hyperLeader = wrapped

@@ -19,7 +19,9 @@ struct BenchOptim: ParsableCommand {
       writes p); Adafactor 29 on ResNet-34 (p and g in and the update out, then p and the \
       update in and p out, and its row and column averages: 2 floats read and written per 3 \
       elements of a 3×3 kernel) — beside this \
-      machine's copy bandwidth measured in the same run.
+      machine's copy bandwidth measured in the same run. Muon (hidden convs; AdamW for the stem, \
+      fc, norms and biases) is timed over at most 3 steps, and its Newton–Schulz iterations alone \
+      as GFLOP/s beside oneDNN's peak sgemm, also measured in the run.
 
       Examples:
         descent bench optim
@@ -72,9 +74,13 @@ struct BenchOptim: ParsableCommand {
       let median = times.sorted()[times.count / 2]
       results.append((name, median * 1e3, Double(count * bytes) / median / 1e9))
     }
+    let muon = MuonBenchFigures(resnet34: params, steps: Swift.min(steps, 3))
+    let peakSgemm = MachineLimits.peakSgemmGFLOPs()
     if json {
       var object: [String: Any] = ["copy_gbps": copy, "parameters": count]
       for (name, ms, gbps) in results { object[name] = ["ms": ms, "gbps": gbps] }
+      object["muon"] = ["ms": muon.stepMS, "newton_schulz_ms": muon.newtonSchulzMS, "newton_schulz_gflops": muon.newtonSchulzGFLOPs]
+      object["peak_sgemm_gflops"] = peakSgemm
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
     } else {
@@ -84,6 +90,9 @@ struct BenchOptim: ParsableCommand {
       for (name, ms, gbps) in results {
         row(name, String(format: "%.2f ms", ms), String(format: "%.1f", gbps), String(format: "%.2f", gbps / copy))
       }
+      print("muon: step \(String(format: "%.1f", muon.stepMS)) ms; Newton–Schulz on \(muon.matrices) hidden matrices " +
+            "\(String(format: "%.1f", muon.newtonSchulzMS)) ms, \(String(format: "%.1f", muon.newtonSchulzGFLOPs)) GFLOP/s " +
+            "= \(String(format: "%.2f", muon.newtonSchulzGFLOPs / peakSgemm)) × peak sgemm (\(String(format: "%.1f", peakSgemm)))")
     }
   }
 }

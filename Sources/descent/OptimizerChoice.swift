@@ -8,6 +8,7 @@ enum OptimizerChoice: String, CaseIterable {
   case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger, lion, adopt, ademamix
   case cautiousAdam = "cautious-adam", cautiousLion = "cautious-lion", sfAdamW = "sf-adamw", sfSGD = "sf-sgd"
   case prodigy, adafactor
+  case muon
 
   /// The study's learning rates (`--lr` default); nil means the finder's valley.
   var defaultLR: Double? {
@@ -26,6 +27,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .adafactor: return 1e-2  // torch.optim.Adafactor's: the cap on its relative step
     case .prodigy: return 1  // prodigyopt's: a multiplier of the estimated step, not a step size
     case .adopt, .ademamix: return 1e-3  // pytorch-optimizer's default
+    case .muon: return 1e-3  // Moonlight's, shared by Muon and AdamW (torch.optim.Muon's default too)
     }
   }
 
@@ -69,6 +71,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .sfSGD: return "Schedule-Free SGD"
     case .prodigy: return "Prodigy"
     case .adafactor: return "Adafactor"
+    case .muon: return "Muon (+AdamW for stem, head, norms, biases)"
     }
   }
 
@@ -98,6 +101,7 @@ enum OptimizerChoice: String, CaseIterable {
     case .sfSGD: return { ScheduleFreeSGD($0, lr: 1, wd: wd ?? 0) }
     case .prodigy: return { Prodigy($0, lr: 1, wd: wd ?? 0) }
     case .adafactor: return { Adafactor($0, lr: 1e-2, wd: wd ?? 0) }
+    case .muon: return { Muon($0, lr: 1e-3, wd: wd ?? 0.1) }
     }
   }
 }

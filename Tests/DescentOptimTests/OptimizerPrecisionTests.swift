@@ -40,6 +40,9 @@ import DescentTensor
     return params.map(\.scalars)
   }
 
+  /// Muon's rule as torch.optim.Muon takes parameters: rank ≥ 2 → Muon, the rest AdamW.
+  static let matrices = MuonRule { groups in groups.map { $0.map { $0.rank >= 2 } } }
+
   static var cases: [String: ([[Tensor]]) -> Optimizer] { [
     "sgd": { SGD($0, lr: lrs) },
     "sgdWD": { SGD($0, lr: lrs, wd: 0.1) },
@@ -92,6 +95,10 @@ import DescentTensor
     "prodigyL2BiasCorrectionSafeguard": {
       Prodigy($0, lr: 0.5, wd: 0.1, decoupleWD: false, d0: 1e-3, biasCorrection: true, safeguardWarmup: true)
     },
+    // Against torch.optim.Muon (Newton–Schulz in float32) with torch.optim.AdamW on the vectors.
+    "muon": { Muon($0, lr: lrs, wd: 0.1, rule: matrices) },
+    "muonNoNesterov": { Muon($0, lr: lrs, nesterov: false, wd: 0.1, rule: matrices) },
+    "muonOriginalLR": { Muon($0, lr: lrs, wd: 0.1, adjustLR: .original, rule: matrices) },
   ] }
 
   @Test(arguments: OptimizerPrecisionReference.exact.keys.sorted())

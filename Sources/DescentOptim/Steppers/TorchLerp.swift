@@ -1,6 +1,6 @@
 /// PyTorch's CPU `lerp(a, b, w)`: a + w·(b − a) for |w| < 0.5, else b − (1 − w)·(b − a), each
-/// one fused multiply-add, as its vectorized kernel computes it — so that steppers written
-/// after a PyTorch optimizer round as it does.
+/// one fused multiply-add, as its vectorized kernel computes it (the weight taken in float32,
+/// w − 1 too) — so that steppers written after a PyTorch optimizer round as it does.
 @usableFromInline
 struct TorchLerp {
   @usableFromInline let small: Bool
@@ -8,8 +8,9 @@ struct TorchLerp {
   @usableFromInline let coefficient: SIMD8<Float>
 
   @inlinable init(weight: Double) {
-    small = Swift.abs(weight) < 0.5
-    scalar = Float(small ? weight : weight - 1)
+    let w = Float(weight)
+    small = Swift.abs(w) < 0.5
+    scalar = small ? w : w - 1
     coefficient = SIMD8(repeating: scalar)
   }
 

@@ -18,6 +18,7 @@ from schedulefree import AdamWScheduleFree, SGDScheduleFree  # pip install sched
 from prodigyopt import Prodigy  # pip install prodigyopt (1.1)
 from functools import partial
 from fastai.optimizer import Optimizer, weight_decay, average_grad, average_sqr_grad, step_stat, debias
+from muon_reference import MuonWithAdamW  # torch.optim.Muon, Newton–Schulz in the params' dtype
 
 SHAPES = [[(1,), (3, 4)], [(7,), (2, 5)]]
 LRS = [1e-2, 3e-3]
@@ -94,6 +95,9 @@ TORCH_CASES = {
     # With L2 decay d stays at d0 over 25 steps; a larger d0 makes the step visible.
     "prodigyL2BiasCorrectionSafeguard": lambda gs: Prodigy(one_lr(gs, 0.1, lr=0.5), decouple=False, d0=1e-3,
                                                            use_bias_correction=True, safeguard_warmup=True),
+    "muon": lambda gs: MuonWithAdamW(torch_groups(gs, 0.1), adjust_lr_fn="match_rms_adamw"),
+    "muonNoNesterov": lambda gs: MuonWithAdamW(torch_groups(gs, 0.1), nesterov=False, adjust_lr_fn="match_rms_adamw"),
+    "muonOriginalLR": lambda gs: MuonWithAdamW(torch_groups(gs, 0.1), adjust_lr_fn="original"),
 }
 
 def run(name, make, dtype, torch_optimizer=False):
