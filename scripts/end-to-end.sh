@@ -200,15 +200,19 @@ PY
 }
 check "compare --seeds: every optimizer at every seed; mean ± sd and paired differences" compare_seeds
 newer_optimizers() {
-  # Lion, ADOPT and AdEMAMix train a real model at their packages' default learning rates.
+  # The newer optimizers train a real model at their papers' or packages' default learning
+  # rates (schedule-free ones at a constant lr, validated at x).
   local dir rc; dir=$(mktemp -d)
   "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
-    "$descent" compare --data "$dir/j" "${tiny[@]}" --epochs 1 --opts lion,adopt,ademamix --json "$dir/runs.json" \
+    "$descent" compare --data "$dir/j" "${tiny[@]}" --epochs 1 --opts lion,adopt,ademamix,muon,sf-adamw,sf-sgd,prodigy,adafactor,cautious-adam,cautious-lion \
+      --json "$dir/runs.json" \
       --plot "$dir/c.png" >"$dir/out.txt" &&
     python3 - "$dir/runs.json" <<'PY'
 import json, math, sys
 r = json.load(open(sys.argv[1]))
-assert [(x["optimizer"], x["lr"]) for x in r["runs"]] == [("lion", 1e-4), ("adopt", 1e-3), ("ademamix", 1e-3)], r
+assert [(x["optimizer"], x["lr"]) for x in r["runs"]] == [
+    ("lion", 1e-4), ("adopt", 1e-3), ("ademamix", 1e-3), ("muon", 1e-3), ("sf-adamw", 2.5e-3), ("sf-sgd", 1),
+    ("prodigy", 1), ("adafactor", 1e-2), ("cautious-adam", 3e-3), ("cautious-lion", 1e-4)], r
 for x in r["runs"]:
     e = x["epochs"][-1]
     assert math.isfinite(e["train_loss"]) and math.isfinite(e["valid_loss"]) and 0 <= e["accuracy"] <= 1, x
@@ -218,7 +222,7 @@ PY
   rm -rf "$dir"
   return $rc
 }
-check "compare: lion, adopt and ademamix train at their packages' default lr" newer_optimizers
+check "compare: the newer optimizers train at their default lr" newer_optimizers
 expect_exit "compare: a bad --seeds is a usage error" 2 "$descent" compare --seeds 42,x
 expect_exit "compare: a repeated seed is a usage error" 2 "$descent" compare --seeds 1,1
 predict_run() {
