@@ -126,6 +126,7 @@ public struct ProdigyStep: ElementStepper {
 
   @inlinable public mutating func prepare(_ b: inout ElementBinding) {
     active = b.value("prodigy_skip") != 1
+    guard active else { return }
     let dlr = b["prodigy_dlr"], d = b["d"]
     decay = SIMD8(decoupled && b.doWD ? -b["wd"] * dlr : 0)
     momentum = b["beta1"] > 0
