@@ -126,7 +126,8 @@ import Testing
   @Test func aLearnersRunReadsBackAsTheRecorderHasIt() throws {
     let root = Toy.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: root) }
-    let tb = TensorBoardCallback(runDirectory: root + "/adam-seed1", hparams: ["optimizer": "adam", "lr": 1e-2, "seed": 1])
+    let tb = TensorBoardCallback(runDirectory: root + "/adam-seed1", hparams: ["optimizer": "adam", "lr": 1e-2, "seed": 1],
+                                 differingHParams: ["optimizer"])
     let learn = Toy.learner(metrics: [AvgMetric.accuracy()])
     try learn.fitOneCycle(2, lrMax: 1e-2, callbacks: [tb])
     #expect(tb.writer == nil)
@@ -165,6 +166,11 @@ import Testing
       try ProtoReader.fields(try #require(try ProtoReader.fields(info.value.data ?? []).first?.value.data)).first?.value.string
     }
     #expect(metricTags == ["valid_loss", "accuracy"])
+    let hparamInfos = try ProtoReader.fields(try message(experiment, field: 2)).filter { $0.field == 4 }.map { info in
+      let fields = try ProtoReader.fields(info.value.data ?? [])
+      return (fields.first { $0.field == 1 }?.value.string ?? "", fields.first { $0.field == 7 }?.value.integer == 1)
+    }
+    #expect(hparamInfos.map(\.0) == ["lr", "optimizer", "seed"] && hparamInfos.map(\.1) == [false, true, false])
     var values: [String: ProtoReader.Value] = [:]
     for entry in try ProtoReader.fields(try message(start, field: 3)) where entry.field == 1 {
       let kv = try ProtoReader.fields(entry.value.data ?? [])

@@ -1,6 +1,10 @@
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One value of a TensorBoard `Summary`: a scalar, or a plugin's payload (the HParams plugin's).
 public struct SummaryValue: Sendable, Equatable {
   public enum Kind: Sendable, Equatable {
@@ -102,9 +106,8 @@ public final class EventFileWriter {
   private static let filesOpened = Atomic(0)
 
   public init(runDirectory: String, wallTime: Double = Date().timeIntervalSince1970) throws {
-    let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "_")
     let n = Self.filesOpened.add(1, ordering: .relaxed).newValue
-    let name = String(format: "events.out.tfevents.%010d.", Int(wallTime)) + "\(host).\(getpid()).\(n)"
+    let name = String(format: "events.out.tfevents.%010d.", Int(wallTime)) + "\(Self.hostName).\(getpid()).\(n)"
     path = (runDirectory as NSString).appendingPathComponent(name)
     do {
       try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
@@ -119,6 +122,16 @@ public final class EventFileWriter {
   }
 
   deinit { try? handle?.close() }
+
+  /// This machine's name as the system has it (Foundation's `hostName` may ask DNS), made safe
+  /// for a file name.
+  static var hostName: String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+    let name = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    let safe = String(name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+    return safe.isEmpty ? "localhost" : safe
+  }
 
   public func write(_ event: SummaryEvent) throws {
     guard let handle else { throw LearnerError.eventFileIO(path: path, reason: "the file is closed") }

@@ -49,16 +49,20 @@ public enum HParamsSummary {
   }
 
   /// `Experiment` (time_created_secs 3, hparam_infos 4, metric_infos 5): the hyper-parameters'
-  /// names and types (`HParamInfo`: name 1, type 4) and the metrics (`MetricInfo`: name 1 as
-  /// `MetricName` {group 1, tag 2}, dataset_type 5 = validation), each a scalar tag of the run.
-  /// No domains: a run knows only its own values, and a domain would hide the other runs' rows.
-  public static func experiment(hparams: [String: HParamValue], metrics: [String], time: Double) -> SummaryValue {
+  /// names and types (`HParamInfo`: name 1, type 4, differs 7) and the metrics (`MetricInfo`:
+  /// name 1 as `MetricName` {group 1, tag 2}, dataset_type 5 = validation), each a scalar tag of
+  /// the run. TensorBoard shows the first five hyper-parameters, those marked `differing` first,
+  /// then by name, and the first five metrics. No domains: a run knows only its own values, and
+  /// a domain would filter out the rows of runs whose values it does not list.
+  public static func experiment(hparams: [String: HParamValue], differing: Set<String> = [], metrics: [String],
+                                time: Double) -> SummaryValue {
     summary(experimentTag, field: 2) { e in
       e.double(3, time)
       for (name, value) in hparams.sorted(by: { $0.key < $1.key }) {
         e.message(4) { info in
           info.string(1, name)
           info.int(4, value.dataType)
+          if differing.contains(name) { info.bool(7, true) }
         }
       }
       for metric in metrics {

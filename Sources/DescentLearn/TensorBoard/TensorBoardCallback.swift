@@ -12,13 +12,17 @@ import Foundation
 /// - With `hparams`, a session of the HParams plugin: the experiment (the hyper-parameters and,
 ///   as metrics, `valid_loss` and the metrics) and the session's start at the first fit, its end
 ///   (success, or failure when the fit was cancelled) at the end of that fit. The plugin's table
-///   then shows each run's values beside its last `valid_loss` and metrics.
+///   then shows each run's values beside its last `valid_loss` and metrics. Every run writes the
+///   experiment (TensorBoard reads the first it finds), so each folder stands on its own.
 ///
 /// The file is flushed to disk after every epoch and closed at the end of each fit (a later fit
 /// opens a new file in the same folder). Under mpirun, rank 0 alone writes.
 public final class TensorBoardCallback: Callback {
   public let runDirectory: String
   public var hparams: [String: HParamValue]
+  /// The hyper-parameters whose values differ between the runs compared (an optimizer
+  /// comparison's optimizer, seed, lr): the HParams tab shows them first.
+  public var differingHParams: Set<String>
   /// The scalar tags the HParams table shows; nil: `valid_loss` and the learner's metrics.
   public var hparamMetrics: [String]?
   /// The open event file, during a fit.
@@ -29,9 +33,11 @@ public final class TensorBoardCallback: Callback {
   private var sessionStarted = false, sessionEnded = false, cancelled = false
   private var images = 0, trainStarted = 0.0, trainSeconds = 0.0, rowsBefore = 0
 
-  public init(runDirectory: String, hparams: [String: HParamValue] = [:], hparamMetrics: [String]? = nil) {
+  public init(runDirectory: String, hparams: [String: HParamValue] = [:], differingHParams: Set<String> = [],
+              hparamMetrics: [String]? = nil) {
     self.runDirectory = runDirectory
     self.hparams = hparams
+    self.differingHParams = differingHParams
     self.hparamMetrics = hparamMetrics
     super.init()
   }
@@ -51,7 +57,7 @@ public final class TensorBoardCallback: Callback {
       let metrics = hparamMetrics ?? ["valid_loss"] + learn.metrics.map(\.name)
       let time = Self.now
       try writer.write(SummaryEvent(wallTime: time, values: [
-        HParamsSummary.experiment(hparams: hparams, metrics: metrics, time: time),
+        HParamsSummary.experiment(hparams: hparams, differing: differingHParams, metrics: metrics, time: time),
         HParamsSummary.sessionStart(hparams: hparams, time: time),
       ]))
       sessionStarted = true
