@@ -74,6 +74,7 @@ struct Compare: ParsableCommand {
   func run() throws {
     try OutputPaths.checkFile(plot, flag: "--plot")
     if let json { try OutputPaths.checkFile(json, flag: "--json") }
+    try options.checkTensorBoardFolder()
     options.applyBackendOptions()
     let seeds = try parsedSeeds(), choices = try choices()
     // runs[o][s]: optimizer o at seed s.
@@ -89,7 +90,9 @@ struct Compare: ParsableCommand {
       for (o, choice) in choices.enumerated() {
         let lr = choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley"
         say("\n## \(choice.title)\(lr)\(seeds.count > 1 ? " · seed \(seed)" : "")")
-        runs[o].append(try TrainingRun.run(choice, options: seeded, data: data, epochs: epochs, lr: choice.defaultLR, csv: nil))
+        runs[o].append(try TrainingRun.run(
+          choice, options: seeded, data: data, epochs: epochs, lr: choice.defaultLR, csv: nil,
+          differing: TensorBoardRuns.differing(choices, seeds: seeds)))
       }
     }
     guard ProcessGroup.isMain else { return }
@@ -118,6 +121,7 @@ struct Compare: ParsableCommand {
       let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
       try TrainingOptions.writeOutput(bytes, to: json)
     }
+    if let root = options.tensorboard { say("wrote a TensorBoard run per optimizer and seed into \(root) (tensorboard --logdir \(root))") }
   }
 
   /// One seed: each run's lr, final losses and accuracy, and time.
