@@ -18,6 +18,7 @@ struct Compare: ParsableCommand {
         descent compare --data mnist5k --size 28 --presize 32 --epochs 3
         descent compare --data imagenette2-160 --opts adam,rmsprop --epochs 5 --json runs.json
         descent compare --data mnist5k --size 28 --presize 32 --seeds 42,1,2,3,4
+        descent compare --data mnist5k --size 28 --presize 32 --seeds 42,1,2 --tensorboard runs/tb
 
       One seed proves little: the same optimizer moves by several points of accuracy from seed \
       to seed. With --seeds, every optimizer runs at every seed (each seed its own initial \
@@ -26,6 +27,10 @@ struct Compare: ParsableCommand {
       and against the optimizer of best mean accuracy the mean paired difference (seed by seed) \
       with its standard error, saying whether it is beyond two standard errors. The plot then \
       draws each optimizer's mean per epoch with its min–max band over the seeds.
+
+      With --tensorboard DIR, every run is a TensorBoard run, DIR/OPTIMIZER-seedSEED, and a \
+      session of its HParams tab: `tensorboard --logdir DIR` shows the runs' curves side by side \
+      and a table of every optimizer and seed with its final valid_loss and accuracy.
       """)
 
   @OptionGroup var options: TrainingOptions

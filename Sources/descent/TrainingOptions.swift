@@ -55,7 +55,9 @@ struct TrainingOptions: ParsableArguments {
   @Flag(name: .customLong("sync-bn"), help: "Under mpirun: batch norm statistics over the global batch (PyTorch's SyncBatchNorm) instead of each process's own.")
   var syncBN = false
 
-  @Option(help: "Folder for TensorBoard event files, one run folder per run (OPTIMIZER-seedSEED; lr_find-OPTIMIZER-seedSEED for the finder's curve): losses, lr and mom per batch, valid_loss, metrics and images/s per epoch, and each run's hyper-parameters for the HParams tab. View with tensorboard --logdir FOLDER.")
+  @Option(help: ArgumentHelp(
+    "Folder for TensorBoard event files, one run folder per run (OPTIMIZER-seedSEED; lr_find-OPTIMIZER-seedSEED for the finder's curve): losses, lr and mom per batch, valid_loss, metrics and images/s per epoch, and each run's hyper-parameters for the HParams tab. View with tensorboard --logdir DIR.",
+    valueName: "dir"))
   var tensorboard: String?
 
   @OptionGroup var imageLimit: ImageLimitOptions
