@@ -18,6 +18,7 @@ struct Compare: ParsableCommand {
         descent compare --data mnist5k --size 28 --presize 32 --epochs 3
         descent compare --data imagenette2-160 --opts adam,rmsprop --epochs 5 --json runs.json
         descent compare --data mnist5k --size 28 --presize 32 --seeds 42,1,2,3,4
+        descent compare --data mnist5k --size 28 --presize 32 --seeds 42,1,2 --tensorboard runs/tb
 
       One seed proves little: the same optimizer moves by several points of accuracy from seed \
       to seed. With --seeds, every optimizer runs at every seed (each seed its own initial \
@@ -26,6 +27,10 @@ struct Compare: ParsableCommand {
       and against the optimizer of best mean accuracy the mean paired difference (seed by seed) \
       with its standard error, saying whether it is beyond two standard errors. The plot then \
       draws each optimizer's mean per epoch with its min–max band over the seeds.
+
+      With --tensorboard DIR, every run is a TensorBoard run, DIR/OPTIMIZER-seedSEED, and a \
+      session of its HParams tab: `tensorboard --logdir DIR` shows the runs' curves side by side \
+      and a table of every optimizer and seed with its final valid_loss and accuracy.
       """)
 
   @OptionGroup var options: TrainingOptions
@@ -74,6 +79,7 @@ struct Compare: ParsableCommand {
   func run() throws {
     try OutputPaths.checkFile(plot, flag: "--plot")
     if let json { try OutputPaths.checkFile(json, flag: "--json") }
+    try options.checkTensorBoardFolder()
     options.applyBackendOptions()
     let seeds = try parsedSeeds(), choices = try choices()
     // runs[o][s]: optimizer o at seed s.
@@ -89,7 +95,9 @@ struct Compare: ParsableCommand {
       for (o, choice) in choices.enumerated() {
         let lr = choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley"
         say("\n## \(choice.title)\(lr)\(seeds.count > 1 ? " · seed \(seed)" : "")")
-        runs[o].append(try TrainingRun.run(choice, options: seeded, data: data, epochs: epochs, lr: choice.defaultLR, csv: nil))
+        runs[o].append(try TrainingRun.run(
+          choice, options: seeded, data: data, epochs: epochs, lr: choice.defaultLR, csv: nil,
+          differing: TensorBoardRuns.differing(choices, seeds: seeds)))
       }
     }
     guard ProcessGroup.isMain else { return }
@@ -118,6 +126,7 @@ struct Compare: ParsableCommand {
       let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
       try TrainingOptions.writeOutput(bytes, to: json)
     }
+    if let root = options.tensorboard { say("wrote a TensorBoard run per optimizer and seed into \(root) (tensorboard --logdir \(root))") }
   }
 
   /// One seed: each run's lr, final losses and accuracy, and time.

@@ -40,6 +40,7 @@ struct LRFindCommand: ParsableCommand {
   func run() throws {
     try OutputPaths.checkFile(plot, flag: "--plot")
     if let csv { try OutputPaths.checkFile(csv, flag: "--csv") }
+    try options.checkTensorBoardFolder()
     options.applyBackendOptions()
     let data = try options.loaders()
     // Under mpirun, rank 0 alone runs the finder, as one process would.
@@ -59,6 +60,11 @@ struct LRFindCommand: ParsableCommand {
     if let csv {
       let rows = zip(result.lrs, result.losses).map { "\($0),\($1)" }
       try TrainingOptions.writeOutput(Data((["lr,smooth_loss"] + rows + [""]).joined(separator: "\n").utf8), to: csv)
+    }
+    if let root = options.tensorboard {
+      let folder = TensorBoardRuns.folder(root, TensorBoardRuns.lrFindName(opt, seed: options.seed))
+      try result.writeTensorBoard(runDirectory: folder)
+      say("wrote \(folder) (tensorboard --logdir \(root))")
     }
   }
 }

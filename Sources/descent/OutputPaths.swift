@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// Every output a command will write (`--save`, `--plot`, `--csv`, `--json`, `--out`) is checked
+/// Every output a command will write (`--save`, `--plot`, `--csv`, `--json`, `--out`, `--tensorboard`) is checked
 /// before any work starts, so that an hour of training is never lost to a path that cannot be
 /// written: its folder is created and a file is made and removed in it. A failure is a usage
 /// error naming the flag, the path and the reason.

@@ -57,6 +57,7 @@ struct Train: ParsableCommand {
     if let save { try OutputPaths.checkFile(ExportedModel.path(for: save), flag: "--save") }
     if let plot { try OutputPaths.checkFolder(plot, flag: "--plot") }
     if let csv { try OutputPaths.checkFile(csv, flag: "--csv") }
+    try options.checkTensorBoardFolder()
     options.applyBackendOptions()
     let data = try options.loaders()
     say("\(opt.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images\(ProcessGroup.globalBatchNote(perProcess: options.bs))")
@@ -72,5 +73,6 @@ struct Train: ParsableCommand {
       say("saved \(path)")
     }
     if let plot { try result.writePlots(into: plot) }
+    if let root = options.tensorboard { say("wrote the TensorBoard run into \(root) (tensorboard --logdir \(root))") }
   }
 }

@@ -55,6 +55,11 @@ struct TrainingOptions: ParsableArguments {
   @Flag(name: .customLong("sync-bn"), help: "Under mpirun: batch norm statistics over the global batch (PyTorch's SyncBatchNorm) instead of each process's own.")
   var syncBN = false
 
+  @Option(help: ArgumentHelp(
+    "Folder for TensorBoard event files, one run folder per run (OPTIMIZER-seedSEED; lr_find-OPTIMIZER-seedSEED for the finder's curve): losses, lr and mom per batch, valid_loss, metrics and images/s per epoch, and each run's hyper-parameters for the HParams tab. View with tensorboard --logdir DIR.",
+    valueName: "dir"))
+  var tensorboard: String?
+
   @OptionGroup var imageLimit: ImageLimitOptions
 
   /// The image sizes training (and so a saved model) may use.
@@ -82,6 +87,11 @@ struct TrainingOptions: ParsableArguments {
     if let weights, !FileManager.default.fileExists(atPath: weights) {
       throw ValidationError("--weights: no such file: \(weights)")
     }
+  }
+
+  /// `--tensorboard`'s folder can be written (checked before any work, as every output is).
+  func checkTensorBoardFolder() throws {
+    if let tensorboard { try OutputPaths.checkFolder(tensorboard, flag: "--tensorboard") }
   }
 
   /// `--threads`, when given, is 1…maxThreads.

@@ -30,10 +30,12 @@ struct TrainingRun {
 
   /// Builds the vision learner from a fixed seed (so every optimizer starts from the same
   /// weights and sees the same batches), finds the lr when `lr` is nil (the valley), trains
-  /// with one cycle (schedule-free: constant lr), writing the Recorder's rows to `csv` as they come.
+  /// with one cycle (schedule-free: constant lr), writing the Recorder's rows to `csv` as they come
+  /// and, with --tensorboard, the run and the finder's curve as TensorBoard runs (`differing`:
+  /// the hyper-parameters that differ between the command's runs).
   static func run(
     _ choice: OptimizerChoice, options: TrainingOptions, data: DataLoaders, epochs: Int, lr: Double?,
-    csv: String?
+    csv: String?, differing: Set<String> = []
   ) throws -> TrainingRun {
     Random.seed(options.seed)
     let world = ProcessGroup.world
@@ -56,6 +58,9 @@ struct TrainingRun {
         let found = try learn.lrFind()
         run.lrFind = found
         valley = found.suggested
+      }
+      if let root = options.tensorboard, let found = run.lrFind {
+        try found.writeTensorBoard(runDirectory: TensorBoardRuns.folder(root, TensorBoardRuns.lrFindName(choice, seed: options.seed)))
       }
       valley = world.broadcast(valley ?? .nan)
       run.lrFindSeconds = Date().timeIntervalSince(finderStarted)
@@ -83,10 +88,17 @@ struct TrainingRun {
             accuracy: learn.recorder.value("accuracy", row: row), seconds: Date().timeIntervalSince(started)))
       },
     ])
+    // Under mpirun the callback writes on rank 0 alone.
+    let tensorBoard = options.tensorboard.map { root in
+      [TensorBoardCallback(
+        runDirectory: TensorBoardRuns.folder(root, TensorBoardRuns.runName(choice, seed: options.seed)),
+        hparams: TensorBoardRuns.hparams(choice, options: options, lr: run.lr, epochs: epochs),
+        differingHParams: differing)]
+    } ?? []
     if choice.isScheduleFree {
-      try learn.fit(epochs, lr: .all(run.lr), callbacks: [timer, ScheduleFreeCallback(warmupFraction: 0.05)])
+      try learn.fit(epochs, lr: .all(run.lr), callbacks: [timer, ScheduleFreeCallback(warmupFraction: 0.05)] + tensorBoard)
     } else {
-      try learn.fitOneCycle(epochs, lrMax: .all(run.lr), moms: choice.oneCycleMoms, callbacks: [timer])
+      try learn.fitOneCycle(epochs, lrMax: .all(run.lr), moms: choice.oneCycleMoms, callbacks: [timer] + tensorBoard)
     }
     let skipped = data.train.skipped + data.valid.skipped
     if let first = skipped.first {

@@ -77,6 +77,13 @@ import Testing
                suggestions: LRFinderReference.fallingSuggestions)
   }
 
+  @Test func valleyOnTwoFallingPoints() throws {
+    // fastai's index is -1 here, which Python reads as the last point.
+    let v = try #require(SuggestionMethod.valley.suggest(lrs: [1e-3, 1e-2], losses: [2, 1]))
+    #expect(v.lr == Double(Float(1e-2)) && v.point.loss == 1)
+    #expect(SuggestionMethod.valley.suggest(lrs: [1e-3, 1e-2, 1e-1], losses: [2, 1, 0.5])?.lr == Double(Float(1e-3)))
+  }
+
   @Test func trimming() {
     let lrs = (0..<20).map { Double($0) }, losses = (0..<20).map { $0 == 12 ? Double.nan : Double($0) }
     let t = LRFinderCurve.trimmed(lrs: lrs, losses: losses, numIt: 20)

@@ -8,6 +8,8 @@ public enum LearnerError: Error, CustomStringConvertible {
   case checkpointIO(path: String, reason: String)
   /// The CSV log could not be written.
   case csvIO(path: String, reason: String)
+  /// A TensorBoard event file could not be written.
+  case eventFileIO(path: String, reason: String)
   /// A checkpoint does not fit this model or optimizer.
   case checkpointMismatch(path: String, reason: String)
   /// Data-parallel training over more processes than the training data has items.
@@ -26,6 +28,8 @@ public enum LearnerError: Error, CustomStringConvertible {
       return "checkpoint \(path): \(reason)"
     case .csvIO(let path, let reason):
       return "CSV log \(path): \(reason)"
+    case .eventFileIO(let path, let reason):
+      return "TensorBoard event file \(path): \(reason)"
     case .checkpointMismatch(let path, let reason):
       return "checkpoint \(path) does not fit this learner: \(reason)"
     case .shardTooSmall(let processes):

@@ -52,7 +52,10 @@ public enum SuggestionMethod: String, Sendable, CaseIterable {
       }
     }
     let sections = Double(maxEnd - maxStart) / 3
-    let idx = maxStart + Int(sections) + Int(sections / 2)
+    var idx = maxStart + Int(sections) + Int(sections / 2)
+    // A run falling from the first point starts at -1; on a two-point curve the index stays
+    // there, and Python's lrs[-1] is the last point.
+    if idx < 0 { idx += n }
     return LRSuggestion(lr: Double(lrs[idx]), point: (Double(lrs[idx]), Double(losses[idx])))
   }
 
