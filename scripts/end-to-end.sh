@@ -682,10 +682,12 @@ if [ "${DESCENT_E2E_NETWORK:-0}" = 1 ]; then
       # A cached download gone bad is fetched again, once, saying so.
       printf 'x' >>"$home/downloads/mnist_5k.csv.gz" && rm -rf "$home/mnist5k" &&
       DESCENT_HOME="$home" "$descent" data mnist5k >"$home/out" 2>&1 &&
-      grep -q "deleting it and fetching it again" "$home/out" && [ -e "$home/mnist5k/.complete" ]
+      grep -q "deleting it and fetching it again" "$home/out" && [ -e "$home/mnist5k/.complete" ] &&
+      DESCENT_HOME="$home" "$descent" data show --data mnist5k --count 4 --size 28 --out "$home/digits.png" >/dev/null &&
+      [ -s "$home/digits.png" ]
     local rc=$?; rm -rf "$home"; return $rc
   }
-  check "data mnist5k: 4000 + 1000 PNGs, second run without fetching, a bad cached copy fetched again" mnist
+  check "data mnist5k: 4000 + 1000 PNGs, second run without fetching, a bad cached copy fetched again; data show takes the name" mnist
 fi
 
 echo "end-to-end: $passed passed, $failed failed"

@@ -8,16 +8,17 @@ struct DataShow: ParsableCommand {
     commandName: "show",
     abstract: "Draw one batch of a folder's training images, with labels, into a PNG file.",
     discussion: """
-      Reads DIR in the ImageNet layout (DIR/train/<label>/*.jpg, DIR/valid or DIR/val/…), \
+      Reads DIR in the ImageNet layout (DIR/train/<label>/*.jpg, DIR/valid or DIR/val/…), or \
+      mnist5k, \
       decodes one shuffled batch resized to --size (crop), and with --augment applies fastai's \
       aug_transforms exactly as training does; the grid is written to FILE.png.
 
       Examples:
-        descent data show --data ~/.descent/data/mnist5k --out digits.png
+        descent data show --data mnist5k --size 28 --out digits.png
         descent data show --data imagenette2-160 --augment --size 128 --count 25 --out batch.png
       """)
 
-  @Option(help: "Dataset folder (ImageNet layout).")
+  @Option(help: "Dataset folder (ImageNet layout) or mnist5k (fetched on first use, as train does).")
   var data: String
 
   @Option(help: "PNG file to write.")
@@ -36,17 +37,14 @@ struct DataShow: ParsableCommand {
   var seed: UInt64 = 42
 
   func validate() throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw ValidationError("--data: no such folder: \(data)")
-    }
+    try TrainingOptions.validateData(data)
     guard out.lowercased().hasSuffix(".png") else { throw ValidationError("--out must name a .png file, not '\(out)'") }
     guard (8...1024).contains(size) else { throw ValidationError("--size must be in 8…1024, not \(size)") }
     guard (1...256).contains(count) else { throw ValidationError("--count must be in 1…256, not \(count)") }
   }
 
   func run() throws {
-    let folder = try ImageFolder(URL(fileURLWithPath: data))
+    let folder = try ImageFolder(TrainingOptions.folder(data))
     let transforms = augment ? AugTransforms(size: size, minScale: 0.35) : nil
     let loader = DataLoader(folder.train, batchSize: min(count, folder.train.count), shuffle: true,
                             training: augment, resize: Resize(size), augment: transforms, seed: seed)
