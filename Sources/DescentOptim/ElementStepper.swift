@@ -97,6 +97,15 @@ public struct ElementBinding {
 
   public func hasBuffer(_ name: String) -> Bool { state.buffers[name] != nil }
 
+  /// The state buffer `name`, which on first use starts as a copy of the parameter (PyTorch's
+  /// `p.clone()`: Schedule-Free's z, Prodigy's p0) rather than zeros.
+  public func bufferStartingAtParameter(_ name: String) -> UnsafeMutablePointer<Float> {
+    let fresh = !hasBuffer(name)
+    let pointer = buffer(name)
+    if fresh { pointer.update(from: param.pointer, count: count) }
+    return pointer
+  }
+
   public func setScalar(_ name: String, _ value: Double) { state.scalars[name] = value }
 
   public var doWD: Bool { state.doWD }

@@ -80,6 +80,11 @@ public struct AdafactorStep {
       1 / estimate.replacing(with: eps1Squared, where: estimate .< eps1Squared).vectorSquareRoot() * g
     }
 
+    /// The same for one element (tails shorter than a lane).
+    @inline(__always) func update(_ estimate: Float, _ g: Float) -> Float {
+      1 / Swift.max(estimate, eps1 * eps1).squareRoot() * g
+    }
+
     /// One 3×3 matrix's moments, as the general loop computes them (sums in the same order),
     /// leaving row·col and the mean of the rows for its nine elements.
     @inline(__always)
@@ -120,7 +125,7 @@ public struct AdafactorStep {
       sums.update = Double(uSum.sum())
       for j in i..<n {
         v[j] = lerp.apply(v[j], g[j] * g[j])
-        let u = 1 / Swift.max(v[j], eps1 * eps1).squareRoot() * g[j]
+        let u = update(v[j], g[j])
         g[j] = u
         sums.parameter += Double(p[j] * p[j])
         sums.update += Double(u * u)
@@ -197,7 +202,7 @@ public struct AdafactorStep {
               }
             } else {
               for j in 0..<elements {
-                let u = 1 / Swift.max(product[j] / mean[j], eps1 * eps1).squareRoot() * m[j]
+                let u = update(product[j] / mean[j], m[j])
                 m[j] = u
                 tail.parameter += Double(pm[j] * pm[j])
                 tail.update += Double(u * u)

@@ -52,9 +52,7 @@ public struct ProdigyStats: ElementStepper {
     beta3 = SIMD8(b["beta3"])
     sScale = SIMD8(c.d / c.d0 * (b["safeguard_warmup"] != 0 ? c.d : c.dlr))
     b.setScalar("prodigy_dlr", c.dlr)
-    let fresh = !b.hasBuffer("p0")
-    p0 = b.buffer("p0")
-    if fresh { p0!.update(from: b.param.pointer, count: b.count) }
+    p0 = b.bufferStartingAtParameter("p0")
     m = b.buffer("exp_avg")
     v = b.buffer("exp_avg_sq")
     s = b.buffer("s")

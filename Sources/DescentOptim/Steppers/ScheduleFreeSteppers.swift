@@ -54,9 +54,7 @@ struct ScheduleFreeMove {
     decays = decay != 0
     wd = SIMD8(decay)
     // z starts at the parameter (the package clones p on the first step).
-    let fresh = !b.hasBuffer("z")
-    z = b.buffer("z")
-    if fresh { z!.update(from: b.param.pointer, count: b.count) }
+    z = b.bufferStartingAtParameter("z")
   }
 
   /// Moves y (in `p`) and z along `d`, the step's direction before weight decay.
