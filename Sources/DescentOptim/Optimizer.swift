@@ -186,6 +186,10 @@ public final class Optimizer {
         stage.run(items, gradScale: scale)
         if stage.writesGradient { scale = 1 }
       case .global(let g):
+        if g.readsGradients {
+          if scale != 1 { for item in items { item.grad.mul_(scale) } }
+          scale = 1
+        }
         g.body(items)
       case .tensor(let t):
         if scale != 1 { for item in items { item.grad.mul_(scale) } }

@@ -196,7 +196,7 @@ public func Prodigy(_ params: [[Tensor]], lr: HyperSetting = 1, beta1: Double = 
 public func Adafactor(_ params: [[Tensor]], lr: HyperSetting = 1e-2, beta2Decay: Double = -0.8,
                       eps1: Double = Double(Float.ulpOfOne), eps2: Double = 1e-3, clipThreshold: Double = 1,
                       wd: Double = 0) -> Optimizer {
-  Optimizer(params, steppers: [.tensor(AdafactorStep.stepper)], defaults: [
+  Optimizer(params, steppers: [.global(AdafactorStep.stepper)], defaults: [
     "lr": lr, "beta2_decay": .all(beta2Decay), "eps1": .all(eps1), "eps2": .all(eps2),
     "clip_threshold": .all(clipThreshold), "wd": .all(wd),
   ])

@@ -26,16 +26,19 @@ public enum Stepper {
 
 /// A stepper that sees every parameter of the step together, between stages: it reads what
 /// the stages before it left in the parameters' states and writes what the stages after it
-/// read. It runs on the calling thread and must not read gradients (a pending gradient scale
-/// is applied by the next stage, not before it).
+/// read. It runs on the calling thread (and may split its work over the cores itself). It
+/// reads gradients only if it says so (`readsGradients`): then a pending gradient scale is
+/// applied before it runs, otherwise by the next stage.
 public struct GlobalStepper {
   public let name: String
   public let defaults: Hypers
+  public let readsGradients: Bool
   public let body: ([StepItem]) -> Void
 
-  public init(_ name: String, defaults: Hypers = [:], _ body: @escaping ([StepItem]) -> Void) {
+  public init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, _ body: @escaping ([StepItem]) -> Void) {
     self.name = name
     self.defaults = defaults
+    self.readsGradients = readsGradients
     self.body = body
   }
 }
