@@ -49,14 +49,17 @@ print(r)'
 }
 check "bench kernels --json" bench_json
 
-# bench optim --json: copy bandwidth and, per optimizer, ms and GB/s.
+# bench optim --json: per optimizer, ms, GB/s and the copy bandwidth measured right before it.
 optim_json() {
   "$descent" bench optim --json --steps 1 | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 assert r["copy_gbps"] > 0 and r["parameters"] == 21797672, r
-for k in ("adam", "sgd_momentum", "rmsprop", "lamb", "adam_tensor_steppers"):
-    assert r[k]["ms"] > 0 and r[k]["gbps"] > 0, k
+for k in ("adam", "sgd_momentum", "rmsprop", "lamb", "adam_tensor_steppers", "lion", "adopt", "ademamix",
+          "cautious_adam", "sf_adamw", "prodigy", "adafactor"):
+    assert r[k]["ms"] > 0 and r[k]["gbps"] > 0 and r[k]["copy_gbps"] > 0, k
+    assert abs(r[k]["x_copy"] - r[k]["gbps"] / r[k]["copy_gbps"]) < 1e-9, k
+assert r["muon"]["ms"] > 0 and r["muon"]["newton_schulz_gflops"] > 0 and r["peak_sgemm_gflops"] > 0, r["muon"]
 print(r)'
 }
 check "bench optim --json" optim_json
