@@ -37,6 +37,8 @@ let package = Package(
     // Image codecs, wrapped once; only DescentData's decoders and encoders call them.
     .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
     .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+    // 2D drawing (plots, image grids) with antialiasing and real fonts; only DescentData's Canvas calls it.
+    .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
     // Open MPI, wrapped once; only DescentDistributed calls it.
     .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     .target(name: "DescentTensor", dependencies: ["CDNNL", "CVectorMath"], swiftSettings: fast),
@@ -44,7 +46,7 @@ let package = Package(
     .target(name: "DescentDistributed", dependencies: ["CMPI"], swiftSettings: fast),
     .target(name: "DescentOptim", dependencies: ["DescentTensor"], swiftSettings: fast),
     .target(name: "DescentNN", dependencies: ["DescentTensor"], swiftSettings: fast),
-    .target(name: "DescentData", dependencies: ["DescentTensor", "CTurboJPEG", "CPNG"], swiftSettings: fast),
+    .target(name: "DescentData", dependencies: ["DescentTensor", "CTurboJPEG", "CPNG", "CCairo"], swiftSettings: fast),
     .target(
       name: "DescentLearn", dependencies: ["DescentTensor", "DescentOptim", "DescentNN", "DescentData", "DescentDistributed"], swiftSettings: fast),
     .executableTarget(

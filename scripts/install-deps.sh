@@ -2,7 +2,7 @@
 # Installs the C libraries Descent links against (Debian packages), skipping those already there.
 # With --fetch-tools, also pip (python3-pip), which fetching the built-in mnist5k dataset uses.
 set -euo pipefail
-packages=(libdnnl-dev libturbojpeg0-dev libpng-dev libopenmpi-dev openmpi-bin)
+packages=(libdnnl-dev libturbojpeg0-dev libpng-dev libcairo2-dev fonts-dejavu-core libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -2,49 +2,35 @@ import DescentData
 
 /// The confusion matrix as fastai's `plot_confusion_matrix` draws it: one cell per (actual,
 /// predicted) pair, shaded from white to blue by its share of the row's items, with the count
-/// written in it, class names along both axes.
+/// written in it, class names along both axes (the predicted ones turned upright).
 public enum ConfusionMatrixImage {
+  static let textSize = 12.0
+
   public static func render(_ matrix: [[Int]], classes: [String], cell: Int = 40) -> Image8 {
-    let n = classes.count
-    let labelWidth = (classes.map { BitmapFont.width($0) }.max() ?? 0) + 12
-    let title = 24, axisLabel = 16
-    let left = labelWidth + axisLabel, top = title
-    let width = left + n * cell + 10, height = top + n * cell + labelWidth + axisLabel
-    var image = Image8(width: width, height: height, channels: 3, pixels: Array(repeating: 255, count: width * height * 3))
-    BitmapFont.draw("Confusion matrix", x: left, y: 6, scale: 2, into: &image)
+    let n = classes.count, c = Double(cell)
+    let labelWidth = (classes.map { Canvas.textWidth($0, size: textSize) }.max() ?? 0) + 10
+    let title = 30.0, axisLabel = 22.0
+    let left = axisLabel + labelWidth, top = title
+    let width = Int((left + Double(n) * c + 12).rounded(.up)), height = Int((top + Double(n) * c + labelWidth + axisLabel + 4).rounded(.up))
+    let canvas = Canvas(width: width, height: height)
+    canvas.text("Confusion matrix", x: left + Double(n) * c / 2, y: 15, size: 14, anchor: .middle)
     for (a, row) in matrix.enumerated() {
       let total = max(1, row.reduce(0, +))
       for (p, count) in row.enumerated() {
         let share = Double(count) / Double(total)
-        let shade = (
-          UInt8(255 - share * 222), UInt8(255 - share * 150), UInt8(255 - share * 75)
-        )
-        fill(&image, x: left + p * cell, y: top + a * cell, size: cell - 1, color: shade)
-        let text = String(count)
-        let ink: (UInt8, UInt8, UInt8) = share > 0.5 ? (255, 255, 255) : (0, 0, 0)
-        BitmapFont.draw(text, x: left + p * cell + (cell - BitmapFont.width(text)) / 2, y: top + a * cell + (cell - 7) / 2,
-                        color: ink, into: &image)
+        let shade = PlotColor(UInt8(255 - share * 222), UInt8(255 - share * 150), UInt8(255 - share * 75))
+        let x = left + Double(p) * c, y = top + Double(a) * c
+        canvas.fill(x: x, y: y, width: c - 1, height: c - 1, color: shade)
+        canvas.text(String(count), x: x + c / 2, y: y + c / 2, size: textSize, anchor: .middle, color: share > 0.5 ? .white : .black)
       }
-      BitmapFont.draw(classes[a], x: axisLabel + labelWidth - 6 - BitmapFont.width(classes[a]),
-                      y: top + a * cell + (cell - 7) / 2, into: &image)
+      canvas.text(classes[a], x: left - 6, y: top + Double(a) * c + c / 2, size: textSize, anchor: .end)
     }
-    // Predicted class names under the columns, one character per line when they are long.
+    // Predicted class names under the columns, upright as matplotlib's rotated tick labels.
     for (p, name) in classes.enumerated() {
-      for (k, ch) in name.prefix(labelWidth / 9).enumerated() {
-        BitmapFont.draw(String(ch), x: left + p * cell + (cell - 5) / 2, y: top + n * cell + 4 + k * 9, into: &image)
-      }
+      canvas.text(name, x: left + Double(p) * c + c / 2, y: top + Double(n) * c + 6, size: textSize, anchor: .end, vertical: true)
     }
-    BitmapFont.draw("actual", x: 2, y: top + n * cell / 2, into: &image)
-    BitmapFont.draw("predicted", x: left + n * cell / 2 - BitmapFont.width("predicted") / 2, y: height - 12, into: &image)
-    return image
-  }
-
-  static func fill(_ image: inout Image8, x: Int, y: Int, size: Int, color: (UInt8, UInt8, UInt8)) {
-    for py in y..<min(image.height, y + size) {
-      for px in x..<min(image.width, x + size) {
-        let o = (py * image.width + px) * 3
-        image.pixels[o] = color.0; image.pixels[o + 1] = color.1; image.pixels[o + 2] = color.2
-      }
-    }
+    canvas.text("actual", x: 11, y: top + Double(n) * c / 2, size: textSize, anchor: .middle, vertical: true)
+    canvas.text("predicted", x: left + Double(n) * c / 2, y: Double(height) - 11, size: textSize, anchor: .middle)
+    return canvas.image8()
   }
 }

@@ -58,11 +58,6 @@ public enum PlotOutput {
     try PNGImage.write(image.pixels, width: image.width, height: image.height, channels: 3, to: URL(fileURLWithPath: path))
   }
 
-  /// A binary PPM, for looking at a raster without a PNG encoder.
-  public static func writePPM(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
-    try write(figure.raster(width: width, height: height).ppm, to: path)
-  }
-
   private static func write(_ bytes: [UInt8], to path: String) throws {
     guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw PlotError.write(path: path) }
   }

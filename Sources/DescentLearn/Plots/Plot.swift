@@ -1,3 +1,5 @@
+import DescentData
+
 /// A line chart as fastai draws its training plots: series of (x, y) points drawn as lines or
 /// markers, optional log-scale x, dashed vertical marks (epoch boundaries), a title, axis
 /// labels and a legend. Render it with `svg(...)` or `raster(...)`; a `Figure` puts several
@@ -52,7 +54,7 @@ public struct Plot: Sendable {
   public func svg(width: Int = 640, height: Int = 480) -> String { Figure([self]).svg(width: width, height: height) }
 
   /// This plot alone as an RGB raster.
-  public func raster(width: Int = 640, height: Int = 480) -> RGBImage { Figure([self]).raster(width: width, height: height) }
+  public func raster(width: Int = 640, height: Int = 480) -> Image8 { Figure([self]).raster(width: width, height: height) }
 }
 
 /// Plots side by side in one image (fastai's `plot_sched` puts lr and mom in two panels).
@@ -72,11 +74,15 @@ public struct Figure: Sendable {
     }
   }
 
-  public func svg(width: Int = 640, height: Int = 480) -> String {
-    SVGRenderer.render(shapes(width: width, height: height), width: width, height: height)
+  /// The figure drawn on a new canvas of `kind`: the PNG and the SVG are one drawing.
+  func canvas(_ kind: Canvas.Kind, width: Int, height: Int) -> Canvas {
+    let canvas = Canvas(width: width, height: height, kind: kind)
+    ShapeRenderer.draw(shapes(width: width, height: height), on: canvas)
+    return canvas
   }
 
-  public func raster(width: Int = 640, height: Int = 480) -> RGBImage {
-    RasterRenderer.render(shapes(width: width, height: height), width: width, height: height)
-  }
+  public func svg(width: Int = 640, height: Int = 480) -> String { canvas(.svg, width: width, height: height).svg() }
+
+  /// The figure as an RGB image (antialiased).
+  public func raster(width: Int = 640, height: Int = 480) -> Image8 { canvas(.raster, width: width, height: height).image8() }
 }

@@ -1,3 +1,4 @@
+import DescentData
 import Foundation
 
 /// Places one plot's axes, ticks, labels, series and legend inside a frame.

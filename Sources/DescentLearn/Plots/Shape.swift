@@ -1,7 +1,7 @@
 import DescentData
 
-/// The drawing commands a plot lays out and both renderers (SVG, raster) understand, in pixels
-/// from the top-left.
+/// The drawing commands a plot lays out, in pixels from the top-left; `ShapeRenderer` draws
+/// them on a canvas (raster or SVG).
 struct Point: Equatable {
   var x, y: Double
 }
@@ -24,11 +24,11 @@ enum Shape {
   case text(String, at: Point, anchor: TextAnchor, color: PlotColor, vertical: Bool)
 }
 
-/// Text metrics shared by layout and renderers: the bitmap font at scale 2 (12 px a character,
-/// 14 px high); the SVG uses a monospace font of the same size.
+/// Text as the plots set it: DejaVu Sans at 13 px (matplotlib's 10 pt at 96 dpi), measured by
+/// cairo so that the layout leaves each label the room it takes.
 enum TextMetrics {
-  static let scale = 2
-  static let charWidth = Double(BitmapFont.advance * scale)
-  static let height = Double(BitmapFont.glyphHeight * scale)
-  static func width(_ s: String) -> Double { Double(s.count) * charWidth - Double(scale) }
+  static let size = 13.0
+  static let height = Canvas.capitalHeight(size)
+  static let charWidth = Canvas.textWidth("0", size: size)
+  static func width(_ s: String) -> Double { Canvas.textWidth(s, size: size) }
 }
