@@ -616,8 +616,21 @@ data_parallel_equivalence() {
     --opt sgd --lr 1e-2 --ps 0)
   DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --bs 16 --save "$dir/one.safetensors" >"$dir/one.txt" 2>&1 &&
     DESCENT_HOME="$dir/home" "${mpi[@]}" "$descent" "${common[@]}" --bs 8 --sync-bn --save "$dir/two.safetensors" \
-      >"$dir/two.txt" 2>&1 &&
+      --tensorboard "$dir/tb" >"$dir/two.txt" 2>&1 &&
     grep -q "2 processes × batch 8 = global batch 16" "$dir/two.txt" &&
+    # Rank 0 alone writes TensorBoard's events: one file, whole records, the run's scalars.
+    python3 - "$dir/tb" <<'PY' &&
+import glob, struct, sys
+files = glob.glob(sys.argv[1] + "/**/events.out.tfevents.*", recursive=True)
+assert len(files) == 1, files
+raw, at, records = open(files[0], "rb").read(), 0, []
+while at < len(raw):
+    n = struct.unpack("<Q", raw[at:at + 8])[0]
+    records.append(raw[at + 12:at + 12 + n])
+    at += 12 + n + 4
+assert at == len(raw) and b"brain.Event:2" in records[0], (at, len(raw))
+assert any(b"train_loss" in r for r in records) and any(b"valid_loss" in r for r in records)
+PY
     compare_weights "$dir/two.safetensors" "$dir/one.safetensors" 1e-4 &&
     # Without --sync-bn each process normalizes by its own half batch: far apart.
     DESCENT_HOME="$dir/home" "${mpi[@]}" "$descent" "${common[@]}" --bs 8 --save "$dir/local.safetensors" \

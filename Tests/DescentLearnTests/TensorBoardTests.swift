@@ -181,6 +181,28 @@ import Testing
     #expect(try ProtoReader.fields(try message(end, field: 4)).first { $0.field == 1 }?.value.integer == 1)
   }
 
+  /// A run stopped by an error: its file is closed readable, with the epochs before the error
+  /// and a session end that says failure (TensorBoard would show it as unknown without one).
+  @Test func aRunStoppedByAnErrorEndsItsSessionAsFailed() throws {
+    final class FailSecondEpoch: Callback {
+      struct Failure: Error {}
+      override func beforeBatch(_ learn: Learner) throws { if learn.epoch == 1 && learn.training { throw Failure() } }
+    }
+    let root = Toy.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let tb = TensorBoardCallback(runDirectory: root + "/sgd-seed1", hparams: ["optimizer": "sgd"], differingHParams: [])
+    let learn = Toy.learner(metrics: [AvgMetric.accuracy()])
+    #expect(throws: FailSecondEpoch.Failure.self) { try learn.fit(3, lr: 1e-2, callbacks: [tb, FailSecondEpoch()]) }
+    #expect(tb.writer == nil)
+    let read = try EventFileReader.read(path: try #require(try Self.eventFiles(root + "/sgd-seed1").first))
+    #expect(!read.truncatedTail)
+    #expect(Self.scalars(read.events, "valid_loss").map(\.step) == [0])
+    #expect(Self.scalars(read.events, "train_loss").count == 4)  // epoch 0's 4 batches
+    let end = try #require(Self.plugin(read.events, HParamsSummary.sessionEndTag))
+    let info = try #require(try ProtoReader.fields(end[...]).first { $0.field == 4 }?.value.data)
+    #expect(try ProtoReader.fields(info).first { $0.field == 1 }?.value.integer == HParamsSummary.Status.failure.rawValue)
+  }
+
   @Test func theLRFinderCurveIsARunOfItsOwn() throws {
     let root = Toy.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: root) }

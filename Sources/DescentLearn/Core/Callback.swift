@@ -1,7 +1,8 @@
 /// Something that changes or watches the training loop at its events (fastai's `Callback`).
 /// Subclasses override the events they need; each receives the Learner, whose state
 /// (`epoch`, `iteration`, `loss`, `pred`, `optimizer` …) they read and may change. A callback
-/// may throw a `CancelSignal` to skip part of the loop; any other error stops training.
+/// may throw a `CancelSignal` to skip part of the loop; any other error stops training (and
+/// each callback then hears of it in `afterError`).
 ///
 /// Callbacks run in increasing `order` (stable: equal orders keep the order they were added in).
 open class Callback {
@@ -39,6 +40,10 @@ open class Callback {
   open func afterEpoch(_ learn: Learner) throws {}
   open func afterCancelFit(_ learn: Learner) throws {}
   open func afterFit(_ learn: Learner) throws {}
+  /// A fit stopped by an error (not a `CancelSignal`): `afterFit` will not run, so this is the
+  /// place to close what `beforeFit` opened. It runs for every callback, cannot throw, and the
+  /// error then goes on to the caller.
+  open func afterError(_ learn: Learner, _ error: Error) {}
 
   /// Runs this callback's handler for `event`, unless it is a batch event of a phase the
   /// callback sits out.

@@ -173,14 +173,19 @@ public final class Learner {
       if let wd = wd ?? self.wd { opt.setHyper("wd", .all(wd)) }
       opt.setHyper("lr", lr ?? self.lr)
       epochCount = epochs
-      try withEvents(.fit) {
-        for e in 0..<epochs {
-          epoch = e
-          try withEvents(.epoch) {
-            try trainEpoch()
-            try validateEpoch()
+      do {
+        try withEvents(.fit) {
+          for e in 0..<epochs {
+            epoch = e
+            try withEvents(.epoch) {
+              try trainEpoch()
+              try validateEpoch()
+            }
           }
         }
+      } catch {
+        for c in orderedCallbacks { c.afterError(self, error) }
+        throw error
       }
     }
     endCleanup()

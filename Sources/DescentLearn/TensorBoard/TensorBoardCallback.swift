@@ -111,12 +111,21 @@ public final class TensorBoardCallback: Callback {
   public override func afterFit(_ learn: Learner) throws {
     iterationOffset += learn.trainIteration
     epochOffset += learn.epochCount
+    try end(status: cancelled ? .failure : .success)
+  }
+
+  /// A run stopped by an error ends its session as failed, so TensorBoard's HParams table
+  /// says so instead of leaving it unknown; what was written stays readable.
+  public override func afterError(_ learn: Learner, _ error: Error) {
+    try? end(status: .failure)
+    writer = nil
+  }
+
+  private func end(status: HParamsSummary.Status) throws {
     guard let writer else { return }
     // TensorBoard keeps the first metadata of a tag in a run, so one session ends once.
     if sessionStarted && !sessionEnded {
-      try writer.write(SummaryEvent(wallTime: Self.now, values: [
-        HParamsSummary.sessionEnd(status: cancelled ? .failure : .success, time: Self.now)
-      ]))
+      try writer.write(SummaryEvent(wallTime: Self.now, values: [HParamsSummary.sessionEnd(status: status, time: Self.now)]))
       sessionEnded = true
     }
     try writer.close()
