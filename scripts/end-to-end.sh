@@ -125,7 +125,7 @@ lr_find_run() {
   local dir rc; dir=$(mktemp -d)
   tiny_folder "$dir/j" &&
     "$descent" lr-find --data "$dir/j" "${tiny[@]}" --opt sgd --iterations 30 \
-      --csv "$dir/curve.csv" --plot "$dir/curve.png" >"$dir/out.txt" && [ -s "$dir/curve.png" ] &&
+      --csv "$dir/curve.csv" --plot "$dir/curve.svg" >"$dir/out.txt" && grep -q "<svg" "$dir/curve.svg" &&
     python3 - "$dir/curve.csv" "$dir/out.txt" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))

@@ -41,7 +41,7 @@ struct Compare: ParsableCommand {
   @Option(parsing: .unconditional, help: "Epochs per optimizer: one cycle (constant lr for sf-adamw and sf-sgd).")
   var epochs = 3
 
-  @Option(help: "PNG file for the comparison plot.")
+  @Option(help: "PNG or SVG file for the comparison plot (by its extension).")
   var plot = "compare.png"
 
   @Option(help: "Write every run's epochs as JSON to this file (with its seed, and the summary over seeds).")
@@ -72,7 +72,7 @@ struct Compare: ParsableCommand {
       throw ValidationError("--opts: '\(name)' must be one of \(OptimizerChoice.argumentNames)")
     }
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
-    guard plot.lowercased().hasSuffix(".png") else { throw ValidationError("--plot must name a .png file, not '\(plot)'") }
+    guard PlotOutput.isPlotFile(plot) else { throw ValidationError("--plot must name a .png or .svg file, not '\(plot)'") }
     _ = try parsedSeeds()
   }
 
@@ -108,7 +108,7 @@ struct Compare: ParsableCommand {
       printSummary(runs.map { $0[0] })
     }
     try TrainingOptions.createParentFolder(of: plot)
-    try PlotOutput.writePNG(Self.figure(runs), to: plot, width: 960, height: 420)
+    try PlotOutput.write(Self.figure(runs), to: plot, width: 960, height: 420)
     say("wrote \(plot)")
     if let json {
       let object: [String: Any] = [

@@ -26,7 +26,7 @@ struct LRFindCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Batches in the sweep.")
   var iterations = 100
 
-  @Option(help: "PNG file for the curve.")
+  @Option(help: "PNG or SVG file for the curve (by its extension).")
   var plot = "lr_find.png"
 
   @Option(help: "CSV file for the curve: each batch's learning rate and smoothed loss.")
@@ -34,7 +34,7 @@ struct LRFindCommand: ParsableCommand {
 
   func validate() throws {
     guard iterations >= 10 else { throw ValidationError("--iterations must be at least 10, not \(iterations)") }
-    guard plot.lowercased().hasSuffix(".png") else { throw ValidationError("--plot must name a .png file, not '\(plot)'") }
+    guard PlotOutput.isPlotFile(plot) else { throw ValidationError("--plot must name a .png or .svg file, not '\(plot)'") }
   }
 
   func run() throws {
@@ -55,7 +55,7 @@ struct LRFindCommand: ParsableCommand {
       say("\(method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%.2e", suggestion.lr))")
     }
     try TrainingOptions.createParentFolder(of: plot)
-    try PlotOutput.writePNG(Figure([Plot.lrFind(result)]), to: plot)
+    try PlotOutput.write(Figure([Plot.lrFind(result)]), to: plot)
     say("wrote \(plot)")
     if let csv {
       let rows = zip(result.lrs, result.losses).map { "\($0),\($1)" }

@@ -29,7 +29,7 @@ struct Train: ParsableCommand {
   @Option(parsing: .unconditional, help: "Epochs of one cycle (of constant lr for sf-adamw and sf-sgd).")
   var epochs = 3
 
-  @Option(help: "Folder for the loss, schedule (and lr_find) plots as PNG.")
+  @Option(help: "Folder for the loss, schedule (and lr_find) plots, each as PNG and SVG.")
   var plot: String?
 
   @Option(help: "CSV file for the table's rows.")

@@ -108,13 +108,15 @@ struct TrainingRun {
   }
 
   /// The losses, the lr/mom schedule and (when the finder ran) its curve, as
-  /// `folder/OPTIMIZER-losses.png`, `-schedule.png` and `-lr_find.png`.
+  /// `folder/OPTIMIZER-losses.png`, `-schedule.png` and `-lr_find.png`, each with its SVG beside.
   func writePlots(into folder: String) throws {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let prefix = (folder as NSString).appendingPathComponent(optimizer)
-    try PlotOutput.writePNG(Figure([Plot.losses(learner.recorder)]), to: prefix + "-losses.png")
-    try PlotOutput.writePNG(Plot.schedule(learner.recorder), to: prefix + "-schedule.png")
-    if let lrFind { try PlotOutput.writePNG(Figure([Plot.lrFind(lrFind)]), to: prefix + "-lr_find.png") }
+    var figures = [("losses", Figure([Plot.losses(learner.recorder)]), 640), ("schedule", Plot.schedule(learner.recorder), 960)]
+    if let lrFind { figures.append(("lr_find", Figure([Plot.lrFind(lrFind)]), 640)) }
+    for (name, figure, width) in figures {
+      for format in ["png", "svg"] { try PlotOutput.write(figure, to: "\(prefix)-\(name).\(format)", width: width) }
+    }
   }
 }
 

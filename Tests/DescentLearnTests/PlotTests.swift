@@ -91,10 +91,18 @@ import Testing
     #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     // IHDR: width and height, big-endian, at bytes 16 and 20.
     #expect(bytes[16..<24].map { Int($0) } == [0, 0, 1, 64, 0, 0, 0, 200])
-    do {
-      try PlotOutput.writePNG(Figure([Plot()]), to: "/nonexistent/x.png")
-      Issue.record("writing into a missing folder succeeded")
-    } catch { #expect("\(error)".contains("/nonexistent/x.png")) }
+    // The extension picks the format.
+    let svgPath = path.replacingOccurrences(of: ".png", with: ".svg")
+    defer { try? FileManager.default.removeItem(atPath: svgPath) }
+    try PlotOutput.write(Figure([Plot()]), to: svgPath, width: 320, height: 200)
+    #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: svgPath)), as: UTF8.self).contains("<svg"))
+    #expect(PlotOutput.isPlotFile("a.SVG") && PlotOutput.isPlotFile("a.png") && !PlotOutput.isPlotFile("a.jpg"))
+    for bad in ["/nonexistent/x.png", "/nonexistent/x.svg"] {
+      do {
+        try PlotOutput.write(Figure([Plot()]), to: bad)
+        Issue.record("writing into a missing folder succeeded")
+      } catch { #expect("\(error)".contains(bad)) }
+    }
   }
 
   /// Losses and schedule plots from a short real run.

@@ -46,20 +46,35 @@ extension Plot {
   }
 }
 
-/// Writing plots to files: SVG, or PNG through DescentData's encoder.
+/// Writing plots to files: PNG through DescentData's encoder, or SVG; both atomically (a
+/// temporary file, then a rename), and both the same cairo drawing.
 public enum PlotOutput {
-  public static func writeSVG(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
-    try write(Array(figure.svg(width: width, height: height).utf8), to: path)
+  /// Whether `path` names a file a plot can be written to: `.png` or `.svg`.
+  public static func isPlotFile(_ path: String) -> Bool {
+    let lower = path.lowercased()
+    return lower.hasSuffix(".png") || lower.hasSuffix(".svg")
   }
 
-  /// Writes a PNG (atomically: a temporary file, then a rename).
+  /// Writes PNG or SVG, as the file's extension says.
+  public static func write(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
+    if path.lowercased().hasSuffix(".svg") {
+      try writeSVG(figure, to: path, width: width, height: height)
+    } else {
+      try writePNG(figure, to: path, width: width, height: height)
+    }
+  }
+
+  public static func writeSVG(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
+    do {
+      try Data(figure.svg(width: width, height: height).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw PlotError.write(path: path)
+    }
+  }
+
   public static func writePNG(_ figure: Figure, to path: String, width: Int = 640, height: Int = 480) throws {
     let image = figure.raster(width: width, height: height)
     try PNGImage.write(image.pixels, width: image.width, height: image.height, channels: 3, to: URL(fileURLWithPath: path))
-  }
-
-  private static func write(_ bytes: [UInt8], to path: String) throws {
-    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw PlotError.write(path: path) }
   }
 }
 
