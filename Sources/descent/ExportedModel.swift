@@ -27,9 +27,11 @@ struct ExportedModel {
     }
   }
 
-  /// `models/NAME.safetensors` for a bare name, the path itself otherwise.
+  /// `models/NAME.safetensors` for a bare name; a path (with a folder or the extension) is
+  /// kept, with `.safetensors` added when it lacks it.
   static func path(for nameOrFile: String) -> String {
-    nameOrFile.hasSuffix(".safetensors") ? nameOrFile : "models/\(nameOrFile).safetensors"
+    if nameOrFile.hasSuffix(".safetensors") { return nameOrFile }
+    return nameOrFile.contains("/") ? nameOrFile + ".safetensors" : "models/\(nameOrFile).safetensors"
   }
 
   func save(to path: String) throws {

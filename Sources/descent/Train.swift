@@ -35,7 +35,7 @@ struct Train: ParsableCommand {
   @Option(help: "CSV file for the table's rows.")
   var csv: String?
 
-  @Option(help: "Save the trained model, its classes and preprocessing as models/NAME.safetensors, or to a path ending in .safetensors (for `descent predict`).")
+  @Option(help: "Save the trained model, its classes and preprocessing as models/NAME.safetensors, or to a path (.safetensors added when missing; for `descent predict`).")
   var save: String?
 
   func validate() throws {
