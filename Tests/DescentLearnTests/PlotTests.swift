@@ -81,6 +81,10 @@ import Testing
     // Every character of the title and labels is a glyph drawn with <use>; "g" has a descender.
     #expect(svg.contains("<symbol") && svg.components(separatedBy: "<use").count - 1 >= "Learningratesteps".count)
     #expect(svg.contains("<path"))
+    // Both come from one drawing path: the same calls on a raster and on an SVG canvas.
+    let figure = Figure([plot])
+    let raster = figure.canvas(.raster, width: 320, height: 240), vector = figure.canvas(.svg, width: 320, height: 240)
+    #expect(raster.drawCalls == vector.drawCalls && raster.drawCalls > 10, "\(raster.drawCalls) and \(vector.drawCalls) calls")
   }
 
   @Test func writesPNGAndNamesAnUnwritablePath() throws {

@@ -21,6 +21,9 @@ public final class Canvas {
   /// The SVG document as cairo streams it out.
   private let stream = SVGStream()
   private var finished = false
+  /// Drawing calls made so far (the white background included): what a raster and an SVG of
+  /// one drawing have in common, for tests.
+  public private(set) var drawCalls = 0
 
   /// A white canvas.
   public init(width: Int, height: Int, kind: Kind = .raster) {
@@ -62,6 +65,7 @@ public final class Canvas {
 
   /// A line through `points`; `dash` is the on and off lengths of a dashed line.
   public func polyline(_ points: [(x: Double, y: Double)], color: PlotColor, width: Double, dash: Double? = nil) {
+    drawCalls += 1
     guard points.count > 1 else { return }
     path(points)
     source(color)
@@ -73,6 +77,7 @@ public final class Canvas {
 
   /// A closed polygon filled with `color` at `alpha`.
   public func polygon(_ points: [(x: Double, y: Double)], color: PlotColor, alpha: Double = 1) {
+    drawCalls += 1
     guard points.count > 2 else { return }
     path(points)
     cairo_close_path(cr)
@@ -81,6 +86,7 @@ public final class Canvas {
   }
 
   public func circle(x: Double, y: Double, radius: Double, color: PlotColor) {
+    drawCalls += 1
     cairo_new_sub_path(cr)
     cairo_arc(cr, x, y, radius, 0, 2 * Double.pi)
     source(color)
@@ -88,6 +94,7 @@ public final class Canvas {
   }
 
   public func fill(x: Double, y: Double, width: Double, height: Double, color: PlotColor) {
+    drawCalls += 1
     cairo_rectangle(cr, x, y, width, height)
     source(color)
     cairo_fill(cr)
@@ -95,6 +102,7 @@ public final class Canvas {
 
   /// A rectangle's outline, one pixel wide and on pixel centres, so it stays crisp.
   public func stroke(x: Double, y: Double, width: Double, height: Double, color: PlotColor) {
+    drawCalls += 1
     cairo_rectangle(cr, x.rounded() + 0.5, y.rounded() + 0.5, width.rounded(), height.rounded())
     source(color)
     cairo_set_line_width(cr, 1)
@@ -105,6 +113,7 @@ public final class Canvas {
   /// centred or ending at `x`; `vertical` text reads bottom to top with its middle at `x`.
   public func text(_ text: String, x: Double, y: Double, size: Double, anchor: Anchor = .start, color: PlotColor = .black,
                    vertical: Bool = false) {
+    drawCalls += 1
     guard !text.isEmpty else { return }
     cairo_set_font_size(cr, size)
     var extents = cairo_text_extents_t()
@@ -123,6 +132,7 @@ public final class Canvas {
   /// An RGB or gray image (`channels` 3 or 1, row-major bytes) drawn at (x, y), each source
   /// pixel a `scale`×`scale` block (nearest neighbour: pixels stay visible).
   public func image(_ pixels: [UInt8], width: Int, height: Int, channels: Int, x: Double, y: Double, scale: Double) {
+    drawCalls += 1
     precondition(channels == 1 || channels == 3, "Canvas.image: \(channels) channels (expected 1 or 3)")
     precondition(pixels.count == width * height * channels, "Canvas.image: \(pixels.count) bytes for \(width)×\(height)×\(channels)")
     let picture = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))!
