@@ -16,7 +16,9 @@ struct BenchKernels: ParsableCommand {
       stem on 3×128×128. Ratios are against peak_sgemm_gflops. Then a training batch norm \
       with ReLU, forward and backward, on blocked 32×256×32×32 activations in float32 and in \
       bfloat16 (batchnorm_gbps: the ten activation-sized transfers its passes must make, \
-      against copy_gbps: it is memory-bound at 1.0). Each figure is the best of several \
+      against copy_gbps: it is memory-bound at 1.0), and a ResNet block's residual add with its \
+      ReLU, forward and backward through the Tensor API, on the same activations \
+      (add_relu_gbps: six activation-sized transfers). Each figure is the best of several \
       timing rounds.
 
       Examples:
@@ -82,6 +84,10 @@ struct BenchKernels: ParsableCommand {
       float32: TensorBenchmarks.batchNormGBps(element: .float32, seconds: seconds),
       bfloat16: TensorBenchmarks.batchNormGBps(element: .bfloat16, seconds: seconds)
     )
+    let addReLU = (
+      float32: TensorBenchmarks.addReLUGBps(element: .float32, seconds: seconds),
+      bfloat16: TensorBenchmarks.addReLUGBps(element: .bfloat16, seconds: seconds)
+    )
     let perDirection = directions ? Self.convShapes.map { ConvolutionBenchmark.directionGFLOPs($0.geometry, seconds: seconds) } : []
     if json {
       var conv: [String: Any] = ["mean": convMean]
@@ -90,6 +96,7 @@ struct BenchKernels: ParsableCommand {
         "peak_sgemm_gflops": peak, "bf16_gemm_gflops": bf16, "sgemm_gflops": sgemm, "copy_gbps": copy,
         "matmul_gflops": matmul, "conv_gflops": conv,
         "batchnorm_gbps": ["float32": batchNorm.float32, "bfloat16": batchNorm.bfloat16],
+        "add_relu_gbps": ["float32": addReLU.float32, "bfloat16": addReLU.bfloat16],
         "conv_algorithms": Dictionary(uniqueKeysWithValues: zip(Self.convShapes.map(\.key), chosen)),
       ]
       if directions {
@@ -115,6 +122,8 @@ struct BenchKernels: ParsableCommand {
     row("conv2d mean", String(format: "%.1f GFLOP/s", convMean), String(format: "%.2f", convMean / peak))
     row("batch norm+ReLU fwd+bwd float32", String(format: "%.1f GB/s", batchNorm.float32), String(format: "%.2f × copy", batchNorm.float32 / copy))
     row("batch norm+ReLU fwd+bwd bfloat16", String(format: "%.1f GB/s", batchNorm.bfloat16), String(format: "%.2f × copy", batchNorm.bfloat16 / copy))
+    row("residual add+ReLU fwd+bwd float32", String(format: "%.1f GB/s", addReLU.float32), String(format: "%.2f × copy", addReLU.float32 / copy))
+    row("residual add+ReLU fwd+bwd bfloat16", String(format: "%.1f GB/s", addReLU.bfloat16), String(format: "%.2f × copy", addReLU.bfloat16 / copy))
     for (shape, algorithms) in zip(Self.convShapes, chosen) { print("  \(shape.key): \(algorithms)") }
     for (shape, each) in zip(Self.convShapes, perDirection) {
       print("  \(shape.key) alone: " + ConvolutionDirection.allCases.map {

@@ -34,12 +34,14 @@ public enum MaximumKernel: BinaryKernel {
 /// relu(a + b), rounded as `AddKernel` then `ReluKernel` round it: a residual sum and its ReLU.
 public enum AddReluKernel: BinaryKernel {
   @inlinable public static func scalar(_ a: Float, _ b: Float) -> Float { ReluKernel.scalar(a + b) }
-  @inlinable public static func simd(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { ReluKernel.simd(a + b) }
+  @inlinable @inline(__always)
+  public static func simd(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { ReluKernel.simd(a + b) }
 }
 /// g where x > 0, else 0: the gradient of relu.
 public enum ReluBackwardKernel: BinaryKernel {
   @inlinable public static func scalar(_ g: Float, _ x: Float) -> Float { x > 0 ? g : 0 }
-  @inlinable public static func simd(_ g: SIMD8<Float>, _ x: SIMD8<Float>) -> SIMD8<Float> {
+  @inlinable @inline(__always)
+  public static func simd(_ g: SIMD8<Float>, _ x: SIMD8<Float>) -> SIMD8<Float> {
     g.replacing(with: 0, where: x .<= 0)
   }
 }
@@ -92,7 +94,9 @@ public enum SqrtKernel: UnaryKernel {
 }
 public enum ReluKernel: UnaryKernel {
   @inlinable public static func scalar(_ x: Float) -> Float { x > 0 ? x : 0 }
-  @inlinable public static func simd(_ x: SIMD8<Float>) -> SIMD8<Float> { x.replacing(with: 0, where: x .< 0) }
+  // Inlined by force: left to itself the compiler calls it once per vector from the maps.
+  @inlinable @inline(__always)
+  public static func simd(_ x: SIMD8<Float>) -> SIMD8<Float> { x.replacing(with: 0, where: x .< 0) }
 }
 public enum SigmoidKernel: UnaryKernel {
   @inlinable public static func scalar(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }

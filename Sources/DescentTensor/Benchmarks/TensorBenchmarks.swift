@@ -37,4 +37,26 @@ public enum TensorBenchmarks {
     }
     return 10 * Double(x.count * element.byteCount) / t / 1e9
   }
+
+  /// GB/s of a ResNet block's residual sum with its ReLU, forward and backward through the
+  /// Tensor API, on blocked activations of `shape` stored as `element`: the forward reads both
+  /// operands and writes the sum, the backward reads the gradient and the saved sum and writes
+  /// the masked gradient — six activation-sized transfers.
+  public static func addReLUGBps(
+    shape: [Int] = [32, 256, 32, 32], element: StorageFormat.Element, seconds: Double = 1
+  ) -> Double {
+    var g = RandomGenerator(seed: 4)
+    let format = StorageFormat.blocked(shape, element)!
+    let a = Tensor.normal(shape, using: &g).converted(to: format)
+    let b = Tensor.normal(shape, using: &g).converted(to: format)
+    a.requiresGrad = true
+    b.requiresGrad = true
+    let dy = Tensor.normal(shape, using: &g).converted(to: format)
+    let t = Timing.secondsPerCall(minimumSeconds: seconds) {
+      a.grad = nil
+      b.grad = nil
+      try! a.addReLU(b).backward(gradient: dy)
+    }
+    return 6 * Double(a.count * element.byteCount) / t / 1e9
+  }
 }
