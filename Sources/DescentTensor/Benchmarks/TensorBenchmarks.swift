@@ -16,10 +16,9 @@ public enum TensorBenchmarks {
   public static func batchNormGBps(
     shape: [Int] = [32, 256, 32, 32], element: StorageFormat.Element, seconds: Double = 1
   ) -> Double {
-    var g = RandomGenerator(seed: 3)
     let format = StorageFormat.blocked(shape, element)!
-    let x = Tensor.normal(shape, using: &g).converted(to: format)
-    let dy = Tensor.normal(shape, using: &g).converted(to: format)
+    let operands = blockedNormals(2, shape: shape, format: format, seed: 3)
+    let (x, dy) = (operands[0], operands[1])
     let (y, dx) = (Tensor(uninitializedShape: shape, format: format), Tensor(uninitializedShape: shape, format: format))
     let c = shape[1], spatial = shape[2] * shape[3]
     let (weight, bias) = (Tensor.ones([c]), Tensor.zeros([c]))
@@ -45,18 +44,21 @@ public enum TensorBenchmarks {
   public static func addReLUGBps(
     shape: [Int] = [32, 256, 32, 32], element: StorageFormat.Element, seconds: Double = 1
   ) -> Double {
-    var g = RandomGenerator(seed: 4)
-    let format = StorageFormat.blocked(shape, element)!
-    let a = Tensor.normal(shape, using: &g).converted(to: format)
-    let b = Tensor.normal(shape, using: &g).converted(to: format)
+    let operands = blockedNormals(3, shape: shape, format: StorageFormat.blocked(shape, element)!, seed: 4)
+    let (a, b, dy) = (operands[0], operands[1], operands[2])
     a.requiresGrad = true
     b.requiresGrad = true
-    let dy = Tensor.normal(shape, using: &g).converted(to: format)
     let t = Timing.secondsPerCall(minimumSeconds: seconds) {
       a.grad = nil
       b.grad = nil
       try! a.addReLU(b).backward(gradient: dy)
     }
     return 6 * Double(a.count * element.byteCount) / t / 1e9
+  }
+
+  /// `count` tensors of standard normal values, stored in `format`.
+  private static func blockedNormals(_ count: Int, shape: [Int], format: StorageFormat, seed: UInt64) -> [Tensor] {
+    var g = RandomGenerator(seed: seed)
+    return (0..<count).map { _ in Tensor.normal(shape, using: &g).converted(to: format) }
   }
 }
