@@ -77,7 +77,7 @@ import Testing
   @Test func svgIsTheSameDrawing() {
     let plot = Plot(title: "Learning rate", xLabel: "steps", series: [Plot.Series("a", xs: [0, 1, 2], ys: [3, 1, 2])])
     let svg = plot.svg(width: 320, height: 240)
-    #expect(svg.contains("<svg") && svg.contains("width=\"320\"") && svg.contains("height=\"240\""))
+    #expect(svg.contains("<svg") && svg.contains("width=\"320px\"") && svg.contains("height=\"240px\""))
     // Every character of the title and labels is a glyph drawn with <use>; "g" has a descender.
     #expect(svg.contains("<symbol") && svg.components(separatedBy: "<use").count - 1 >= "Learningratesteps".count)
     #expect(svg.contains("<path"))

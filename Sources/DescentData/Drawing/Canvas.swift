@@ -40,6 +40,8 @@ public final class Canvas {
         stream.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
         return CAIRO_STATUS_SUCCESS
       }, Unmanaged.passUnretained(stream).toOpaque(), Double(width), Double(height))
+      // Sized in pixels, as the raster is (cairo's default unit is the point: 4/3 larger).
+      cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX)
     }
     cr = cairo_create(surface)
     cairo_select_font_face(cr, Self.fontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
