@@ -180,20 +180,21 @@ public final class Optimizer {
   /// stepper that reads them.
   private func run(_ chain: [Stepper], _ items: [StepItem], gradScale: Float) {
     var scale = gradScale
+    // A stepper that reads whole gradients gets them scaled first, once.
+    func applyPendingScale() {
+      if scale != 1 { for item in items { item.grad.mul_(scale) } }
+      scale = 1
+    }
     for s in chain {
       switch s {
       case .fused(let stage):
         stage.run(items, gradScale: scale)
         if stage.writesGradient { scale = 1 }
       case .global(let g):
-        if g.readsGradients {
-          if scale != 1 { for item in items { item.grad.mul_(scale) } }
-          scale = 1
-        }
+        if g.readsGradients { applyPendingScale() }
         g.body(items)
       case .tensor(let t):
-        if scale != 1 { for item in items { item.grad.mul_(scale) } }
-        scale = 1
+        applyPendingScale()
         for item in items {
           t.body(TensorStepContext(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers, stepper: t.name))
         }

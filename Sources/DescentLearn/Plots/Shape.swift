@@ -12,8 +12,6 @@ struct Rect {
   var maxY: Double { y + height }
 }
 
-enum TextAnchor { case start, middle, end }
-
 enum Shape {
   case polyline([Point], color: PlotColor, width: Double, dashed: Bool)
   case circle(Point, radius: Double, color: PlotColor)
@@ -21,7 +19,7 @@ enum Shape {
   /// A filled polygon (a band between two lines), drawn lightly: `color` at a quarter strength.
   case polygon([Point], color: PlotColor)
   /// Text whose baseline-ish centre line passes through `at`; `vertical` reads bottom to top.
-  case text(String, at: Point, anchor: TextAnchor, color: PlotColor, vertical: Bool)
+  case text(String, at: Point, anchor: Canvas.Anchor, color: PlotColor, vertical: Bool)
 }
 
 /// Text as the plots set it: DejaVu Sans at 13 px (matplotlib's 10 pt at 96 dpi), measured by

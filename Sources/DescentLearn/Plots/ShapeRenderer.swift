@@ -16,8 +16,7 @@ enum ShapeRenderer {
       case .polygon(let points, let color):
         canvas.polygon(points.map { ($0.x, $0.y) }, color: color, alpha: 0.25)
       case .text(let s, let at, let anchor, let color, let vertical):
-        let a: Canvas.Anchor = anchor == .start ? .start : anchor == .middle ? .middle : .end
-        canvas.text(s, x: at.x, y: at.y, size: TextMetrics.size, anchor: a, color: color, vertical: vertical)
+        canvas.text(s, x: at.x, y: at.y, size: TextMetrics.size, anchor: anchor, color: color, vertical: vertical)
       }
     }
   }

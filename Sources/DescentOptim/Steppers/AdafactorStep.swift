@@ -100,9 +100,9 @@ public enum AdafactorStep {
         let colSums = UnsafeMutablePointer<Float>.allocate(capacity: scratch.cols)
         defer { estimate.deallocate(); colSums.deallocate() }
         for (i, work) in works.enumerated() where work.start < hi && work.start + work.count > lo {
-          // Units whose first element lies in lo..<hi.
-          let first = (Swift.max(lo, work.start) - work.start + work.atom - 1) / work.atom * work.atom
-          let end = Swift.min(work.count, (Swift.min(hi, work.start + work.count) - work.start + work.atom - 1) / work.atom * work.atom)
+          // Units whose first element lies in lo..<hi: both ends rounded up to a unit's start.
+          func unitStart(_ offset: Int) -> Int { (offset - work.start + work.atom - 1) / work.atom * work.atom }
+          let first = unitStart(Swift.max(lo, work.start)), end = Swift.min(work.count, unitStart(Swift.min(hi, work.start + work.count)))
           guard first < end else { continue }
           let m = work.moments, count = end - first
           switch work.layout {
