@@ -72,8 +72,9 @@ public final class Canvas {
     path(points)
     source(color)
     cairo_set_line_width(cr, width)
-    if let dash { withUnsafePointer(to: dash) { cairo_set_dash(cr, $0, 1, 0) } } else { cairo_set_dash(cr, nil, 0, 0) }
+    if let dash { withUnsafePointer(to: dash) { cairo_set_dash(cr, $0, 1, 0) } }
     cairo_stroke(cr)
+    // Solid again for the next line (every line starts solid).
     cairo_set_dash(cr, nil, 0, 0)
   }
 
