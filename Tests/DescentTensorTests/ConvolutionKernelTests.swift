@@ -25,6 +25,9 @@ import Testing
     Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 4, height: 7, width: 9, kernelHeight: 2, kernelWidth: 3, strideH: 1, strideW: 2, padH: 0, padW: 1, dilationH: 2, dilationW: 1),
     // 1×1: the image is its own im2col matrix
     Conv2dGeometry(batch: 2, inChannels: 5, outChannels: 3, height: 4, width: 4, kernelHeight: 1, kernelWidth: 1),
+    // 1×1 with more input than output channels, over several 16-channel blocks: oneDNN
+    // reorders the weight gradient back to plain as an [O, I] matrix
+    Conv2dGeometry(batch: 2, inChannels: 40, outChannels: 24, height: 3, width: 3, kernelHeight: 1, kernelWidth: 1),
     // 1×1 stride 2: the last row and column are never read
     Conv2dGeometry(batch: 2, inChannels: 4, outChannels: 3, height: 7, width: 7, kernelHeight: 1, kernelWidth: 1, strideH: 2, strideW: 2),
     // a ResNet stem in miniature: 7×7, stride 2, padding 3
