@@ -69,7 +69,7 @@ check "bench optim --json" optim_json
 # bench train --json: a short run of full training steps with every key the issue names.
 expect_exit "unknown --arch is a usage error" 2 "$descent" bench train --arch vgg16
 train_json() {
-  "$descent" bench train --json --arch resnet18 --size 32 --bs 8 --steps 1 | python3 -c '
+  "$descent" bench train --json --profile --arch resnet18 --size 32 --bs 8 --steps 1 | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 for k in ("images_per_sec", "step_ms", "model_gflops_per_image", "achieved_gflops", "peak_sgemm_gflops",
@@ -77,6 +77,11 @@ for k in ("images_per_sec", "step_ms", "model_gflops_per_image", "achieved_gflop
     assert r[k] > 0, k
 # resnet18 at 32 px: 1.82 GFLOPs at 224 px scaled by (32/224)², times 3.
 assert abs(r["model_gflops_per_image"] - 3 * 0.0740) < 0.01, r
+# --profile: ms per kind of op, and GFLOP/s for the three convolution passes alone.
+p = r["profile"]
+convs = {"conv forward", "conv backward data", "conv backward weights"}
+assert p["step_ms"] > 0 and all(p["ms_per_step"][k] > 0 for k in convs | {"batch norm", "optimizer"}), p
+assert set(p["gflops"]) == convs and all(v > 0 for v in p["gflops"].values()), p
 print(r)'
 }
 check "bench train --json" train_json

@@ -52,6 +52,7 @@ public enum Profiler {
   private struct State {
     var seconds = [Double](repeating: 0, count: OpKind.allCases.count)
     var calls = [Int](repeating: 0, count: OpKind.allCases.count)
+    var flops = [Double](repeating: 0, count: OpKind.allCases.count)
     /// Per open measurement, the time its nested measurements took.
     var nested: [Double] = []
   }
@@ -68,15 +69,19 @@ public enum Profiler {
     on.store(true, ordering: .relaxed)
   }
 
-  /// Stops measuring and returns the seconds and calls of each kind since `start`.
-  public static func stop() -> [(kind: OpKind, seconds: Double, calls: Int)] {
+  /// Stops measuring and returns the seconds, calls and floating-point operations of each kind
+  /// since `start` (FLOPs are counted for the convolutions, 0 for the other kinds).
+  public static func stop() -> [(kind: OpKind, seconds: Double, calls: Int, flops: Double)] {
     on.store(false, ordering: .relaxed)
-    return state.withLock { s in OpKind.allCases.map { ($0, s.seconds[$0.rawValue], s.calls[$0.rawValue]) } }
+    return state.withLock { s in
+      OpKind.allCases.map { ($0, s.seconds[$0.rawValue], s.calls[$0.rawValue], s.flops[$0.rawValue]) }
+    }
   }
 
-  /// Runs `body`, adding its time less that of the measurements inside it to `kind`.
+  /// Runs `body`, adding its time less that of the measurements inside it to `kind`, and
+  /// `flops` (the work it does, for GFLOP/s beside the time) to the kind's count.
   @inline(__always)
-  public static func measure<R>(_ kind: OpKind, _ body: () throws -> R) rethrows -> R {
+  public static func measure<R>(_ kind: OpKind, flops: Double = 0, _ body: () throws -> R) rethrows -> R {
     guard isEnabled else { return try body() }
     state.withLock { $0.nested.append(0) }
     let start = Timing.now()
@@ -86,6 +91,7 @@ public enum Profiler {
         let inner = s.nested.removeLast()
         s.seconds[kind.rawValue] += elapsed - inner
         s.calls[kind.rawValue] += 1
+        s.flops[kind.rawValue] += flops
         if !s.nested.isEmpty { s.nested[s.nested.count - 1] += elapsed }
       }
     }

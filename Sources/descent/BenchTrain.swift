@@ -24,7 +24,9 @@ struct BenchTrain: ParsableCommand {
       more set of steps runs with each op timed (waiting for each oneDNN reorder) and a table \
       gives, per kind of op, milliseconds per step and the share of the step — like \
       torch.profiler's key_averages; "other" is what no kind covers (autograd bookkeeping, \
-      allocation, reshapes, the elementwise ops of the head).
+      allocation, reshapes, the elementwise ops of the head). The three convolution rows add \
+      their GFLOP/s (each direction does the forward's FLOPs) and its fraction of the limit \
+      (profile.gflops in JSON): where a step falls short of the limit, it shows which pass.
 
       Under mpirun, every process trains on its own batch of --bs images and gradients are \
       averaged as `train` does (buckets of 25 MB all-reduced during backward): images_per_sec \
@@ -122,16 +124,19 @@ struct BenchTrain: ParsableCommand {
     let median = world.allReduceMax([times.sorted()[times.count / 2]])[0]
     let commFraction = world.allReduceMax([waited / Double(steps)])[0] / median
     // Profiled separately: waiting for each reorder slows the step a little.
-    var profileRows: [(name: String, ms: Double)] = []
+    // Per kind: ms a step, and GFLOP/s where the kind counts its work (the convolutions).
+    var profileRows: [(name: String, ms: Double, gflops: Double?)] = []
     var profiledStep = 0.0
     if profile {
       Profiler.start()
       let start = Timing.now()
       for _ in 0..<steps { try step() }
       profiledStep = (Timing.now() - start) / Double(steps)
-      let kinds = Profiler.stop().map { ($0.kind.name, $0.seconds / Double(steps) * 1e3) }
-      let covered = kinds.reduce(0) { $0 + $1.1 }
-      profileRows = kinds.sorted { $0.1 > $1.1 } + [("other", profiledStep * 1e3 - covered)]
+      let kinds = Profiler.stop().map { k in
+        (name: k.kind.name, ms: k.seconds / Double(steps) * 1e3, gflops: k.flops > 0 ? k.flops / k.seconds / 1e9 : nil)
+      }
+      let covered = kinds.reduce(0) { $0 + $1.ms }
+      profileRows = kinds.sorted { $0.ms > $1.ms } + [("other", profiledStep * 1e3 - covered, nil)]
     }
     let imagesPerSec = Double(world.size * bs) / median
     let achieved = flopsPerImage * imagesPerSec / 1e9
@@ -147,6 +152,7 @@ struct BenchTrain: ParsableCommand {
         object["profile"] = [
           "step_ms": profiledStep * 1e3,
           "ms_per_step": Dictionary(uniqueKeysWithValues: profileRows.map { ($0.name, $0.ms) }),
+          "gflops": Dictionary(uniqueKeysWithValues: profileRows.compactMap { r in r.gflops.map { (r.name, $0) } }),
         ]
       }
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -164,9 +170,13 @@ struct BenchTrain: ParsableCommand {
       row("peak resident memory", String(format: "%.0f MB", peakRSS), "")
       if profile {
         say("")
-        row("profile (\(steps) steps, \(String(format: "%.1f", profiledStep * 1e3)) ms a step)", "ms/step", "% of step", nameWidth: 44)
+        row(
+          "profile (\(steps) steps, \(String(format: "%.1f", profiledStep * 1e3)) ms a step)", "ms/step", "% of step",
+          "GFLOP/s", "× \(limitName)", nameWidth: 44)
         for r in profileRows {
-          row(r.name, String(format: "%.1f", r.ms), String(format: "%.1f", 100 * r.ms / (profiledStep * 1e3)), nameWidth: 44)
+          let rate = r.gflops.map { [String(format: "%.0f", $0), String(format: "%.2f", $0 / limit)] } ?? []
+          let share = [String(format: "%.1f", r.ms), String(format: "%.1f", 100 * r.ms / (profiledStep * 1e3))]
+          row(r.name, figures: share + rate, nameWidth: 44)
         }
       }
     }

@@ -3,6 +3,10 @@ import Foundation
 /// Prints one table row: the first column left-aligned (`nameWidth` wide), the others
 /// right-aligned.
 func row(_ name: String, _ figures: String..., nameWidth: Int = 30) {
+  row(name, figures: figures, nameWidth: nameWidth)
+}
+
+func row(_ name: String, figures: [String], nameWidth: Int = 30) {
   func pad(_ s: String, _ width: Int, left: Bool) -> String {
     let fill = String(repeating: " ", count: max(0, width - s.count))
     return left ? fill + s : s + fill

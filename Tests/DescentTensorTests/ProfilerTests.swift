@@ -24,6 +24,13 @@ import Testing
     #expect(calls(.add) == 3)  // the forward, its backward, and y's two gradients summed
     #expect(calls(.convBackwardData) == 0)  // x does not require grad
     #expect(seconds(.convForward) > 0 && seconds(.convBackwardWeights) > 0)
+    // Convolutions count their work: 2 FLOPs a multiply-add, the forward's for each direction
+    // (2 · 2·16·8·8 outputs · 16·3·3 taps), once per logical call however many candidates the
+    // first call times; the other kinds count none.
+    func flops(_ kind: OpKind) -> Double { kinds.first { $0.kind == kind }!.flops }
+    #expect(flops(.convForward) == Double(calls(.convForward)) * 2 * 2048 * 144)
+    #expect(flops(.convBackwardWeights) == 2 * 2048 * 144)
+    #expect(flops(.convBackwardData) == 0 && flops(.relu) == 0 && flops(.add) == 0)
     let covered = kinds.reduce(0) { $0 + $1.seconds }
     #expect(covered <= total, "self times \(covered) s add up to more than the \(total) s they were measured in")
     // Off again: nothing more is counted.

@@ -57,7 +57,7 @@ public enum ConvolutionKernels {
     bias: UnsafePointer<Float>?, output: UnsafeMutableRawPointer, precision: ComputePrecision = .float32,
     layouts: ConvolutionLayouts = .plain
   ) {
-    Profiler.measure(.convForward) {
+    Profiler.measure(.convForward, flops: g.forwardFlops) {
       forward(
         g, input: input, weight: weight, bias: bias, output: output, using: algorithm, precision: precision,
         layouts: layouts)
@@ -69,7 +69,7 @@ public enum ConvolutionKernels {
     _ g: Conv2dGeometry, gradOutput: UnsafeRawPointer, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutableRawPointer, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
-    Profiler.measure(.convBackwardData) {
+    Profiler.measure(.convBackwardData, flops: g.forwardFlops) {
       backwardData(
         g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm, precision: precision,
         layouts: layouts)
@@ -82,7 +82,7 @@ public enum ConvolutionKernels {
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
     precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
-    Profiler.measure(.convBackwardWeights) {
+    Profiler.measure(.convBackwardWeights, flops: g.forwardFlops) {
       backwardWeights(
         g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, using: algorithm,
         precision: precision, layouts: layouts)
