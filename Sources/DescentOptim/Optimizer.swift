@@ -124,10 +124,15 @@ public final class Optimizer {
 
   // MARK: Stepping
 
-  /// Zeroes the gradients in place (unless gradients are being accumulated over more batches).
-  public func zeroGrad() {
+  /// Drops the gradients (unless gradients are being accumulated over more batches), as
+  /// PyTorch's `zero_grad()` does by default: `grad` is nil until the next backward, which then
+  /// keeps each gradient as computed instead of adding it into zeros (see `Tensor.dropGrad`).
+  /// `setToNone: false` zeroes them in place, as fastai's `zero_grad`; the steps are the same.
+  public func zeroGrad(setToNone: Bool = true) {
     if pendingBatches != 0 { return }
-    for p in paramGroups.joined() { p.zeroGrad() }
+    for p in paramGroups.joined() {
+      if setToNone { p.dropGrad() } else { p.zeroGrad() }
+    }
   }
 
   /// Runs the steppers for every parameter that requires grad and has a gradient. Returns
@@ -173,6 +178,9 @@ public final class Optimizer {
         run(chain, items, gradScale: scale)
       }
     }
+    // Hold no gradient past the step: one still held here would keep `zeroGrad`'s dropped
+    // storage from being reused by the next backward (see `Tensor.dropGrad`).
+    for c in items.indices { items[c].removeAll(keepingCapacity: true) }
     return true
   }
 

@@ -46,6 +46,29 @@ extension Tensor {
     if let g = grad { g.pointer.update(repeating: 0, count: g.count) }
   }
 
+  /// Sets `grad` to nil, as PyTorch's `zero_grad(set_to_none=True)`: the next backward hands
+  /// this leaf the gradient its op computes instead of adding it into zeros, which saves a
+  /// zeroing pass and an adding pass over every gradient. The storage is kept for that op to
+  /// write into (`takeGradientStorage`), so that a step allocates no gradient memory: freed,
+  /// malloc handed it to the next forward's activations and the heap grew by 15% to find
+  /// new room for the gradients (ResNet-34, mixed precision).
+  public func dropGrad() {
+    guard let g = grad else { return }
+    grad = nil
+    spareGradStorage = g.storage.format == .plain && g.count == count ? g.storage : nil
+  }
+
+  /// A plain float32 tensor of this leaf's shape, for a backward that writes all of this leaf's
+  /// gradient: the storage `dropGrad` kept when nothing else holds it any more (a `grad` the
+  /// caller kept, or a view of it, must not change under them), otherwise a new one.
+  func takeGradientStorage() -> Tensor {
+    defer { spareGradStorage = nil }
+    if spareGradStorage != nil, isKnownUniquelyReferenced(&spareGradStorage) {
+      return Tensor(storage: spareGradStorage!, shape: shape)
+    }
+    return Tensor(uninitializedShape: shape)
+  }
+
   /// Reverse-mode differentiation: walks the tape from this tensor once, in reverse topological
   /// order, and accumulates gradients into the `grad` of every leaf that requires grad.
   /// Without `gradient`, this tensor must have one element (its seed is 1).

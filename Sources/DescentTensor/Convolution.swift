@@ -48,7 +48,8 @@ extension Tensor {
       }
       let gb = bias.map { Tensor(uninitializedShape: $0.shape) }
       if weight.requiresGrad || bias?.requiresGrad == true {
-        let gw = Tensor(uninitializedShape: weight.shape)
+        // A leaf weight's dropped gradient storage is overwritten whole here (the usual case).
+        let gw = weight.isLeaf ? weight.takeGradientStorage() : Tensor(uninitializedShape: weight.shape)
         if plainOnly { self.converted(to: .plain) }
         let inputFormat = ActivationFormat(self.format)
         ConvolutionKernels.backwardWeights(

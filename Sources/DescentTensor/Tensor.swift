@@ -14,6 +14,9 @@ public final class Tensor {
   public var requiresGrad: Bool
   /// The accumulated gradient (same shape), after `backward()`.
   public var grad: Tensor?
+  /// The storage of the gradient `dropGrad()` let go, for the next backward to write this
+  /// leaf's gradient into (see `takeGradientStorage()`).
+  var spareGradStorage: TensorStorage?
   /// The recorded operation that produced this tensor; nil for leaves and no-grad results.
   var gradFn: GradNode?
 

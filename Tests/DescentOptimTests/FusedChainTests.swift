@@ -122,8 +122,10 @@ import DescentTensor
     #expect(opt.step())
     let expected: [Float] = [0, 0.5]  // p − 0.5 · (g₁ + g₂)/2
     #expect(p.scalars == expected)
-    opt.zeroGrad()
+    opt.zeroGrad(setToNone: false)  // fastai's zero_grad: zeros, in place
     #expect(p.grad!.scalars == [0, 0])
+    opt.zeroGrad()  // PyTorch's default: no gradient until the next backward
+    #expect(p.grad == nil)
   }
 
   @Test func hyperSettingsSpreadAsFastai() {

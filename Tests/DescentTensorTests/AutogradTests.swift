@@ -12,6 +12,36 @@ import Testing
     #expect(w.grad!.scalars == [0, 0, 0])
   }
 
+  /// `dropGrad` (PyTorch's set_to_none): the next backward gives the same gradient as after
+  /// zeroing, a convolution writes it into the dropped storage when nothing else holds that,
+  /// and never into a gradient the caller kept.
+  @Test func droppedGradientsAreRecomputedIntoTheirStorage() throws {
+    var generator = RandomGenerator(seed: 11)
+    let x = Tensor.normal([2, 3, 5, 5], using: &generator)
+    let w = Tensor.normal([4, 3, 3, 3], using: &generator)
+    w.requiresGrad = true
+    func step() throws { let y = x.conv2d(w, padding: 1); try (y * y).sum().backward() }
+    try step()
+    let expected = w.grad!.scalars
+    var storage = ObjectIdentifier(w.grad!.storage)
+    w.dropGrad()
+    #expect(w.grad == nil)
+    try step()
+    #expect(w.grad!.scalars == expected)
+    #expect(ObjectIdentifier(w.grad!.storage) == storage)  // written in place of a new one
+    // Kept by the caller (or a view of it kept): left alone, a new gradient is made.
+    for keep in [{ (g: Tensor) in g }, { (g: Tensor) in g.reshape([108]) }] {
+      storage = ObjectIdentifier(w.grad!.storage)
+      let kept = keep(w.grad!)
+      w.dropGrad()
+      try step()
+      #expect(ObjectIdentifier(w.grad!.storage) != storage)
+      #expect(kept.scalars == expected && w.grad!.scalars == expected)
+      _ = kept.add_(kept)  // writing to the kept one leaves the new gradient alone
+      #expect(w.grad!.scalars == expected)
+    }
+  }
+
   @Test func sharedSubexpressionGetsBothPaths() throws {
     let x = Tensor([2], shape: [1], requiresGrad: true)
     let y = x * x          // used twice below
