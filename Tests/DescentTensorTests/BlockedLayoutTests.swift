@@ -62,7 +62,8 @@ import Testing
   /// give the scalar conversion's bits in memory order, NaN and ties included.
   @Test func bfloat16VectorStoresRoundAsTheScalarConversion() {
     let values: [Float] = [
-      1, 1.00390625, 1.01171875, -3.1415927, .nan, -.nan, .infinity, -0.0, 65504, 1e-30, 3.4e38, -2.5e-41,
+      1, 1.00390625, 1.01171875, -3.1415927, .nan, -.nan, .infinity, -0.0, 65504, 1e-30, 3.4e38,
+      Float(bitPattern: 0x8000_45B1),  // -2.5e-41, a subnormal (as a literal it warns)
       0.1, 0.2, 0.3, Float(bitPattern: 0x7FFF_FFFF),
     ]
     let expected = values.map(BFloat16.bits)
