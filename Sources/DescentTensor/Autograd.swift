@@ -55,7 +55,7 @@ extension Tensor {
   public func dropGrad() {
     guard let g = grad else { return }
     grad = nil
-    spareGradStorage = g.storage.format == .plain && g.count == count ? g.storage : nil
+    spareGradStorage = g.storage.format == .plain ? g.storage : nil
   }
 
   /// A plain float32 tensor of this leaf's shape, for a backward that writes all of this leaf's
