@@ -127,7 +127,9 @@ public final class Optimizer {
   /// Drops the gradients (unless gradients are being accumulated over more batches), as
   /// PyTorch's `zero_grad()` does by default: `grad` is nil until the next backward, which then
   /// keeps each gradient as computed instead of adding it into zeros (see `Tensor.dropGrad`).
-  /// `setToNone: false` zeroes them in place, as fastai's `zero_grad`; the steps are the same.
+  /// `setToNone: false` zeroes them in place, as fastai's `zero_grad`. The steps are the same,
+  /// but for a parameter that gets no gradient in a backward: `step()` then skips it, as
+  /// PyTorch's optimizers do, where a zeroed one would be stepped (momentum, weight decay).
   public func zeroGrad(setToNone: Bool = true) {
     if pendingBatches != 0 { return }
     for p in paramGroups.joined() {
