@@ -1,13 +1,18 @@
 import Testing
 @testable import DescentTensor
 
-/// The fused ops (`batchNorm(relu: true)`, `addReLU`) give the unfused pair's values and
-/// gradients to the bit, and pass the finite-difference check themselves.
+/// The fused ops (`batchNorm(relu: true)`, `batchNorm(relu: true, residual:)`, `addReLU`)
+/// give the unfused ops' values and gradients to the bit, and pass the finite-difference check
+/// themselves.
 @Suite struct FusedOpTests {
-  /// Values and the gradients of every input of L = Σ f(inputs) · w.
-  static func valuesAndGradients(_ inputs: [Tensor], _ f: ([Tensor]) -> Tensor) throws -> [[Float]] {
+  /// Values and the gradients of every input of L = Σ f(inputs) · w; the 4-D inputs stored in
+  /// `stored(shape)` when given (blocked, bfloat16), the others plain.
+  static func valuesAndGradients(
+    _ inputs: [Tensor], stored: (([Int]) -> StorageFormat?)? = nil, _ f: ([Tensor]) -> Tensor
+  ) throws -> [[Float]] {
     let copies = inputs.map { t -> Tensor in
       let c = Tensor(t.scalars, shape: t.shape)
+      if let format = stored?(t.shape) { _ = c.converted(to: format) }
       c.requiresGrad = true
       return c
     }
@@ -33,6 +38,32 @@ import Testing
     #expect(fused[0].contains(0) && fused[0].contains { $0 > 0 })  // both sides of the kink
   }
 
+  /// A ResNet block's end: the batch norm, the residual sum and the ReLU in one op, plain
+  /// float32 (37 values a plane: vector loops and scalar tails), blocked float32 and blocked
+  /// bfloat16 (where the batch norm's output is rounded before the sum, as storing it rounds).
+  @Test(arguments: [nil, StorageFormat.Element.float32, .bfloat16])
+  func batchNormAddReLUIsBatchNormThenAddReLU(blocked element: StorageFormat.Element?) throws {
+    let shape = element == nil ? [3, 4, 37, 1] : [2, 32, 3, 5]
+    let c = shape[1]
+    let x = Fixture.tensor(shape), residual = Fixture.tensor(shape, phase: 0.7, scale: 1.5)
+    let weight = Fixture.tensor([c], phase: 1, scale: 0.25) + 1, bias = Fixture.tensor([c], phase: 2, scale: 0.5)
+    let stored = element.map { e in { (shape: [Int]) in shape.count == 4 ? StorageFormat.blocked(shape, e) : nil } }
+    func bn(_ t: [Tensor]) -> Tensor {
+      t[0].batchNorm(weight: t[1], bias: t[2], runningMean: nil, runningVar: nil, training: true)
+    }
+    for relu in [true, false] {
+      let fused = try Self.valuesAndGradients([x, weight, bias, residual], stored: stored) {
+        $0[0].batchNorm(
+          weight: $0[1], bias: $0[2], runningMean: nil, runningVar: nil, training: true, relu: relu, residual: $0[3])
+      }
+      let unfused = try Self.valuesAndGradients([x, weight, bias, residual], stored: stored) {
+        relu ? bn($0).addReLU($0[3]) : bn($0) + $0[3]
+      }
+      #expect(fused == unfused, "relu \(relu), blocked \(String(describing: element))")
+      if relu { #expect(fused[0].contains(0) && fused[0].contains { $0 > 0 }) }  // both sides of the kink
+    }
+  }
+
   @Test func addReLUIsAddThenReLU() throws {
     let a = Fixture.tensor([2, 3, 29]), b = Fixture.tensor([2, 3, 29], phase: 1.3)
     #expect(try Self.valuesAndGradients([a, b]) { $0[0].addReLU($0[1]) }
@@ -49,6 +80,10 @@ import Testing
     let weight = Fixture.tensor([3], phase: 1, scale: 0.25) + 1, bias = Fixture.tensor([3], phase: 2, scale: 0.5)
     expectGradientsMatch([x, weight.detach(), bias.detach()], step: 1e-3) {
       $0[0].batchNorm(weight: $0[1], bias: $0[2], runningMean: nil, runningVar: nil, training: true, relu: true)
+    }
+    expectGradientsMatch([x, weight.detach(), bias.detach(), Fixture.tensor([2, 3, 2, 3], phase: 0.6)], step: 1e-3) {
+      $0[0].batchNorm(
+        weight: $0[1], bias: $0[2], runningMean: nil, runningVar: nil, training: true, relu: true, residual: $0[3])
     }
     expectGradientsMatch([Fixture.tensor([2, 5]), Fixture.tensor([2, 5], phase: 0.9)], step: 1e-3) { $0[0].addReLU($0[1]) }
   }

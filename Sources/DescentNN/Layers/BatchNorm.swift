@@ -32,13 +32,14 @@ public class BatchNorm: Module {
   public override func forward(_ x: Tensor) -> Tensor { forward(x, relu: false) }
 
   /// With `relu`, this batch norm and a ReLU after it as one op: the same values and gradients
-  /// to the bit as `relu(bn(x))`, in the batch norm's passes over memory alone.
-  public func forward(_ x: Tensor, relu: Bool) -> Tensor {
+  /// to the bit as `relu(bn(x))`, in the batch norm's passes over memory alone. With `residual`
+  /// too, `bn(x).addReLU(residual)` (a ResNet block's end) the same way.
+  public func forward(_ x: Tensor, relu: Bool, residual: Tensor? = nil) -> Tensor {
     precondition(expectedRank.contains(x.rank) && x.shape[1] == features,
                  "\(type(of: self))(\(features)): input must have \(features) channels on axis 1 and rank \(expectedRank.map(String.init).joined(separator: " or ")), not \(x.shape)")
     return x.batchNorm(
       weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, training: training,
-      momentum: momentum, eps: eps, relu: relu, sync: sync)
+      momentum: momentum, eps: eps, relu: relu, residual: residual, sync: sync)
   }
 }
 

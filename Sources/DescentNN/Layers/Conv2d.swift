@@ -32,18 +32,21 @@ public final class Conv2d: Module {
 
   public override func forward(_ x: Tensor) -> Tensor { convolve(x, weight, bias) }
 
-  /// This convolution, then `bn`, then a ReLU when `relu`. In training, exactly those layers.
+  /// This convolution, then `bn`, then a ReLU when `relu` — after adding `residual`, when given
+  /// (a ResNet block's end: the batch norm, the sum and the ReLU run as one op in training).
+  /// In training, exactly those layers.
   /// In evaluation the batch norm is an affine map with fixed coefficients, folded into the
   /// convolution's weight and bias as inference engines do — w·γ/√(var+ε) per output channel,
   /// (b − mean)·γ/√(var+ε) + β — so the activation gets no batch-norm pass (outputs differ from
   /// the two layers' by float rounding). The fold is made of recorded tensor ops: gradients
   /// (fine-tuning in eval mode) flow as through the two layers.
-  public func forward(_ x: Tensor, then bn: BatchNorm, relu: Bool = false) -> Tensor {
-    guard !bn.training, bn.features == outChannels else { return bn.forward(self(x), relu: relu) }
+  public func forward(_ x: Tensor, then bn: BatchNorm, relu: Bool = false, residual: Tensor? = nil) -> Tensor {
+    guard !bn.training, bn.features == outChannels else { return bn.forward(self(x), relu: relu, residual: residual) }
     let scale = bn.weight / (bn.runningVar + bn.eps).sqrt()
     let foldedWeight = weight * scale.reshape([outChannels, 1, 1, 1])
     let foldedBias = ((bias ?? Tensor.zeros([outChannels])) - bn.runningMean) * scale + bn.bias
     let y = convolve(x, foldedWeight, foldedBias)
+    if let residual { return relu ? y.addReLU(residual) : y + residual }
     return relu ? y.relu() : y
   }
 

@@ -23,10 +23,11 @@ public final class BasicBlock: Module {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    // relu(bn1(·)) and relu(· + identity) each run as one fused op; in eval the batch norms
-    // fold into their convolutions.
-    let out = conv2.forward(conv1.forward(x, then: bn1, relu: true), then: bn2)
-    return out.addReLU(downsample?(x) ?? x)
+    // relu(bn1(·)) and relu(bn2(·) + identity) each run as one fused op; in eval the batch
+    // norms fold into their convolutions. The identity first: its downsample's convolution
+    // then runs before conv1's, as in torchvision's order of backward passes it changes nothing.
+    let identity = downsample?(x) ?? x
+    return conv2.forward(conv1.forward(x, then: bn1, relu: true), then: bn2, relu: true, residual: identity)
   }
 }
 
@@ -55,9 +56,10 @@ public final class Bottleneck: Module {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    // Each batch norm followed by a ReLU, and the residual sum with its ReLU, run as one op; in
-    // eval the batch norms fold into their convolutions.
-    let out = conv3.forward(conv2.forward(conv1.forward(x, then: bn1, relu: true), then: bn2, relu: true), then: bn3)
-    return out.addReLU(downsample?(x) ?? x)
+    // Each batch norm with its ReLU, and the last with the residual sum and its ReLU, run as
+    // one op; in eval the batch norms fold into their convolutions.
+    let identity = downsample?(x) ?? x
+    let out = conv2.forward(conv1.forward(x, then: bn1, relu: true), then: bn2, relu: true)
+    return conv3.forward(out, then: bn3, relu: true, residual: identity)
   }
 }

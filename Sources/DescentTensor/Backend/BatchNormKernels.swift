@@ -39,15 +39,18 @@ public enum BatchNormKernels {
     weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
     output: UnsafeMutableRawPointer,
     saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>, relu: Bool = false,
-    layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32, sync: CrossProcessSum? = nil
+    residual: UnsafeRawPointer? = nil, layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32,
+    sync: CrossProcessSum? = nil
   ) -> Int {
     switch element {
     case .float32:
       forwardTraining(
-        Float32Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, layout, sync)
+        Float32Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, residual,
+        layout, sync)
     case .bfloat16:
       forwardTraining(
-        BFloat16Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, layout, sync)
+        BFloat16Element.self, input, n, c, spatial, weight, bias, eps, output, saveMean, saveInvStd, relu, residual,
+        layout, sync)
     }
   }
 
@@ -55,7 +58,7 @@ public enum BatchNormKernels {
     _: E.Type, _ input: UnsafeRawPointer, _ n: Int, _ c: Int, _ spatial: Int,
     _ weight: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ eps: Float, _ output: UnsafeMutableRawPointer,
     _ saveMean: UnsafeMutablePointer<Float>, _ saveInvStd: UnsafeMutablePointer<Float>, _ relu: Bool,
-    _ layout: BatchNormLayout, _ sync: CrossProcessSum?
+    _ residual: UnsafeRawPointer?, _ layout: BatchNormLayout, _ sync: CrossProcessSum?
   ) -> Int {
     precondition(n > 0 && c > 0 && spatial > 0, "batch norm needs at least one value per channel")
     let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
@@ -85,7 +88,7 @@ public enum BatchNormKernels {
         planes.forEach { at, first in
           affine(
             E.self, input + at * E.size, output + at * E.size, planes.run, planes.lanes(E.self, scale, first),
-            planes.lanes(E.self, offset, first), relu: relu)
+            planes.lanes(E.self, offset, first), relu: relu, residual: residual.map { $0 + at * E.size })
         }
         return Int(count)
       }
@@ -165,18 +168,18 @@ public enum BatchNormKernels {
     saveMean: UnsafePointer<Float>, saveInvStd: UnsafePointer<Float>,
     gradInput: UnsafeMutableRawPointer,
     gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
-    reluOutput: UnsafeRawPointer? = nil, layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32,
-    sync: CrossProcessSum? = nil
+    reluOutput: UnsafeRawPointer? = nil, maskedGradOutput: UnsafeMutableRawPointer? = nil,
+    layout: BatchNormLayout = .planar, element: StorageFormat.Element = .float32, sync: CrossProcessSum? = nil
   ) {
     switch element {
     case .float32:
       backward(
         Float32Element.self, input, gradOutput, n, c, spatial, weight, saveMean, saveInvStd, gradInput, gradWeight,
-        gradBias, reluOutput, layout, sync)
+        gradBias, reluOutput, maskedGradOutput, layout, sync)
     case .bfloat16:
       backward(
         BFloat16Element.self, input, gradOutput, n, c, spatial, weight, saveMean, saveInvStd, gradInput, gradWeight,
-        gradBias, reluOutput, layout, sync)
+        gradBias, reluOutput, maskedGradOutput, layout, sync)
     }
   }
 
@@ -184,8 +187,8 @@ public enum BatchNormKernels {
     _: E.Type, _ input: UnsafeRawPointer, _ gradOutput: UnsafeRawPointer, _ n: Int, _ c: Int, _ spatial: Int,
     _ weight: UnsafePointer<Float>?, _ saveMean: UnsafePointer<Float>, _ saveInvStd: UnsafePointer<Float>,
     _ gradInput: UnsafeMutableRawPointer, _ gradWeight: UnsafeMutablePointer<Float>?,
-    _ gradBias: UnsafeMutablePointer<Float>?, _ reluOutput: UnsafeRawPointer?, _ layout: BatchNormLayout,
-    _ sync: CrossProcessSum?
+    _ gradBias: UnsafeMutablePointer<Float>?, _ reluOutput: UnsafeRawPointer?,
+    _ maskedGradOutput: UnsafeMutableRawPointer?, _ layout: BatchNormLayout, _ sync: CrossProcessSum?
   ) {
     let planes = Planes(n: n, c: c, spatial: spatial, layout: layout)
     var count = Double(n * spatial)
@@ -197,7 +200,7 @@ public enum BatchNormKernels {
             E.self,
             gradientSums(
               E.self, gradOutput + at * E.size, input + at * E.size, reluOutput.map { $0 + at * E.size }, planes.run,
-              planes.lanes(E.self, saveMean, first)))
+              planes.lanes(E.self, saveMean, first), storingMasked: maskedGradOutput.map { $0 + at * E.size }))
         }
         for ch in 0..<c {
           gradBias?[ch] = Float(sums[2 * ch])
@@ -219,9 +222,11 @@ public enum BatchNormKernels {
           p[ch] = Float(-kd * invStd * invStd * sumDyXmu / count)
           q[ch] = Float(-kd * sumDy / count)
         }
+        // With the masked gradient written out, the second pass reads it instead of dy and the mask.
+        let (dy, mask) = maskedGradOutput.map { (UnsafeRawPointer($0), nil) } ?? (gradOutput, reluOutput)
         planes.forEach { at, first in
           gradientAffine(
-            E.self, gradOutput + at * E.size, input + at * E.size, reluOutput.map { $0 + at * E.size },
+            E.self, dy + at * E.size, input + at * E.size, mask.map { $0 + at * E.size },
             gradInput + at * E.size, planes.run, planes.lanes(E.self, saveMean, first), planes.lanes(E.self, k, first),
             planes.lanes(E.self, p, first), planes.lanes(E.self, q, first))
         }
@@ -286,23 +291,26 @@ public enum BatchNormKernels {
     return LaneSums(first: s, second: ss, tail: tail)
   }
 
-  /// y = x·scale + offset over one contiguous run, then max(y, 0) with `relu` (as ReLU rounds
-  /// it: a NaN stays NaN in the vector lanes).
+  /// y = x·scale + offset over one contiguous run, plus `residual` (y rounded to the element
+  /// type first, as storing it would), then max(y, 0) with `relu` (as ReLU rounds it: a NaN
+  /// stays NaN in the vector lanes).
   @inline(__always)
   static func affine<E: StorageElement>(
     _: E.Type, _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer, _ count: Int, _ scale: Vector, _ offset: Vector,
-    relu: Bool
+    relu: Bool, residual: UnsafeRawPointer? = nil
   ) {
     var i = 0
-    // `relu` is the same for the whole loop: the compiler unswitches it.
+    // `relu` and `residual` are the same for the whole loop: the compiler unswitches them.
     while i + Vector.scalarCount <= count {
       var v = E.load16(x, i) * scale + offset
+      if let residual { v = E.roundTrip16(v) + E.load16(residual, i) }
       if relu { v.replace(with: 0, where: v .< 0) }
       E.store16(v, y, i)
       i += Vector.scalarCount
     }
     while i < count {
-      let v = E.load(x, i) * scale[0] + offset[0]
+      var v = E.load(x, i) * scale[0] + offset[0]
+      if let residual { v = E.roundTrip(v) + E.load(residual, i) }
       E.store(relu && !(v > 0) ? 0 : v, y, i)
       i += 1
     }
@@ -321,16 +329,18 @@ public enum BatchNormKernels {
     return E.load(reluOutput, i) > 0 ? g : 0
   }
 
-  /// Σdy and Σdy·(x − mean) over one contiguous run (dy masked by `reluOutput` when given).
+  /// Σdy and Σdy·(x − mean) over one contiguous run (dy masked by `reluOutput` when given),
+  /// storing the masked dy where `storingMasked` says (exactly: masking does not round).
   @inline(__always)
   static func gradientSums<E: StorageElement>(
     _: E.Type, _ dy: UnsafeRawPointer, _ x: UnsafeRawPointer, _ reluOutput: UnsafeRawPointer?, _ count: Int,
-    _ mean: Vector
+    _ mean: Vector, storingMasked: UnsafeMutableRawPointer? = nil
   ) -> LaneSums {
     var s = Vector(), sx = Vector()
     var i = 0
     while i + Vector.scalarCount <= count {
       let g = masked(E.self, E.load16(dy, i), reluOutput, i)
+      if let storingMasked { E.store16(g, storingMasked, i) }
       let v = E.load16(x, i) - mean
       s += g
       sx += g * v
@@ -339,6 +349,7 @@ public enum BatchNormKernels {
     var tail = (0.0, 0.0)
     while i < count {
       let g = masked(E.self, E.load(dy, i), reluOutput, i)
+      if let storingMasked { E.store(g, storingMasked, i) }
       tail.0 += Double(g)
       tail.1 += Double(g) * Double(E.load(x, i) - mean[0])
       i += 1

@@ -19,11 +19,16 @@ protocol StorageElement {
   static func laneOrder(_ v: SIMD16<Float>) -> SIMD16<Float>
   /// The inverse of `laneOrder`.
   static func channelOrder(_ v: SIMD16<Float>) -> SIMD16<Float>
+  /// The values a store then a load would give (rounded to the element type), in the same lanes.
+  static func roundTrip16(_ v: SIMD16<Float>) -> SIMD16<Float>
+  static func roundTrip(_ v: Float) -> Float
 }
 
 extension StorageElement {
   @inline(__always) static func laneOrder(_ v: SIMD16<Float>) -> SIMD16<Float> { v }
   @inline(__always) static func channelOrder(_ v: SIMD16<Float>) -> SIMD16<Float> { v }
+  @inline(__always) static func roundTrip16(_ v: SIMD16<Float>) -> SIMD16<Float> { v }
+  @inline(__always) static func roundTrip(_ v: Float) -> Float { v }
 }
 
 enum Float32Element: StorageElement {
@@ -86,6 +91,13 @@ enum BFloat16Element: StorageElement {
     r.oddHalf = v.highHalf
     return r
   }
+
+  @inline(__always) static func roundTrip16(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    SIMD16(
+      lowHalf: unsafeBitCast(rounded(v.lowHalf) & 0xFFFF_0000, to: SIMD8<Float>.self),
+      highHalf: unsafeBitCast(rounded(v.highHalf) & 0xFFFF_0000, to: SIMD8<Float>.self))
+  }
+  @inline(__always) static func roundTrip(_ v: Float) -> Float { BFloat16.float(BFloat16.bits(v)) }
 
   /// Each value's bfloat16 (nearest, ties to even; NaN 0x7FC0) in its upper 16 bits.
   @inline(__always) private static func rounded(_ v: SIMD8<Float>) -> SIMD8<UInt32> {
