@@ -18,8 +18,9 @@ struct BenchKernels: ParsableCommand {
       bfloat16 (batchnorm_gbps: the ten activation-sized transfers its passes must make, \
       against copy_gbps: it is memory-bound at 1.0), and a ResNet block's residual add with its \
       ReLU, forward and backward through the Tensor API, on the same activations \
-      (add_relu_gbps: six activation-sized transfers). Each figure is the best of several \
-      timing rounds.
+      (add_relu_gbps: six activation-sized transfers), and the batch norm, residual add and \
+      ReLU of a block's end as one op (bn_add_relu_gbps: eleven transfers). Each figure is the \
+      best of several timing rounds.
 
       Examples:
         descent bench kernels
@@ -88,6 +89,10 @@ struct BenchKernels: ParsableCommand {
       float32: TensorBenchmarks.addReLUGBps(element: .float32, seconds: seconds),
       bfloat16: TensorBenchmarks.addReLUGBps(element: .bfloat16, seconds: seconds)
     )
+    let batchNormAddReLU = (
+      float32: TensorBenchmarks.batchNormAddReLUGBps(element: .float32, seconds: seconds),
+      bfloat16: TensorBenchmarks.batchNormAddReLUGBps(element: .bfloat16, seconds: seconds)
+    )
     let perDirection = directions ? Self.convShapes.map { ConvolutionBenchmark.directionGFLOPs($0.geometry, seconds: seconds) } : []
     if json {
       var conv: [String: Any] = ["mean": convMean]
@@ -97,6 +102,7 @@ struct BenchKernels: ParsableCommand {
         "matmul_gflops": matmul, "conv_gflops": conv,
         "batchnorm_gbps": ["float32": batchNorm.float32, "bfloat16": batchNorm.bfloat16],
         "add_relu_gbps": ["float32": addReLU.float32, "bfloat16": addReLU.bfloat16],
+        "bn_add_relu_gbps": ["float32": batchNormAddReLU.float32, "bfloat16": batchNormAddReLU.bfloat16],
         "conv_algorithms": Dictionary(uniqueKeysWithValues: zip(Self.convShapes.map(\.key), chosen)),
       ]
       if directions {
@@ -124,6 +130,9 @@ struct BenchKernels: ParsableCommand {
     row("batch norm+ReLU fwd+bwd bfloat16", String(format: "%.1f GB/s", batchNorm.bfloat16), String(format: "%.2f × copy", batchNorm.bfloat16 / copy))
     row("residual add+ReLU fwd+bwd float32", String(format: "%.1f GB/s", addReLU.float32), String(format: "%.2f × copy", addReLU.float32 / copy))
     row("residual add+ReLU fwd+bwd bfloat16", String(format: "%.1f GB/s", addReLU.bfloat16), String(format: "%.2f × copy", addReLU.bfloat16 / copy))
+    for (name, figure) in [("float32", batchNormAddReLU.float32), ("bfloat16", batchNormAddReLU.bfloat16)] {
+      row("batch norm+add+ReLU fwd+bwd \(name)", String(format: "%.1f GB/s", figure), String(format: "%.2f × copy", figure / copy))
+    }
     for (shape, algorithms) in zip(Self.convShapes, chosen) { print("  \(shape.key): \(algorithms)") }
     for (shape, each) in zip(Self.convShapes, perDirection) {
       print("  \(shape.key) alone: " + ConvolutionDirection.allCases.map {

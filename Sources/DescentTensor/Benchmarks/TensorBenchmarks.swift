@@ -56,6 +56,30 @@ public enum TensorBenchmarks {
     return 6 * Double(a.count * element.byteCount) / t / 1e9
   }
 
+  /// GB/s of a ResNet block's end — batch norm, residual sum and ReLU as one op — forward and
+  /// backward through the Tensor API, on blocked activations of `shape` stored as `element`:
+  /// the forward reads x for the statistics, then x and the residual to write the output; the
+  /// backward reads the gradient, the output and x for the sums while writing the masked
+  /// gradient (the residual's), then reads that and x to write x's — eleven activation-sized
+  /// transfers, where the batch norm and `addReLU` apart make fourteen.
+  public static func batchNormAddReLUGBps(
+    shape: [Int] = [32, 256, 32, 32], element: StorageFormat.Element, seconds: Double = 1
+  ) -> Double {
+    let operands = blockedNormals(3, shape: shape, format: StorageFormat.blocked(shape, element)!, seed: 5)
+    let (x, residual, dy) = (operands[0], operands[1], operands[2])
+    x.requiresGrad = true
+    residual.requiresGrad = true
+    let (weight, bias) = (Tensor.ones([shape[1]]), Tensor.zeros([shape[1]]))
+    let t = Timing.secondsPerCall(minimumSeconds: seconds) {
+      x.grad = nil
+      residual.grad = nil
+      try! x.batchNorm(
+        weight: weight, bias: bias, runningMean: nil, runningVar: nil, training: true, relu: true, residual: residual
+      ).backward(gradient: dy)
+    }
+    return 11 * Double(x.count * element.byteCount) / t / 1e9
+  }
+
   /// `count` tensors of standard normal values, stored in `format`.
   private static func blockedNormals(_ count: Int, shape: [Int], format: StorageFormat, seed: UInt64) -> [Tensor] {
     var g = RandomGenerator(seed: seed)
