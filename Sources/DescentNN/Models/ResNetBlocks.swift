@@ -24,8 +24,8 @@ public final class BasicBlock: Module {
 
   public override func forward(_ x: Tensor) -> Tensor {
     // relu(bn1(·)) and relu(bn2(·) + identity) each run as one fused op; in eval the batch
-    // norms fold into their convolutions. The identity first: its downsample's convolution
-    // then runs before conv1's, as in torchvision's order of backward passes it changes nothing.
+    // norms fold into their convolutions. The identity (and its downsample) comes first, as the
+    // fused op takes it: the order changes no value.
     let identity = downsample?(x) ?? x
     return conv2.forward(conv1.forward(x, then: bn1, relu: true), then: bn2, relu: true, residual: identity)
   }
