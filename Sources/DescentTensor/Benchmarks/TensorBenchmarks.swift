@@ -44,16 +44,7 @@ public enum TensorBenchmarks {
   public static func addReLUGBps(
     shape: [Int] = [32, 256, 32, 32], element: StorageFormat.Element, seconds: Double = 1
   ) -> Double {
-    let operands = blockedNormals(3, shape: shape, format: StorageFormat.blocked(shape, element)!, seed: 4)
-    let (a, b, dy) = (operands[0], operands[1], operands[2])
-    a.requiresGrad = true
-    b.requiresGrad = true
-    let t = Timing.secondsPerCall(minimumSeconds: seconds) {
-      a.grad = nil
-      b.grad = nil
-      try! a.addReLU(b).backward(gradient: dy)
-    }
-    return 6 * Double(a.count * element.byteCount) / t / 1e9
+    residualOpGBps(shape: shape, element: element, seconds: seconds, seed: 4, transfers: 6) { $0.addReLU($1) }
   }
 
   /// GB/s of a ResNet block's end — batch norm, residual sum and ReLU as one op — forward and
@@ -65,19 +56,30 @@ public enum TensorBenchmarks {
   public static func batchNormAddReLUGBps(
     shape: [Int] = [32, 256, 32, 32], element: StorageFormat.Element, seconds: Double = 1
   ) -> Double {
-    let operands = blockedNormals(3, shape: shape, format: StorageFormat.blocked(shape, element)!, seed: 5)
+    let (weight, bias) = (Tensor.ones([shape[1]]), Tensor.zeros([shape[1]]))
+    return residualOpGBps(shape: shape, element: element, seconds: seconds, seed: 5, transfers: 11) { x, residual in
+      x.batchNorm(
+        weight: weight, bias: bias, runningMean: nil, runningVar: nil, training: true, relu: true, residual: residual)
+    }
+  }
+
+  /// GB/s of `op(x, residual)` forward and backward through the Tensor API (both inputs
+  /// requiring grad, their gradients dropped before each call), counting `transfers`
+  /// activation-sized transfers per call.
+  private static func residualOpGBps(
+    shape: [Int], element: StorageFormat.Element, seconds: Double, seed: UInt64, transfers: Int,
+    _ op: (Tensor, Tensor) -> Tensor
+  ) -> Double {
+    let operands = blockedNormals(3, shape: shape, format: StorageFormat.blocked(shape, element)!, seed: seed)
     let (x, residual, dy) = (operands[0], operands[1], operands[2])
     x.requiresGrad = true
     residual.requiresGrad = true
-    let (weight, bias) = (Tensor.ones([shape[1]]), Tensor.zeros([shape[1]]))
     let t = Timing.secondsPerCall(minimumSeconds: seconds) {
       x.grad = nil
       residual.grad = nil
-      try! x.batchNorm(
-        weight: weight, bias: bias, runningMean: nil, runningVar: nil, training: true, relu: true, residual: residual
-      ).backward(gradient: dy)
+      try! op(x, residual).backward(gradient: dy)
     }
-    return 11 * Double(x.count * element.byteCount) / t / 1e9
+    return Double(transfers * x.count * element.byteCount) / t / 1e9
   }
 
   /// `count` tensors of standard normal values, stored in `format`.
