@@ -6,7 +6,7 @@ import DescentTensor
 /// fastai's Adam (eps 1e-5, wd 0.01 decoupled) with cautious masking.
 public func CautiousAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
                          wd: Double = 0.01, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stepper] = decoupleWD
+  let steppers: [Stage] = decoupleWD
     ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep(); CautiousMask() }]
     : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep(); CautiousMask() }]
   return Optimizer(params, steppers: steppers,

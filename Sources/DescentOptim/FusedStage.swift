@@ -6,6 +6,8 @@ public struct StepItem {
   public let grad: Tensor
   public let state: ParameterState
   public let hypers: Hypers
+  /// The index of the parameter's group (steps of one group share its hypers).
+  public let group: Int
 }
 
 /// A chain of element steppers compiled into one loop, run over every parameter of the
@@ -20,11 +22,18 @@ public final class FusedStage {
   /// Creates the stage; `@inlinable` so that a chain defined in another module (a user's own
   /// steppers) is specialized where it is written.
   @inlinable
-  public init<C: ElementStepper>(_ chain: C) {
-    defaults = chain.defaults
-    writesGradient = chain.writesGradient
+  public convenience init<C: ElementStepper>(_ chain: C) {
     let scratch = FusedScratch<C>()
-    body = { items, gradScale in FusedLoop.run(chain, items, gradScale: gradScale, scratch: scratch) }
+    self.init(defaults: chain.defaults, writesGradient: chain.writesGradient) { items, gradScale in
+      FusedLoop.run(chain, items, gradScale: gradScale, scratch: scratch)
+    }
+  }
+
+  @usableFromInline
+  init(defaults: Hypers, writesGradient: Bool, body: @escaping ([StepItem], Float) -> Void) {
+    self.defaults = defaults
+    self.writesGradient = writesGradient
+    self.body = body
   }
 
   /// Runs the chain once for every item; gradients are multiplied by `gradScale` as they are

@@ -9,11 +9,11 @@ public final class Optimizer {
   public private(set) var paramGroups: [[Tensor]]
   public var hypers: [Hypers]
   /// The chains of steppers; most optimizers have one.
-  public let chains: [[Stepper]]
+  public let chains: [[Stage]]
   /// For each parameter of each group, the index in `chains` of the chain it runs.
   public let routes: [[Int]]
   /// The chain of a single-chain optimizer.
-  public var steppers: [Stepper] {
+  public var steppers: [Stage] {
     precondition(chains.count == 1, "steppers: this optimizer routes its parameters to \(chains.count) chains; read `chains`")
     return chains[0]
   }
@@ -43,7 +43,7 @@ public final class Optimizer {
 
   /// `params`: the parameter groups (fastai's param_lists); `defaults`: hyper-parameters for
   /// every group, merged over the steppers' own defaults.
-  public convenience init(_ params: [[Tensor]], steppers: [Stepper], defaults: [String: HyperSetting] = [:]) {
+  public convenience init(_ params: [[Tensor]], steppers: [Stage], defaults: [String: HyperSetting] = [:]) {
     self.init(params, chains: [steppers], route: { groups in groups.map { $0.map { _ in 0 } } }, defaults: defaults)
   }
 
@@ -51,7 +51,7 @@ public final class Optimizer {
   /// it runs. The chains share each group's hypers, so their hyper-parameter names must not
   /// collide unless they mean the same thing (`lr`, `wd`); `defaults` are merged over every
   /// chain's own.
-  public init(_ params: [[Tensor]], chains: [[Stepper]], route: ([[Tensor]]) -> [[Int]], defaults: [String: HyperSetting] = [:]) {
+  public init(_ params: [[Tensor]], chains: [[Stage]], route: ([[Tensor]]) -> [[Int]], defaults: [String: HyperSetting] = [:]) {
     precondition(!params.isEmpty, "Optimizer needs at least one parameter group")
     precondition(!chains.isEmpty, "Optimizer needs at least one chain of steppers")
     let routes = route(params)
@@ -74,7 +74,7 @@ public final class Optimizer {
     items = Array(repeating: [], count: chains.count)
   }
 
-  public convenience init(_ params: [Tensor], steppers: [Stepper], defaults: [String: HyperSetting] = [:]) {
+  public convenience init(_ params: [Tensor], steppers: [Stage], defaults: [String: HyperSetting] = [:]) {
     self.init([params], steppers: steppers, defaults: defaults)
   }
 
@@ -153,7 +153,7 @@ public final class Optimizer {
     for (g, group) in paramGroups.enumerated() {
       for (i, p) in group.enumerated() {
         guard p.requiresGrad, let grad = p.grad else { continue }
-        items[routes[g][i]].append(StepItem(param: p, grad: grad, state: state(of: p), hypers: hypers[g]))
+        items[routes[g][i]].append(StepItem(param: p, grad: grad, state: state(of: p), hypers: hypers[g], group: g))
       }
     }
     if items.allSatisfy(\.isEmpty) && !warnedNothingToStep {
@@ -188,7 +188,7 @@ public final class Optimizer {
 
   /// Runs one chain over its parameters; gradients are scaled by `gradScale` once, by the first
   /// stepper that reads them.
-  private func run(_ chain: [Stepper], _ items: [StepItem], gradScale: Float) {
+  private func run(_ chain: [Stage], _ items: [StepItem], gradScale: Float) {
     var scale = gradScale
     // A stepper that reads whole gradients gets them scaled first, once.
     func applyPendingScale() {

@@ -6,7 +6,7 @@ import DescentTensor
 
 /// SGD, with momentum when `mom` ≠ 0 (fastai's `SGD`).
 public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stepper]
+  let steppers: [Stage]
   switch (decoupleWD, mom != 0) {
   case (true, false): steppers = [.fused { WeightDecay(); SGDStep() }]
   case (false, false): steppers = [.fused { L2Regularization(); SGDStep() }]
@@ -20,7 +20,7 @@ public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, wd: Dou
 /// (the step's default 1e-8 always wins), `eps` here takes effect.
 public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, sqrMom: Double = 0.99, eps: Double = 1e-8,
                     wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stepper]
+  let steppers: [Stage]
   switch (decoupleWD, mom != 0) {
   case (true, false): steppers = [.fused { WeightDecay(); AverageSqrGrad(); RMSPropStep() }]
   case (false, false): steppers = [.fused { L2Regularization(); AverageSqrGrad(); RMSPropStep() }]
@@ -34,7 +34,7 @@ public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, sqr
 /// Adam, or AdamW with decoupled weight decay (fastai's `Adam`: eps 1e-5, wd 0.01 decoupled).
 public func Adam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
                  wd: Double = 0.01, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stepper] = decoupleWD
+  let steppers: [Stage] = decoupleWD
     ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
     : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
   return Optimizer(params, steppers: steppers,
@@ -44,7 +44,7 @@ public func Adam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrM
 /// RAdam (fastai's `RAdam`; `beta` ≠ 0 gives SAdam).
 public func RAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
                   wd: Double = 0, beta: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stepper] = decoupleWD
+  let steppers: [Stage] = decoupleWD
     ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
     : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
   return Optimizer(params, steppers: steppers,
@@ -55,7 +55,7 @@ public func RAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqr
 /// QHAdam (fastai's `QHAdam`).
 public func QHAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.999, sqrMom: Double = 0.999, nu1: Double = 0.7,
                    nu2: Double = 1.0, eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stepper] = decoupleWD
+  let steppers: [Stage] = decoupleWD
     ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep() }]
     : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep() }]
   return Optimizer(params, steppers: steppers,
@@ -67,7 +67,7 @@ public func QHAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.999, 
 /// the step taken in the second.
 public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, clip: Bool = true, trustCoeff: Double = 0.02,
                  eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let first: Stepper
+  let first: Stage
   switch (decoupleWD, mom != 0) {
   case (true, false): first = .fused { WeightDecay(); LarcLayerLR(clip: clip) }
   case (false, false): first = .fused { L2Regularization(); LarcLayerLR(clip: clip) }
@@ -81,7 +81,7 @@ public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, clip
 /// LAMB (fastai's `Lamb`).
 public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
                  wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let first: Stepper = decoupleWD
+  let first: Stage = decoupleWD
     ? .fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
     : .fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
   return Optimizer(params, steppers: [first, .fused { LambStep() }],
@@ -130,7 +130,7 @@ public func Lion(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, be
 /// step^¼, weight decay as L2 on the gradient unless decoupled).
 public func ADOPT(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, beta2: Double = 0.9999, eps: Double = 1e-6,
                   wd: Double = 0, decoupleWD: Bool = false) -> Optimizer {
-  let steppers: [Stepper] = decoupleWD
+  let steppers: [Stage] = decoupleWD
     ? [.fused { WeightDecay(); StepStat(); AdoptStep() }]
     : [.fused { L2Regularization(); StepStat(); AdoptStep() }]
   return Optimizer(params, steppers: steppers,
@@ -142,7 +142,7 @@ public func ADOPT(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, b
 public func AdEMAMix(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, beta2: Double = 0.999,
                      beta3: Double = 0.9999, alpha: Double = 5, tAlphaBeta3: Double = 0, eps: Double = 1e-8,
                      wd: Double = 0, decoupleWD: Bool = false) -> Optimizer {
-  let steppers: [Stepper] = decoupleWD
+  let steppers: [Stage] = decoupleWD
     ? [.fused { WeightDecay(); StepStat(); AdEMAMixStep() }]
     : [.fused { L2Regularization(); StepStat(); AdEMAMixStep() }]
   return Optimizer(params, steppers: steppers, defaults: [
@@ -181,7 +181,7 @@ public func Prodigy(_ params: [[Tensor]], lr: HyperSetting = 1, beta1: Double = 
                     beta3: Double? = nil, eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true,
                     d0: Double = 1e-6, dCoef: Double = 1, growthRate: Double = .infinity,
                     biasCorrection: Bool = false, safeguardWarmup: Bool = false) -> Optimizer {
-  let stats: Stepper = decoupleWD ? .fused { ProdigyStats() } : .fused { L2Regularization(); ProdigyStats() }
+  let stats: Stage = decoupleWD ? .fused { ProdigyStats() } : .fused { L2Regularization(); ProdigyStats() }
   return Optimizer(params, steppers: [stats, .global(.prodigyEstimate), .fused { ProdigyStep(decoupled: decoupleWD) }], defaults: [
     "lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "beta3": .all(beta3 ?? beta2.squareRoot()), "eps": .all(eps),
     "wd": .all(wd), "d0": .all(d0), "d_coef": .all(dCoef), "growth_rate": .all(growthRate),

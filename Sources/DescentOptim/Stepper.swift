@@ -1,44 +1,66 @@
-/// One entry of an optimizer's chain: a tensor stepper (whole tensors, one op at a time), a
-/// fused stage (element steppers composed into one loop over memory), or a stepper over every
-/// parameter at once (sums across parameters, such as Prodigy's estimate of the distance to
-/// the solution).
-public enum Stepper {
-  case tensor(TensorStepper)
-  case fused(FusedStage)
-  case global(GlobalStepper)
+/// fastai's optimizer callback, written once and fused: a stepper names the hypers and state
+/// it reads as its properties and says what it does to 8 elements at a time; the optimizer
+/// composes a chain of steppers into ONE loop over each parameter's memory, so a chain of any
+/// length reads and writes each buffer once.
+///
+///     struct AverageGrad: Stepper {
+///       let mom = Hyper("mom"), avg = State("grad_avg")
+///       func step(_ s: inout Lanes) { s[avg] = s[mom] * s[avg] + s[1 - mom] * s.g }
+///     }
+///     let opt = Optimizer(params, steppers: [.fused { AverageGrad(); MomentumStep() }], defaults: ["lr": 1e-2, "mom": 0.9])
+///
+/// Scalar work once per parameter and step (a step count, bias corrections in Double) goes in
+/// `begin`, which may set a hyper for the rest of this step (`s[scale] = -s[lr] / debias1`).
+public protocol Stepper {
+  /// Hyper-parameter defaults this stepper brings: by default, those its `Hyper` properties
+  /// declare (`Hyper("eps", default: 1e-8)`).
+  var defaults: Hypers { get }
+  /// Whether the loop stores `g` back to the gradient (L2 regularization changes it, so that
+  /// steppers after the fused stage see it).
+  var writesGradient: Bool { get }
+  /// Once per parameter and step, before the loop.
+  func begin(_ s: StepContext)
+  /// Elements `s.index ..< s.index + 8` of the parameter.
+  func step(_ s: inout Lanes)
+}
 
-  /// A fused stage from element steppers listed in order:
-  ///
-  ///     .fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }
-  @inlinable
-  public static func fused<C: ElementStepper>(@ElementChainBuilder _ chain: () -> C) -> Stepper {
-    .fused(FusedStage(chain()))
+extension Stepper {
+  public var defaults: Hypers { StepperLayout(of: Self.self).defaults(of: self) }
+  public var writesGradient: Bool { false }
+  @inlinable public func begin(_ s: StepContext) {}
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {}
+}
+
+/// Two steppers run one after the other in the same iteration: nested pairs make a chain of
+/// any length one concrete type, which the compiler specializes into a single loop.
+public struct StepperPair<First: Stepper, Second: Stepper>: Stepper {
+  public let first: First
+  public let second: Second
+
+  @inlinable public init(_ first: First, _ second: Second) {
+    self.first = first
+    self.second = second
   }
 
-  public var defaults: Hypers {
-    switch self {
-    case .tensor(let t): return t.defaults
-    case .fused(let f): return f.defaults
-    case .global(let g): return g.defaults
-    }
+  public var defaults: Hypers { first.defaults.merging(second.defaults) { _, later in later } }
+  public var writesGradient: Bool { first.writesGradient || second.writesGradient }
+
+  @inlinable public func begin(_ s: StepContext) {
+    first.begin(s)
+    second.begin(s)
+  }
+
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    first.step(&s)
+    second.step(&s)
   }
 }
 
-/// A stepper that sees every parameter of the step together, between stages: it reads what
-/// the stages before it left in the parameters' states and writes what the stages after it
-/// read. It runs on the calling thread (and may split its work over the cores itself). It
-/// reads gradients only if it says so (`readsGradients`): then a pending gradient scale is
-/// applied before it runs, otherwise by the next stage.
-public struct GlobalStepper {
-  public let name: String
-  public let defaults: Hypers
-  public let readsGradients: Bool
-  public let body: ([StepItem]) -> Void
-
-  public init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, _ body: @escaping ([StepItem]) -> Void) {
-    self.name = name
-    self.defaults = defaults
-    self.readsGradients = readsGradients
-    self.body = body
+/// Builds a chain from a list of steppers: `{ WeightDecay(); AverageGrad(); … }`.
+@resultBuilder
+public enum StepperChainBuilder {
+  @inlinable public static func buildPartialBlock<S: Stepper>(first: S) -> S { first }
+  @inlinable public static func buildPartialBlock<A: Stepper, B: Stepper>(accumulated: A, next: B) -> StepperPair<A, B> {
+    StepperPair(accumulated, next)
   }
 }

@@ -57,7 +57,7 @@ public enum TensorSteppers {
   }
 
   /// Adam as fastai writes it, a tensor stepper per line (fused `Adam` is the fast one).
-  public static var adam: [Stepper] {
+  public static var adam: [Stage] {
     [.tensor(weightDecay), .tensor(averageGrad(dampening: true)), .tensor(averageSqrGrad()), .tensor(stepStat), .tensor(adamStep)]
   }
 }

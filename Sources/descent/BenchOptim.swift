@@ -27,6 +27,7 @@ struct BenchOptim: ParsableCommand {
       Examples:
         descent bench optim
         descent bench optim --json --steps 20
+        descent bench optim --rounds 5 --only adam,new_form_adam
       """)
 
   @Flag(help: "Print one JSON object instead of a table.")
@@ -35,8 +36,20 @@ struct BenchOptim: ParsableCommand {
   @Option(help: "Timed steps per optimizer (the median is reported).")
   var steps = 10
 
+  @Option(help: "Rounds over the optimizers, interleaved; each reports its best round (by × copy).")
+  var rounds = 1
+
+  @Option(help: "Comma-separated keys to time (default: all, and Muon); e.g. adam,new_form_adam.",
+          transform: { $0.split(separator: ",").map(String.init) })
+  var only: [String] = []
+
   func validate() throws {
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, not \(steps)") }
+    guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, not \(rounds)") }
+    let known = Self.cases.map(\.0) + ["muon"]
+    for key in only where !known.contains(key) {
+      throw ValidationError("--only: no optimizer '\(key)'; the keys are \(known.joined(separator: ", "))")
+    }
   }
 
   /// Optimizer key, a factory, and the bytes per parameter a step must move.
@@ -52,6 +65,27 @@ struct BenchOptim: ParsableCommand {
     ("sf_adamw", { ScheduleFreeAdamW($0, lr: 2.5e-3, wd: 0.01) }, 28),
     ("prodigy", { Prodigy($0, lr: 1, wd: 0.01) }, 56),
     ("adafactor", { Adafactor($0, lr: 1e-2, wd: 0.01) }, 29),
+    // The `Stepper` form of five chains above, until it replaces the `ElementStepper` form.
+    ("new_form_sgd_momentum", {
+      Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(); Lanewise.AverageGrad(); Lanewise.MomentumStep() }],
+                defaults: ["lr": 1e-3, "mom": 0.9, "wd": 0])
+    }, 20),
+    ("new_form_adam", {
+      Optimizer($0, steppers: [.fused {
+        Lanewise.WeightDecay(); Lanewise.AverageGrad(dampening: true); Lanewise.AverageSqrGrad(); Lanewise.StepStat(); Lanewise.AdamStep()
+      }], defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
+    }, 28),
+    ("new_form_lion", {
+      Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(); Lanewise.LionStep() }], defaults: ["lr": 1e-4, "wd": 0.01])
+    }, 20),
+    ("new_form_adopt", {
+      Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(decoupled: false); Lanewise.StepStat(); Lanewise.AdoptStep() }],
+                defaults: ["lr": 1e-3, "wd": 0.01])
+    }, 28),
+    ("new_form_ademamix", {
+      Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(decoupled: false); Lanewise.StepStat(); Lanewise.AdEMAMixStep() }],
+                defaults: ["lr": 1e-3, "wd": 0.01])
+    }, 36),
     ("adam_tensor_steppers", {
       Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
     }, 28),
@@ -61,30 +95,47 @@ struct BenchOptim: ParsableCommand {
     let params = ResNet.resnet34().parameters()
     for p in params { p.grad = Tensor.full(p.shape, 0.001) }
     let count = params.reduce(0) { $0 + $1.count }
+    let selected = Self.cases.filter { only.isEmpty || only.contains($0.0) }
     var results: [(name: String, ms: Double, gbps: Double, copy: Double)] = []
-    for (name, make, bytes) in Self.cases {
-      // The limit is measured right before each optimizer: this machine's memory bandwidth
-      // drifts by ±30% over seconds (neighbours), so a ratio compares figures of one moment.
-      let copy = MachineLimits.copyGBps(megabytes: 256, seconds: 0.3)
-      let opt = make([params])
-      opt.step()  // warm-up: creates the state buffers
-      var times: [Double] = []
-      for _ in 0..<steps {
-        let start = Timing.now()
-        opt.step()
-        times.append(Timing.now() - start)
+    // Rounds interleave the optimizers, so that each one's best round and its neighbours' come
+    // from the same minutes of this machine.
+    for _ in 0..<rounds {
+      for (k, (name, make, bytes)) in selected.enumerated() {
+        // The limit is measured right before each optimizer: this machine's memory bandwidth
+        // drifts by ±30% over seconds (neighbours), so a ratio compares figures of one moment.
+        let copy = MachineLimits.copyGBps(megabytes: 256, seconds: 0.3)
+        let opt = make([params])
+        opt.step()  // warm-up: creates the state buffers
+        var times: [Double] = []
+        for _ in 0..<steps {
+          let start = Timing.now()
+          opt.step()
+          times.append(Timing.now() - start)
+        }
+        let median = times.sorted()[times.count / 2]
+        let result = (name, median * 1e3, Double(count * bytes) / median / 1e9, copy)
+        if results.count <= k {
+          results.append(result)
+        } else if result.2 / result.3 > results[k].gbps / results[k].copy {
+          results[k] = result
+        }
       }
-      let median = times.sorted()[times.count / 2]
-      results.append((name, median * 1e3, Double(count * bytes) / median / 1e9, copy))
     }
-    let copy = results.map(\.copy).sorted()[results.count / 2]
+    guard only.isEmpty || only.contains("muon") else { return try report(results, count: count, muon: nil, peakSgemm: nil) }
     let muon = MuonBenchFigures(resnet34: params, steps: Swift.min(steps, 3))
-    let peakSgemm = MachineLimits.peakSgemmGFLOPs()
+    try report(results, count: count, muon: muon, peakSgemm: MachineLimits.peakSgemmGFLOPs())
+  }
+
+  func report(_ results: [(name: String, ms: Double, gbps: Double, copy: Double)], count: Int,
+              muon: MuonBenchFigures?, peakSgemm: Double?) throws {
+    let copy = results.map(\.copy).sorted()[results.count / 2]
     if json {
       var object: [String: Any] = ["copy_gbps": copy, "parameters": count]
       for r in results { object[r.name] = ["ms": r.ms, "gbps": r.gbps, "copy_gbps": r.copy, "x_copy": r.gbps / r.copy] }
-      object["muon"] = ["ms": muon.stepMS, "newton_schulz_ms": muon.newtonSchulzMS, "newton_schulz_gflops": muon.newtonSchulzGFLOPs]
-      object["peak_sgemm_gflops"] = peakSgemm
+      if let muon, let peakSgemm {
+        object["muon"] = ["ms": muon.stepMS, "newton_schulz_ms": muon.newtonSchulzMS, "newton_schulz_gflops": muon.newtonSchulzGFLOPs]
+        object["peak_sgemm_gflops"] = peakSgemm
+      }
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
     } else {
@@ -94,6 +145,7 @@ struct BenchOptim: ParsableCommand {
         row(r.name, String(format: "%.2f ms", r.ms), String(format: "%.1f", r.gbps), String(format: "%.1f", r.copy),
             String(format: "%.2f", r.gbps / r.copy))
       }
+      guard let muon, let peakSgemm else { return }
       print("muon: step \(String(format: "%.1f", muon.stepMS)) ms; Newton–Schulz on \(muon.matrices) hidden matrices " +
             "\(String(format: "%.1f", muon.newtonSchulzMS)) ms, \(String(format: "%.1f", muon.newtonSchulzGFLOPs)) GFLOP/s " +
             "= \(String(format: "%.2f", muon.newtonSchulzGFLOPs / peakSgemm)) × peak sgemm (\(String(format: "%.1f", peakSgemm)))")

@@ -1,66 +1,38 @@
 import DescentTensor
 
-// The seed's five custom steppers as element steppers: each says what it does to 8 lanes, and
-// the Optimizer fuses a chain of them into one loop. Same formulas and names as the seed's
-// callbacks (see SeedSteppers); the README shows the same code. Scalars such as 1 − mom are
-// computed in Double, as the seed's Python does, and cast to Float once in `prepare`.
+// The seed's five custom steppers, fused: each names the hypers and state it reads and says
+// what it does to 8 elements; the Optimizer composes a chain of them into one loop over
+// memory. The seed's names (`grad_avg`, `square_mom`, `square_avg`), its damped
+// `average_grad` and its `rms_prop_step`, which divides the raw gradient; `1 - mom` is taken in
+// Double once per parameter, as the seed's Python computes it. The README shows the same code
+// (in a user's own module, without `public` and the `init`s).
 
-public struct SGDCallback: ElementStepper {
+public struct SGDCallback: Stepper {
+  let lr = Hyper("lr")
   public init() {}
-  var lr = SIMD8<Float>()
-  public mutating func prepare(_ b: inout ElementBinding) { lr = SIMD8(b["lr"]) }
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    p -= lr * g
-  }
+  public func step(_ s: inout Lanes) { s.p -= s[lr] * s.g }
 }
 
-public struct AverageGradCallback: ElementStepper {
+public struct AverageGradCallback: Stepper {
+  let mom = Hyper("mom"), avg = State("grad_avg")
   public init() {}
-  var mom = SIMD8<Float>(), damp = SIMD8<Float>(), avg: UnsafeMutablePointer<Float>? = nil
-  public mutating func prepare(_ b: inout ElementBinding) {
-    mom = SIMD8(b["mom"])
-    damp = SIMD8(1 - b["mom"])
-    avg = b.buffer("grad_avg")
-  }
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    (mom * SIMD8.load(avg!, i) + damp * g).store(avg!, i)
-  }
+  public func step(_ s: inout Lanes) { s[avg] = s[mom] * s[avg] + s[1 - mom] * s.g }
 }
 
-public struct MomentumStepCallback: ElementStepper {
+public struct MomentumStepCallback: Stepper {
+  let lr = Hyper("lr"), avg = State("grad_avg")
   public init() {}
-  var lr = SIMD8<Float>(), avg: UnsafeMutablePointer<Float>? = nil
-  public mutating func prepare(_ b: inout ElementBinding) {
-    lr = SIMD8(b["lr"])
-    avg = b.buffer("grad_avg")
-  }
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    p -= lr * SIMD8.load(avg!, i)
-  }
+  public func step(_ s: inout Lanes) { s.p -= s[lr] * s[avg] }
 }
 
-public struct AverageSquareGradCallback: ElementStepper {
+public struct AverageSquareGradCallback: Stepper {
+  let squareMom = Hyper("square_mom"), squareAvg = State("square_avg")
   public init() {}
-  var squareMom = SIMD8<Float>(), damp = SIMD8<Float>(), squareAvg: UnsafeMutablePointer<Float>? = nil
-  public mutating func prepare(_ b: inout ElementBinding) {
-    squareMom = SIMD8(b["square_mom"])
-    damp = SIMD8(1 - b["square_mom"])
-    squareAvg = b.buffer("square_avg")
-  }
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    (squareMom * SIMD8.load(squareAvg!, i) + damp * (g * g)).store(squareAvg!, i)
-  }
+  public func step(_ s: inout Lanes) { s[squareAvg] = s[squareMom] * s[squareAvg] + s[1 - squareMom] * (s.g * s.g) }
 }
 
-public struct RMSPropStepCallback: ElementStepper {
+public struct RMSPropStepCallback: Stepper {
+  let lr = Hyper("lr"), eps = Hyper("eps"), squareAvg = State("square_avg")
   public init() {}
-  var lr = SIMD8<Float>(), eps = SIMD8<Float>(), squareAvg: UnsafeMutablePointer<Float>? = nil
-  public mutating func prepare(_ b: inout ElementBinding) {
-    lr = SIMD8(b["lr"])
-    eps = SIMD8(b["eps"])
-    squareAvg = b.buffer("square_avg")
-  }
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    p -= lr * (g / (SIMD8.load(squareAvg!, i).vectorSquareRoot() + eps))
-  }
+  public func step(_ s: inout Lanes) { s.p -= s[lr] * (s.g / (sqrt(s[squareAvg]) + s[eps])) }
 }

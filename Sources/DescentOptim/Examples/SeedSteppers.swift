@@ -28,13 +28,13 @@ public enum SeedSteppers {
     s.param.addcdiv_(s.grad, denom, value: Float(-s["lr"]))
   } }
 
-  public static var sgd: [Stepper] { [.tensor(sgdCB)] }
-  public static var momentum: [Stepper] { [.tensor(averageGrad), .tensor(momentumStep)] }
-  public static var rmsProp: [Stepper] { [.tensor(averageSquareGrad), .tensor(rmsPropStep)] }
+  public static var sgd: [Stage] { [.tensor(sgdCB)] }
+  public static var momentum: [Stage] { [.tensor(averageGrad), .tensor(momentumStep)] }
+  public static var rmsProp: [Stage] { [.tensor(averageSquareGrad), .tensor(rmsPropStep)] }
 
   // The same three optimizers as fused element-stepper chains.
-  public static var sgdFused: [Stepper] { [.fused { SGDCallback() }] }
-  public static var momentumFused: [Stepper] { [.fused { AverageGradCallback(); MomentumStepCallback() }] }
-  public static var rmsPropFused: [Stepper] { [.fused { AverageSquareGradCallback(); RMSPropStepCallback() }] }
+  public static var sgdFused: [Stage] { [.fused { SGDCallback() }] }
+  public static var momentumFused: [Stage] { [.fused { AverageGradCallback(); MomentumStepCallback() }] }
+  public static var rmsPropFused: [Stage] { [.fused { AverageSquareGradCallback(); RMSPropStepCallback() }] }
 
 }

@@ -1,0 +1,52 @@
+/// One entry of an optimizer's chain: a tensor stepper (whole tensors, one op at a time), a
+/// fused stage (element steppers composed into one loop over memory), or a stepper over every
+/// parameter at once (sums across parameters, such as Prodigy's estimate of the distance to
+/// the solution).
+public enum Stage {
+  case tensor(TensorStepper)
+  case fused(FusedStage)
+  case global(GlobalStepper)
+
+  /// A fused stage from element steppers listed in order:
+  ///
+  ///     .fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }
+  @inlinable
+  public static func fused<C: ElementStepper>(@ElementChainBuilder _ chain: () -> C) -> Stage {
+    .fused(FusedStage(chain()))
+  }
+
+  /// A fused stage from steppers listed in order:
+  ///
+  ///     .fused { AverageGrad(); MomentumStep() }
+  @inlinable
+  public static func fused<C: Stepper>(@StepperChainBuilder _ chain: () -> C) -> Stage {
+    .fused(FusedStage(chain()))
+  }
+
+  public var defaults: Hypers {
+    switch self {
+    case .tensor(let t): return t.defaults
+    case .fused(let f): return f.defaults
+    case .global(let g): return g.defaults
+    }
+  }
+}
+
+/// A stepper that sees every parameter of the step together, between stages: it reads what
+/// the stages before it left in the parameters' states and writes what the stages after it
+/// read. It runs on the calling thread (and may split its work over the cores itself). It
+/// reads gradients only if it says so (`readsGradients`): then a pending gradient scale is
+/// applied before it runs, otherwise by the next stage.
+public struct GlobalStepper {
+  public let name: String
+  public let defaults: Hypers
+  public let readsGradients: Bool
+  public let body: ([StepItem]) -> Void
+
+  public init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, _ body: @escaping ([StepItem]) -> Void) {
+    self.name = name
+    self.defaults = defaults
+    self.readsGradients = readsGradients
+    self.body = body
+  }
+}

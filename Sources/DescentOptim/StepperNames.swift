@@ -1,0 +1,103 @@
+import DescentTensor
+
+/// A hyper-parameter a stepper reads, named once where the stepper declares it:
+/// `let mom = Hyper("mom")`. Inside `step` it reads `s[mom]` (8 lanes) and `s[1 - mom]` (its
+/// complement, computed in Double once per parameter: in Float, 1 − 0.999 alone is 1.3e-5 off);
+/// inside `begin`, `s[mom]` is the Double. The name is read as fastai reads it: the group's
+/// hyper-parameter, else a scalar of the parameter's state (`step`), else a value an earlier
+/// `begin` of the chain set for this step. `default` is merged into the optimizer's hypers
+/// unless the optimizer is given one.
+public struct Hyper: Sendable {
+  /// The name's number in `StepperNames`.
+  @usableFromInline let id: Int
+  @usableFromInline var complement: Bool
+  public let defaultValue: Double?
+  /// Set in the optimizer's copy of a chain bound to one parameter (see `StepperLayout`): the
+  /// value (the complement, for `1 - h`) then lives in the chain itself, in registers across
+  /// the loop. `isBound` marks a stored property of the chain.
+  @usableFromInline var isBound = false
+  @usableFromInline var value: Float = 0
+  @usableFromInline var complementValue: Float = 0
+
+  public init(_ name: String, default value: Double? = nil) {
+    id = StepperNames.id(of: name)
+    complement = false
+    defaultValue = value
+  }
+
+  @usableFromInline init(id: Int, complement: Bool, defaultValue: Double?) {
+    self.id = id
+    self.complement = complement
+    self.defaultValue = defaultValue
+  }
+
+  /// This hyper bound to `v` (Double, so that the complement is taken before rounding).
+  @usableFromInline func bound(to v: Double) -> Hyper {
+    var h = self
+    h.isBound = true
+    (h.value, h.complementValue) = complement ? (Float(1 - v), Float(v)) : (Float(v), Float(1 - v))
+    return h
+  }
+
+  @usableFromInline var marked: Hyper {
+    var h = self
+    h.isBound = true
+    return h
+  }
+
+  public var name: String { StepperNames.name(of: id) }
+
+  /// `1 − h`, for `s[1 - mom]`.
+  @inlinable
+  public static func - (one: Double, h: Hyper) -> Hyper {
+    precondition(one == 1, "a stepper reads 1 − \(h.name), not \(one) − \(h.name): write other scalar math in `begin`")
+    var c = h
+    c.complement = !h.complement
+    (c.value, c.complementValue) = (h.complementValue, h.value)
+    return c
+  }
+}
+
+/// A per-element buffer of the parameter's state, named once: `let avg = State("grad_avg")`.
+/// Created the first time a step reads or writes it, zero-filled like the gradient (fastai's
+/// `torch.zeros_like(p.grad)`) or, with `startsAtParameter`, as a copy of the parameter
+/// (PyTorch's `p.clone()`: Schedule-Free's z, Prodigy's p0).
+///
+/// `@unchecked Sendable`: `pointer` is set only in the optimizer's per-parameter copy of a chain,
+/// which one step's workers read and no one writes while they run; a `State` a user holds has
+/// none.
+public struct State: @unchecked Sendable {
+  @usableFromInline let id: Int
+  public let startsAtParameter: Bool
+  /// Set in the optimizer's per-parameter copy of a chain, as `Hyper.value`: the buffer, or nil
+  /// where the chain does not use it for this parameter.
+  @usableFromInline var isBound = false
+  @usableFromInline var pointer: UnsafeMutablePointer<Float>?
+
+  public init(_ name: String, startsAtParameter: Bool = false) {
+    id = StepperNames.id(of: name)
+    self.startsAtParameter = startsAtParameter
+  }
+
+  public var name: String { StepperNames.name(of: id) }
+}
+
+/// Every name steppers have declared, numbered once per process, so that binding a parameter
+/// compares numbers, not strings.
+public enum StepperNames {
+  private static let table = Locked((ids: [String: Int](), names: [String]()))
+
+  static func id(of name: String) -> Int {
+    table.withLock { t in
+      if let id = t.ids[name] { return id }
+      t.names.append(name)
+      t.ids[name] = t.names.count - 1
+      return t.names.count - 1
+    }
+  }
+
+  static func name(of id: Int) -> String { table.withLock { $0.names[id] } }
+
+  /// How many names there are: the width of a parameter's table.
+  @usableFromInline static var count: Int { table.withLock { $0.names.count } }
+}

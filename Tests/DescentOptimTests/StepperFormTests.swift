@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import DescentOptim
+import DescentTensor
+
+/// The `Stepper` form (hypers and buffers named as properties, fused by the optimizer) must
+/// step exactly as the `ElementStepper` form it replaces: same loop, same rounding, so the
+/// same bits. Parameters span worker chunks (see FusedChainTests.params).
+@Suite struct StepperFormTests {
+  static func bits(_ make: ([[Tensor]]) -> Optimizer, steps: Int = 7) -> [UInt32] {
+    FusedChainTests.run(make, steps: steps).map(\.bitPattern)
+  }
+
+  static let lrs: HyperSetting = .perGroup([1e-2, 3e-2])
+
+  @Test func sgdWithMomentumAndWeightDecayMatchBitForBit() {
+    for decoupled in [true, false] {
+      let old = Self.bits { SGD($0, lr: Self.lrs, mom: 0.9, wd: 0.1, decoupleWD: decoupled) }
+      let new = Self.bits {
+        Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(decoupled: decoupled); Lanewise.AverageGrad(); Lanewise.MomentumStep() }],
+                  defaults: ["lr": Self.lrs, "mom": 0.9, "wd": 0.1])
+      }
+      #expect(old == new, "decoupled: \(decoupled)")
+    }
+  }
+
+  @Test func adamMatchesBitForBit() {
+    for decoupled in [true, false] {
+      let old = Self.bits { Adam($0, lr: Self.lrs, wd: 0.1, decoupleWD: decoupled) }
+      let new = Self.bits {
+        Optimizer($0, steppers: [.fused {
+          Lanewise.WeightDecay(decoupled: decoupled); Lanewise.AverageGrad(dampening: true); Lanewise.AverageSqrGrad()
+          Lanewise.StepStat(); Lanewise.AdamStep()
+        }], defaults: ["lr": Self.lrs, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.1])
+      }
+      #expect(old == new, "decoupled: \(decoupled)")
+    }
+  }
+
+  @Test func lionAdoptAndAdEMAMixMatchBitForBit() {
+    #expect(Self.bits { Lion($0, lr: Self.lrs, wd: 0.1) }
+      == Self.bits { Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(); Lanewise.LionStep() }], defaults: ["lr": Self.lrs, "wd": 0.1]) })
+    #expect(Self.bits { ADOPT($0, lr: Self.lrs, wd: 0.1) }
+      == Self.bits {
+        Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(decoupled: false); Lanewise.StepStat(); Lanewise.AdoptStep() }],
+                  defaults: ["lr": Self.lrs, "wd": 0.1])
+      })
+    // With the alpha/beta3 warm-up, so that `begin`'s Double math is exercised.
+    #expect(Self.bits { AdEMAMix($0, lr: Self.lrs, tAlphaBeta3: 5, wd: 0.1) }
+      == Self.bits {
+        Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(decoupled: false); Lanewise.StepStat(); Lanewise.AdEMAMixStep() }],
+                  defaults: ["lr": Self.lrs, "wd": 0.1, "t_alpha_beta3": 5])
+      })
+  }
+
+  @Test func defaultsComeFromTheDeclaredHypers() {
+    #expect(Lanewise.AdoptStep().defaults == AdoptStep().defaults)
+    #expect(Lanewise.AdEMAMixStep().defaults == AdEMAMixStep().defaults)
+    #expect(Lanewise.LionStep().defaults == LionStep().defaults)
+    let chain = StepperPair(Lanewise.WeightDecay(), StepperPair(Lanewise.AverageGrad(), Lanewise.AverageSqrGrad()))
+    #expect(chain.defaults == ["wd": 0, "mom": 0.9, "sqr_mom": 0.99])
+    let opt = Optimizer([Tensor([1, 2], shape: [2], requiresGrad: true)], steppers: [.fused { chain }], defaults: ["lr": 0.1, "mom": 0.5])
+    #expect(opt.hypers[0] == ["lr": 0.1, "mom": 0.5, "wd": 0, "sqr_mom": 0.99])
+  }
+
+  /// A stepper written here, in another module, as a user writes one: no annotations.
+  struct Nesterov: Stepper {
+    let lr = Hyper("lr"), mom = Hyper("mom"), avg = State("grad_avg")
+    func step(_ s: inout Lanes) {
+      s[avg] = s[mom] * s[avg] + s.g
+      s.p -= s[lr] * (s.g + s[mom] * s[avg])
+    }
+  }
+
+  @Test func aUsersStepperFusesAcrossModules() {
+    let p = Tensor([1, -2, 3], shape: [3], requiresGrad: true)
+    let opt = Optimizer([p], steppers: [.fused { Nesterov() }], defaults: ["lr": 0.1, "mom": 0.9])
+    var m: [Double] = [0, 0, 0], x: [Double] = [1, -2, 3]
+    for t in 0..<3 {
+      let g = [0.5, -0.25 * Double(t), 1]
+      p.grad = Tensor(g.map(Float.init), shape: [3])
+      opt.step()
+      for i in 0..<3 {
+        m[i] = 0.9 * m[i] + g[i]
+        x[i] -= 0.1 * (g[i] + 0.9 * m[i])
+      }
+    }
+    expectClose(p.scalars, x.map(Float.init), rtol: 1e-6, atol: 1e-7)
+    #expect(opt.state(of: p).buffers.keys.sorted() == ["grad_avg"])
+  }
+
+  /// A buffer read only when another exists is bound as the recording pass finds it, per
+  /// parameter: `s.has` asks without creating.
+  struct OptionalMomentum: Stepper {
+    let lr = Hyper("lr"), avg = State("grad_avg")
+    func step(_ s: inout Lanes) { s.p -= s[lr] * (s.has(avg) ? s[avg] : s.g) }
+  }
+
+  @Test func aConditionalBufferIsBoundOnlyWhereItExists() {
+    let a = Tensor([1, 1], shape: [2], requiresGrad: true), b = Tensor([1, 1], shape: [2], requiresGrad: true)
+    let opt = Optimizer([a, b], steppers: [.fused { OptimizationOnlyForA(); OptionalMomentum() }], defaults: ["lr": 0.5])
+    a.grad = Tensor([1, 2], shape: [2])
+    b.grad = Tensor([1, 2], shape: [2])
+    opt.state(of: a).buffers["grad_avg"] = Tensor([4, 4], shape: [2])
+    opt.step()
+    #expect(a.scalars == [-1, -1])  // 1 − 0.5·4
+    #expect(b.scalars == [0.5, 0])  // 1 − 0.5·g
+    #expect(opt.state(of: b).buffers.isEmpty)
+  }
+
+  /// Does nothing: there so that the chain under test is a pair.
+  struct OptimizationOnlyForA: Stepper {}
+
+  /// `1 - h` is the complement taken in Double, then rounded once.
+  @Test func complementIsTakenInDouble() {
+    struct Damp: Stepper {
+      let beta = Hyper("beta"), out = State("out")
+      func step(_ s: inout Lanes) { s[out] = s[1 - beta] }
+    }
+    let p = Tensor([0, 0], shape: [2], requiresGrad: true)
+    p.grad = Tensor([0, 0], shape: [2])
+    let opt = Optimizer([p], steppers: [.fused { Damp() }], defaults: ["beta": 0.999])
+    opt.step()
+    #expect(opt.state(of: p).buffers["out"]!.scalars == [Float(1 - 0.999), Float(1 - 0.999)])
+    #expect(Float(1 - 0.999) != 1 - Float(0.999))
+  }
+}
+
+/// A `Hyper` that is not a stored property of the chain (a global, or one made inside `step`)
+/// cannot be bound to each parameter: the first step refuses it, naming it.
+@Suite struct StepperNameRefusalTests {
+  @Test func aHyperMadeInsideStepIsRefused() async {
+    await #expect(processExitsWith: .failure) {
+      struct Inline: Stepper {
+        func step(_ s: inout Lanes) { s.p -= s[Hyper("lr")] * s.g }
+      }
+      let p = Tensor([1], shape: [1], requiresGrad: true)
+      p.grad = Tensor([1], shape: [1])
+      Optimizer([p], steppers: [.fused { Inline() }], defaults: ["lr": 0.1]).step()
+    }
+  }
+}
