@@ -6,9 +6,9 @@ import DescentTensor
 /// fastai's Adam (eps 1e-5, wd 0.01 decoupled) with cautious masking.
 public func CautiousAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
                          wd: Double = 0.01, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stage] = decoupleWD
-    ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep(); CautiousMask() }]
-    : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep(); CautiousMask() }]
+  let steppers: [Stage] = [.fused {
+    WeightDecay(decoupled: decoupleWD); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep(); CautiousMask()
+  }]
   return Optimizer(params, steppers: steppers,
                    defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
 }

@@ -1,140 +1,128 @@
 import DescentTensor
 
-/// One parameter handed to a stepper for one step.
-public struct StepItem {
-  public let param: Tensor
-  public let grad: Tensor
-  public let state: ParameterState
-  public let hypers: Hypers
-  /// The index of the parameter's group (steps of one group share its hypers).
-  public let group: Int
-}
-
-/// A chain of element steppers compiled into one loop, run over every parameter of the
-/// optimizer on all cores: the parameters' buffers are laid end to end as one flat range that
-/// is cut into one chunk per worker, so many small tensors don't leave cores idle.
+/// A chain of steppers compiled into one loop, run over every parameter of the optimizer on all
+/// cores: the parameters' buffers are laid end to end as one flat range that is cut into one
+/// chunk per worker, so many small tensors don't leave cores idle.
 public final class FusedStage {
   public let defaults: Hypers
   /// The loop stores the (scaled) gradient back, so a later stage must not scale it again.
   public let writesGradient: Bool
-  @usableFromInline let body: ([StepItem], Float) -> Void
+  @usableFromInline let body: ([StepContext], Float) -> Void
 
   /// Creates the stage; `@inlinable` so that a chain defined in another module (a user's own
   /// steppers) is specialized where it is written.
   @inlinable
-  public convenience init<C: ElementStepper>(_ chain: C) {
-    let scratch = FusedScratch<C>()
-    self.init(defaults: chain.defaults, writesGradient: chain.writesGradient) { items, gradScale in
-      FusedLoop.run(chain, items, gradScale: gradScale, scratch: scratch)
-    }
-  }
-
-  @usableFromInline
-  init(defaults: Hypers, writesGradient: Bool, body: @escaping ([StepItem], Float) -> Void) {
-    self.defaults = defaults
-    self.writesGradient = writesGradient
-    self.body = body
+  public init<C: Stepper>(_ chain: C) {
+    defaults = chain.defaults
+    writesGradient = chain.writesGradient
+    let scratch = FusedScratch<C>(chain)
+    body = { items, gradScale in FusedLoop.run(items, gradScale: gradScale, scratch: scratch) }
   }
 
   /// Runs the chain once for every item; gradients are multiplied by `gradScale` as they are
   /// loaded (gradient clipping and accumulation fold in here at no extra memory traffic).
-  public func run(_ items: [StepItem], gradScale: Float = 1) { body(items, gradScale) }
+  public func run(_ items: [StepContext], gradScale: Float = 1) { body(items, gradScale) }
 }
 
-/// Buffers a stage reuses from step to step, so that a step allocates nothing once warm.
-public final class FusedScratch<C: ElementStepper> {
+/// What a stage keeps from step to step, so that a warm step allocates nothing: the chain with
+/// its properties marked, and per parameter the chain bound to it.
+public final class FusedScratch<C: Stepper> {
+  @usableFromInline let layout: StepperLayout
+  /// The chain with its `Hyper`, `State` and `Sum` properties marked (see `StepperLayout`).
+  @usableFromInline let marked: C
+  @usableFromInline let defers: Bool
   @usableFromInline var bound: [C] = []
   @usableFromInline var offsets: [Int] = []
-  @usableFromInline var partials: [Float] = []
   @usableFromInline var params: [UnsafeMutablePointer<Float>] = []
   @usableFromInline var grads: [UnsafeMutablePointer<Float>] = []
+  /// Per worker and parameter, the partial sums of each `Sum`.
+  @usableFromInline var partials: [Float] = []
   /// The held-back updates of a chain that defers them, laid out as the flat range.
   @usableFromInline var updates: [Float] = []
   @usableFromInline var scales: [Float] = []
-  @inlinable public init() {}
+  @usableFromInline let recorder = LaneRecorder()
+  @usableFromInline let locals = StepLocals()
+
+  @inlinable public init(_ chain: C) {
+    layout = StepperLayout(of: C.self)
+    marked = layout.marking(chain)
+    defers = chain.defersUpdate
+  }
 }
 
 public enum FusedLoop {
   @inlinable
-  public static func run<C: ElementStepper>(_ chain: C, _ items: [StepItem], gradScale: Float, scratch: FusedScratch<C>) {
+  public static func run<C: Stepper>(_ items: [StepContext], gradScale: Float, scratch: FusedScratch<C>) {
     let n = items.count
     if n == 0 { return }
-    // Prepare once per parameter (hyper-parameters, buffers, debias terms).
     scratch.bound.removeAll(keepingCapacity: true)
     scratch.offsets.removeAll(keepingCapacity: true)
     scratch.params.removeAll(keepingCapacity: true)
     scratch.grads.removeAll(keepingCapacity: true)
     var total = 0
-    for item in items {
-      var binding = ElementBinding(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers)
-      var c = chain
-      c.prepare(&binding)
-      scratch.bound.append(c)
-      scratch.offsets.append(total)
+    for (k, item) in items.enumerated() {
+      scratch.locals.start(item.hypers, groupChanged: k == 0 || item.group != items[k - 1].group)
+      scratch.bound.append(bind(item, scratch: scratch))
       // Zero the SIMD padding of p and g so that reductions and state past `count` stay 0.
       zeroPadding(item.param)
       zeroPadding(item.grad)
       scratch.params.append(item.param.pointer)
       scratch.grads.append(item.grad.pointer)
+      scratch.offsets.append(total)
       total += (item.param.count + 7) & ~7
     }
     scratch.offsets.append(total)
-    let defers = chain.defersUpdate
-    let reduces = chain.reduces || defers, writesGradient = chain.writesGradient
+    let defers = scratch.defers, sums = scratch.layout.sums.count
+    let writesGradient = scratch.marked.writesGradient
     let workers = Swift.max(1, Swift.min(Parallel.threads, total / Parallel.minimumParallelElements))
-    if reduces {
+    if sums > 0 {
       scratch.partials.removeAll(keepingCapacity: true)
-      scratch.partials.append(contentsOf: repeatElement(0, count: 2 * n * workers))
+      scratch.partials.append(contentsOf: repeatElement(0, count: sums * n * workers))
     }
     if defers && scratch.updates.count < total {
       scratch.updates = [Float](repeating: 0, count: total)
     }
-    let params = scratch.params, grads = scratch.grads
-    scratch.bound.withUnsafeBufferPointer { bound in
-      scratch.offsets.withUnsafeBufferPointer { offsets in
-        scratch.partials.withUnsafeMutableBufferPointer { partials in
-          scratch.updates.withUnsafeMutableBufferPointer { updates in
-            forEachChunk(workers: workers, total: total, offsets: offsets) { w, k, start, end in
-              let c = bound[k], p = params[k], g = grads[k]
-              let held = defers ? updates.baseAddress! + offsets[k] : nil
-              let scale = SIMD8<Float>(repeating: gradScale)
-              var acc = Accumulators()
-              var i = start
-              while i < end {
-                var pv = SIMD8<Float>.load(p, i)
-                var gv = SIMD8<Float>.load(g, i) * scale
-                acc.base = pv
-                c.update(i, &pv, &gv, &acc)
-                if let held {
-                  // `pv` is the update held back; the parameter keeps its decayed base.
-                  pv.store(held, i)
-                  acc.base.store(p, i)
-                } else {
-                  pv.store(p, i)
-                }
-                if writesGradient { gv.store(g, i) }
-                i += 8
+    let params = scratch.params, grads = scratch.grads, bound = scratch.bound
+    scratch.offsets.withUnsafeBufferPointer { offsets in
+      scratch.partials.withUnsafeMutableBufferPointer { partials in
+        scratch.updates.withUnsafeMutableBufferPointer { updates in
+          forEachChunk(workers: workers, total: total, offsets: offsets) { w, k, start, end in
+            let c = bound[k], p = params[k], g = grads[k]
+            let held = defers ? updates.baseAddress! + offsets[k] : nil
+            let scale = SIMD8<Float>(repeating: gradScale)
+            var s = Lanes()
+            var i = start
+            while i < end {
+              s.at = i
+              s.p = SIMD8.load(p, i)
+              s.g = SIMD8.load(g, i) * scale
+              s.base = s.p
+              c.step(&s)
+              if let held {
+                // `s.p` is the update held back; the parameter keeps its decayed base.
+                s.p.store(held, i)
+                s.base.store(p, i)
+              } else {
+                s.p.store(p, i)
               }
-              if reduces {
-                partials[2 * (w * n + k)] += acc.a.sum()
-                partials[2 * (w * n + k) + 1] += acc.b.sum()
-              }
+              if writesGradient { s.g.store(g, i) }
+              i += 8
             }
+            for j in 0..<sums { partials[(w * n + k) * sums + j] += s.sum(j).sum() }
           }
         }
       }
     }
-    guard reduces else { return }
+    guard sums > 0 else { return }
     scratch.scales.removeAll(keepingCapacity: true)
     for (k, item) in items.enumerated() {
-      var a: Float = 0, b: Float = 0
+      var totals = [Float](repeating: 0, count: sums)
       for w in 0..<workers {
-        a += scratch.partials[2 * (w * n + k)]
-        b += scratch.partials[2 * (w * n + k) + 1]
+        for j in 0..<sums { totals[j] += scratch.partials[(w * n + k) * sums + j] }
       }
-      var binding = ElementBinding(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers)
-      scratch.bound[k].finish(a, b, &binding)
-      if defers { scratch.scales.append(scratch.bound[k].deferredScale(a, b, count: item.param.count)) }
+      let context = item.with(sums: totals)
+      scratch.bound[k].end(context)
+      if defers { scratch.scales.append(Float(scratch.bound[k].deferredScale(context))) }
     }
     guard defers else { return }
     // Second pass: p += scale · held update.
@@ -153,6 +141,21 @@ public enum FusedLoop {
         }
       }
     }
+  }
+
+  /// Once per parameter: the chain's `begin`s, then a recording run of its `step`, whose hypers'
+  /// values and buffers (created on first use) are bound into the parameter's copy of the chain.
+  @inlinable
+  static func bind<C: Stepper>(_ item: StepContext, scratch: FusedScratch<C>) -> C {
+    let context = item.with(locals: scratch.locals)
+    scratch.marked.begin(context)
+    let recorder = scratch.recorder
+    recorder.start(context)
+    var recording = Lanes(recording: recorder)
+    scratch.marked.step(&recording)
+    recorder.context = nil  // hold no tensor past the step
+    let buffers = recorder.buffers.map { b in (id: b.id, pointer: context.buffer(b).pointer) }
+    return scratch.layout.bind(scratch.marked, hypers: recorder.hypers, buffers: buffers)
   }
 
   /// Cuts the flat range [0, total) — the parameters laid end to end at `offsets` — into one
@@ -182,5 +185,17 @@ public enum FusedLoop {
   static func zeroPadding(_ t: Tensor) {
     let padded = t.storage.paddedCount
     if padded > t.count { (t.pointer + t.count).update(repeating: 0, count: padded - t.count) }
+  }
+}
+
+extension SIMD8<Float> {
+  @inlinable @inline(__always)
+  static func load(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(p + i).load(as: SIMD8<Float>.self)
+  }
+
+  @inlinable @inline(__always)
+  func store(_ p: UnsafeMutablePointer<Float>, _ i: Int) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: SIMD8<Float>.self)
   }
 }

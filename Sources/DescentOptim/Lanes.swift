@@ -15,6 +15,11 @@ import DescentTensor
 public struct Lanes {
   public var p: SIMD8<Float>
   public var g: SIMD8<Float>
+  /// The parameter as loaded, moved by decoupled weight decay: `p − base` is the optimizer's
+  /// step alone, the update that cautious masking judges (its references decay the weights
+  /// outside it).
+  public var base: SIMD8<Float>
+  @usableFromInline var sums: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
   /// The first of the 8 elements.
   public var index: Int { at }
   @usableFromInline var at: Int
@@ -24,6 +29,8 @@ public struct Lanes {
   init() {
     p = SIMD8()
     g = SIMD8()
+    base = SIMD8()
+    sums = (SIMD8(), SIMD8(), SIMD8(), SIMD8())
     at = 0
     recorder = nil
   }
@@ -32,6 +39,8 @@ public struct Lanes {
   init(recording recorder: LaneRecorder) {
     p = SIMD8()
     g = SIMD8()
+    base = SIMD8()
+    sums = (SIMD8(), SIMD8(), SIMD8(), SIMD8())
     at = 0
     self.recorder = recorder
   }
@@ -62,6 +71,33 @@ public struct Lanes {
     @inline(__always) nonmutating set {
       if let recorder { return recorder.use(b) }
       UnsafeMutableRawPointer(b.pointer.unsafelyUnwrapped + at).storeBytes(of: newValue, as: SIMD8<Float>.self)
+    }
+  }
+
+  /// The running sum's 8 lanes: `s[pNorm] += s.p * s.p`.
+  @inlinable
+  public subscript(_ x: Sum) -> SIMD8<Float> {
+    @inline(__always) get {
+      if let recorder { recorder.use(x) }
+      return sum(x.index)
+    }
+    @inline(__always) set {
+      switch x.index {
+      case 0: sums.0 = newValue
+      case 1: sums.1 = newValue
+      case 2: sums.2 = newValue
+      default: sums.3 = newValue
+      }
+    }
+  }
+
+  @inlinable @inline(__always)
+  func sum(_ j: Int) -> SIMD8<Float> {
+    switch j {
+    case 0: return sums.0
+    case 1: return sums.1
+    case 2: return sums.2
+    default: return sums.3
     }
   }
 
@@ -104,6 +140,10 @@ public final class LaneRecorder {
   @usableFromInline func use(_ b: State) {
     precondition(b.isBound, "a stepper uses State(\"\(b.name)\"), which is not one of its stored properties: declare it as `let \(b.name) = State(\"\(b.name)\")` in the stepper, so that the optimizer can bind it to each parameter's buffer")
     if !buffers.contains(where: { $0.id == b.id }) { buffers.append(b) }
+  }
+
+  @usableFromInline func use(_ x: Sum) {
+    precondition(x.index >= 0, "a stepper accumulates a Sum that is not one of its stored properties: declare it as `let total = Sum()` in the stepper")
   }
 
   @usableFromInline func has(_ b: State) -> Bool {

@@ -33,7 +33,7 @@ public final class Optimizer {
   private var states: [ObjectIdentifier: ParameterState] = [:]
   private var pendingBatches = 0
   /// Per chain, the parameters it steps this time (kept to reuse their storage).
-  private var items: [[StepItem]] = []
+  private var items: [[StepContext]] = []
   private var warnedNothingToStep = false
   /// An optimizer whose hyper-parameters follow this one's (Lookahead's wrapper holds the
   /// optimizer it wraps; the wrapped one points back weakly), as fastai's `Lookahead` forwards
@@ -153,7 +153,7 @@ public final class Optimizer {
     for (g, group) in paramGroups.enumerated() {
       for (i, p) in group.enumerated() {
         guard p.requiresGrad, let grad = p.grad else { continue }
-        items[routes[g][i]].append(StepItem(param: p, grad: grad, state: state(of: p), hypers: hypers[g], group: g))
+        items[routes[g][i]].append(StepContext(param: p, grad: grad, state: state(of: p), hypers: hypers[g], group: g))
       }
     }
     if items.allSatisfy(\.isEmpty) && !warnedNothingToStep {
@@ -188,7 +188,7 @@ public final class Optimizer {
 
   /// Runs one chain over its parameters; gradients are scaled by `gradScale` once, by the first
   /// stepper that reads them.
-  private func run(_ chain: [Stage], _ items: [StepItem], gradScale: Float) {
+  private func run(_ chain: [Stage], _ items: [StepContext], gradScale: Float) {
     var scale = gradScale
     // A stepper that reads whole gradients gets them scaled first, once.
     func applyPendingScale() {
@@ -205,9 +205,7 @@ public final class Optimizer {
         g.body(items)
       case .tensor(let t):
         applyPendingScale()
-        for item in items {
-          t.body(TensorStepContext(param: item.param, grad: item.grad, state: item.state, hypers: item.hypers, stepper: t.name))
-        }
+        for item in items { t.body(item) }
       }
     }
   }

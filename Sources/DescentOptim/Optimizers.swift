@@ -1,18 +1,14 @@
 import DescentTensor
 
-// fastai's optimizers with fastai's defaults, as fused chains of element steppers. Each takes
-// the parameter groups and `decoupleWD`: true weight decay (p ← p·(1 − lr·wd)) first in the
-// chain, or L2 regularization (g ← g + wd·p).
+// fastai's optimizers with fastai's defaults, as fused chains of steppers. Each takes the
+// parameter groups and `decoupleWD`: true weight decay (p ← p·(1 − lr·wd)) first in the chain,
+// or L2 regularization (g ← g + wd·p) — `WeightDecay(decoupled:)` either way.
 
 /// SGD, with momentum when `mom` ≠ 0 (fastai's `SGD`).
 public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stage]
-  switch (decoupleWD, mom != 0) {
-  case (true, false): steppers = [.fused { WeightDecay(); SGDStep() }]
-  case (false, false): steppers = [.fused { L2Regularization(); SGDStep() }]
-  case (true, true): steppers = [.fused { WeightDecay(); AverageGrad(); MomentumStep() }]
-  case (false, true): steppers = [.fused { L2Regularization(); AverageGrad(); MomentumStep() }]
-  }
+  let steppers: [Stage] = mom != 0
+    ? [.fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); MomentumStep() }]
+    : [.fused { WeightDecay(decoupled: decoupleWD); SGDStep() }]
   return Optimizer(params, steppers: steppers, defaults: ["lr": lr, "mom": .all(mom), "wd": .all(wd)])
 }
 
@@ -20,13 +16,9 @@ public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, wd: Dou
 /// (the step's default 1e-8 always wins), `eps` here takes effect.
 public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, sqrMom: Double = 0.99, eps: Double = 1e-8,
                     wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stage]
-  switch (decoupleWD, mom != 0) {
-  case (true, false): steppers = [.fused { WeightDecay(); AverageSqrGrad(); RMSPropStep() }]
-  case (false, false): steppers = [.fused { L2Regularization(); AverageSqrGrad(); RMSPropStep() }]
-  case (true, true): steppers = [.fused { WeightDecay(); AverageGrad(); AverageSqrGrad(); RMSPropStep() }]
-  case (false, true): steppers = [.fused { L2Regularization(); AverageGrad(); AverageSqrGrad(); RMSPropStep() }]
-  }
+  let steppers: [Stage] = mom != 0
+    ? [.fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); AverageSqrGrad(); RMSPropStep() }]
+    : [.fused { WeightDecay(decoupled: decoupleWD); AverageSqrGrad(); RMSPropStep() }]
   return Optimizer(params, steppers: steppers,
                    defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
 }
@@ -34,9 +26,7 @@ public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, sqr
 /// Adam, or AdamW with decoupled weight decay (fastai's `Adam`: eps 1e-5, wd 0.01 decoupled).
 public func Adam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
                  wd: Double = 0.01, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stage] = decoupleWD
-    ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
-    : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
+  let steppers: [Stage] = [.fused { WeightDecay(decoupled: decoupleWD); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
   return Optimizer(params, steppers: steppers,
                    defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
 }
@@ -44,9 +34,7 @@ public func Adam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrM
 /// RAdam (fastai's `RAdam`; `beta` ≠ 0 gives SAdam).
 public func RAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
                   wd: Double = 0, beta: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stage] = decoupleWD
-    ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
-    : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
+  let steppers: [Stage] = [.fused { WeightDecay(decoupled: decoupleWD); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); RAdamStep() }]
   return Optimizer(params, steppers: steppers,
                    defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd),
                               "beta": .all(beta)])
@@ -55,9 +43,9 @@ public func RAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqr
 /// QHAdam (fastai's `QHAdam`).
 public func QHAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.999, sqrMom: Double = 0.999, nu1: Double = 0.7,
                    nu2: Double = 1.0, eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let steppers: [Stage] = decoupleWD
-    ? [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep() }]
-    : [.fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep() }]
+  let steppers: [Stage] = [.fused {
+    WeightDecay(decoupled: decoupleWD); AverageGrad(dampening: true); AverageSqrGrad(dampening: true); StepStat(); QHAdamStep()
+  }]
   return Optimizer(params, steppers: steppers,
                    defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "nu_1": .all(nu1), "nu_2": .all(nu2),
                               "eps": .all(eps), "wd": .all(wd)])
@@ -67,13 +55,9 @@ public func QHAdam(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.999, 
 /// the step taken in the second.
 public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, clip: Bool = true, trustCoeff: Double = 0.02,
                  eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let first: Stage
-  switch (decoupleWD, mom != 0) {
-  case (true, false): first = .fused { WeightDecay(); LarcLayerLR(clip: clip) }
-  case (false, false): first = .fused { L2Regularization(); LarcLayerLR(clip: clip) }
-  case (true, true): first = .fused { WeightDecay(); AverageGrad(); LarcLayerLR(clip: clip) }
-  case (false, true): first = .fused { L2Regularization(); AverageGrad(); LarcLayerLR(clip: clip) }
-  }
+  let first: Stage = mom != 0
+    ? .fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); LarcLayerLR(clip: clip) }
+    : .fused { WeightDecay(decoupled: decoupleWD); LarcLayerLR(clip: clip) }
   return Optimizer(params, steppers: [first, .fused { LarcStep() }],
                    defaults: ["lr": lr, "mom": .all(mom), "trust_coeff": .all(trustCoeff), "eps": .all(eps), "wd": .all(wd)])
 }
@@ -81,9 +65,7 @@ public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, clip
 /// LAMB (fastai's `Lamb`).
 public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrMom: Double = 0.99, eps: Double = 1e-5,
                  wd: Double = 0, decoupleWD: Bool = true) -> Optimizer {
-  let first: Stage = decoupleWD
-    ? .fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
-    : .fused { L2Regularization(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
+  let first: Stage = .fused { WeightDecay(decoupled: decoupleWD); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); LambTrustRatio() }
   return Optimizer(params, steppers: [first, .fused { LambStep() }],
                    defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
 }
@@ -130,9 +112,7 @@ public func Lion(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, be
 /// step^¼, weight decay as L2 on the gradient unless decoupled).
 public func ADOPT(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, beta2: Double = 0.9999, eps: Double = 1e-6,
                   wd: Double = 0, decoupleWD: Bool = false) -> Optimizer {
-  let steppers: [Stage] = decoupleWD
-    ? [.fused { WeightDecay(); StepStat(); AdoptStep() }]
-    : [.fused { L2Regularization(); StepStat(); AdoptStep() }]
+  let steppers: [Stage] = [.fused { WeightDecay(decoupled: decoupleWD); StepStat(); AdoptStep() }]
   return Optimizer(params, steppers: steppers,
                    defaults: ["lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "eps": .all(eps), "wd": .all(wd)])
 }
@@ -142,9 +122,7 @@ public func ADOPT(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, b
 public func AdEMAMix(_ params: [[Tensor]], lr: HyperSetting, beta1: Double = 0.9, beta2: Double = 0.999,
                      beta3: Double = 0.9999, alpha: Double = 5, tAlphaBeta3: Double = 0, eps: Double = 1e-8,
                      wd: Double = 0, decoupleWD: Bool = false) -> Optimizer {
-  let steppers: [Stage] = decoupleWD
-    ? [.fused { WeightDecay(); StepStat(); AdEMAMixStep() }]
-    : [.fused { L2Regularization(); StepStat(); AdEMAMixStep() }]
+  let steppers: [Stage] = [.fused { WeightDecay(decoupled: decoupleWD); StepStat(); AdEMAMixStep() }]
   return Optimizer(params, steppers: steppers, defaults: [
     "lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "beta3": .all(beta3), "alpha": .all(alpha),
     "t_alpha_beta3": .all(tAlphaBeta3), "eps": .all(eps), "wd": .all(wd),
@@ -181,7 +159,8 @@ public func Prodigy(_ params: [[Tensor]], lr: HyperSetting = 1, beta1: Double = 
                     beta3: Double? = nil, eps: Double = 1e-8, wd: Double = 0, decoupleWD: Bool = true,
                     d0: Double = 1e-6, dCoef: Double = 1, growthRate: Double = .infinity,
                     biasCorrection: Bool = false, safeguardWarmup: Bool = false) -> Optimizer {
-  let stats: Stage = decoupleWD ? .fused { ProdigyStats() } : .fused { L2Regularization(); ProdigyStats() }
+  // Decoupled decay is the last stage's (at d·lr); L2 decays the gradient first.
+  let stats: Stage = decoupleWD ? .fused { ProdigyStats() } : .fused { WeightDecay(decoupled: false); ProdigyStats() }
   return Optimizer(params, steppers: [stats, .global(.prodigyEstimate), .fused { ProdigyStep(decoupled: decoupleWD) }], defaults: [
     "lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "beta3": .all(beta3 ?? beta2.squareRoot()), "eps": .all(eps),
     "wd": .all(wd), "d0": .all(d0), "d_coef": .all(dCoef), "growth_rate": .all(growthRate),

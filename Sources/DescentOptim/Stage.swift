@@ -1,23 +1,15 @@
-/// One entry of an optimizer's chain: a tensor stepper (whole tensors, one op at a time), a
-/// fused stage (element steppers composed into one loop over memory), or a stepper over every
-/// parameter at once (sums across parameters, such as Prodigy's estimate of the distance to
-/// the solution).
+/// One entry of an optimizer's chain: a fused stage (`Stepper`s composed into one loop over
+/// memory), a tensor stepper (whole tensors, one op at a time: Muon's Newton–Schulz), or a
+/// stepper over every parameter at once (sums across parameters, such as Prodigy's estimate of
+/// the distance to the solution). All three see a parameter as a `StepContext`.
 public enum Stage {
   case tensor(TensorStepper)
   case fused(FusedStage)
   case global(GlobalStepper)
 
-  /// A fused stage from element steppers listed in order:
-  ///
-  ///     .fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }
-  @inlinable
-  public static func fused<C: ElementStepper>(@ElementChainBuilder _ chain: () -> C) -> Stage {
-    .fused(FusedStage(chain()))
-  }
-
   /// A fused stage from steppers listed in order:
   ///
-  ///     .fused { AverageGrad(); MomentumStep() }
+  ///     .fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }
   @inlinable
   public static func fused<C: Stepper>(@StepperChainBuilder _ chain: () -> C) -> Stage {
     .fused(FusedStage(chain()))
@@ -41,9 +33,9 @@ public struct GlobalStepper {
   public let name: String
   public let defaults: Hypers
   public let readsGradients: Bool
-  public let body: ([StepItem]) -> Void
+  public let body: ([StepContext]) -> Void
 
-  public init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, _ body: @escaping ([StepItem]) -> Void) {
+  public init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, _ body: @escaping ([StepContext]) -> Void) {
     self.name = name
     self.defaults = defaults
     self.readsGradients = readsGradients

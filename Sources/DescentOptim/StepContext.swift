@@ -1,24 +1,47 @@
 import DescentTensor
 
-/// One parameter in one step, as every kind of stepper sees it: its tensor, gradient, state and
-/// its group's hyper-parameters (Doubles, as fastai's Python floats: `1 − mom` and bias
+/// One parameter in one step, as every kind of stepper sees it — a fused stepper's `begin` and
+/// `end`, a tensor stepper, a stepper over all parameters: its tensor, gradient, state and its
+/// group's hyper-parameters (Doubles, as fastai's Python floats: `1 − mom` and bias
 /// corrections stay in Double and are cast to Float once, where they meet a tensor).
 public struct StepContext {
   public let param: Tensor
   public let grad: Tensor
   public let state: ParameterState
   public let hypers: Hypers
-  /// For a fused chain: the group's hypers by name number, and the values its `begin`s set for
-  /// this step only.
-  @usableFromInline let locals: StepLocals?
+  /// The index of the parameter's group (the parameters of one group share its hypers).
+  public let group: Int
+  /// For a fused chain's `begin`s: the group's hypers by name number, and the values they set
+  /// for this step only.
+  @usableFromInline var locals: StepLocals?
+  /// For a fused chain's `end`s: the parameter's totals of the chain's `Sum`s.
+  @usableFromInline var sums: [Float]?
 
   @inlinable
-  init(param: Tensor, grad: Tensor, state: ParameterState, hypers: Hypers, locals: StepLocals? = nil) {
+  init(param: Tensor, grad: Tensor, state: ParameterState, hypers: Hypers, group: Int) {
     self.param = param
     self.grad = grad
     self.state = state
     self.hypers = hypers
-    self.locals = locals
+    self.group = group
+  }
+
+  @inlinable func with(locals: StepLocals) -> StepContext {
+    var c = self
+    c.locals = locals
+    return c
+  }
+
+  @inlinable func with(sums: [Float]) -> StepContext {
+    var c = self
+    c.sums = sums
+    return c
+  }
+
+  /// The parameter's total of a sum the chain accumulated (in `end`).
+  public subscript(_ x: Sum) -> Double {
+    guard let sums, sums.indices.contains(x.index) else { preconditionFailure("a stepper reads a Sum outside `end`, or one that is not its stored property") }
+    return Double(sums[x.index])
   }
 
   /// A hyper-parameter, else a scalar of the state (a hyper-parameter shadows a state entry of
@@ -36,7 +59,7 @@ public struct StepContext {
       return h.complement ? 1 - v : v
     }
     nonmutating set {
-      guard let locals else { preconditionFailure("only a fused stepper's `begin` sets a hyper for the step (\(h.name))") }
+      guard let locals else { preconditionFailure("only a fused stepper's `begin` sets a hyper for the step (\(h.name)); use setScalar to keep a value in the state") }
       locals.set(h.id, h.complement ? 1 - newValue : newValue)
     }
   }

@@ -22,6 +22,18 @@ public protocol Stepper {
   func begin(_ s: StepContext)
   /// Elements `s.index ..< s.index + 8` of the parameter.
   func step(_ s: inout Lanes)
+  /// Once per parameter and step, after the loop, with the parameter's totals of the chain's
+  /// `Sum`s (`s[pNorm]`); called only for a chain that has a `Sum`.
+  func end(_ s: StepContext)
+  /// Whether the stepper holds the chain's update back until the whole parameter has been seen,
+  /// because it rescales the update by a per-parameter factor (cautious masking). Such a stepper
+  /// comes last in its chain and leaves in `s.p` the update to apply (`s.base` stays the
+  /// parameter); the loop stores the updates, then, in a second pass, adds
+  /// `deferredScale` × update to each parameter.
+  var defersUpdate: Bool { get }
+  /// For a stepper that defers its update: the factor it is applied with, from the parameter's
+  /// sums (`s[kept]`) and count.
+  func deferredScale(_ s: StepContext) -> Double
 }
 
 extension Stepper {
@@ -29,6 +41,9 @@ extension Stepper {
   public var writesGradient: Bool { false }
   @inlinable public func begin(_ s: StepContext) {}
   @inlinable @inline(__always) public func step(_ s: inout Lanes) {}
+  public func end(_ s: StepContext) {}
+  public var defersUpdate: Bool { false }
+  public func deferredScale(_ s: StepContext) -> Double { 1 }
 }
 
 /// Two steppers run one after the other in the same iteration: nested pairs make a chain of
@@ -54,6 +69,18 @@ public struct StepperPair<First: Stepper, Second: Stepper>: Stepper {
     first.step(&s)
     second.step(&s)
   }
+
+  public func end(_ s: StepContext) {
+    first.end(s)
+    second.end(s)
+  }
+
+  public var defersUpdate: Bool {
+    precondition(!first.defersUpdate, "a stepper that defers the update (\(First.self)) must come last in its chain")
+    return second.defersUpdate
+  }
+
+  public func deferredScale(_ s: StepContext) -> Double { second.deferredScale(s) }
 }
 
 /// Builds a chain from a list of steppers: `{ WeightDecay(); AverageGrad(); … }`.

@@ -1,6 +1,6 @@
 @_spi(Reflection) import Swift
 
-/// Where a chain's `Hyper` and `State` properties sit in its memory (nested steppers and the
+/// Where a chain's `Hyper`, `State` and `Sum` properties sit in its memory (nested steppers and the
 /// structs they hold included), found once per chain type from the runtime's field metadata.
 /// The optimizer writes each parameter's values and buffers into its own copy of the chain at
 /// these offsets, so that inside the loop they are plain fields of a local value: the compiler
@@ -9,9 +9,11 @@
 struct StepperLayout {
   @usableFromInline var hypers: [Int] = []
   @usableFromInline var states: [Int] = []
+  @usableFromInline var sums: [Int] = []
 
   @usableFromInline init(of type: Any.Type) {
     visit(type, at: 0)
+    precondition(sums.count <= 4, "\(type): a chain accumulates at most 4 Sums, not \(sums.count)")
   }
 
   private mutating func visit(_ type: Any.Type, at base: Int) {
@@ -20,6 +22,8 @@ struct StepperLayout {
         hypers.append(base + offset)
       } else if fieldType == State.self {
         states.append(base + offset)
+      } else if fieldType == Sum.self {
+        sums.append(base + offset)
       } else if kind == .struct || kind == .tuple {
         visit(fieldType, at: base + offset)
       }
@@ -27,7 +31,8 @@ struct StepperLayout {
     }
   }
 
-  /// `chain` with every `Hyper` and `State` property marked as a property (`isBound`): the
+  /// `chain` with every `Hyper` and `State` property marked as a property (`isBound`) and every
+  /// `Sum` numbered: the
   /// template a recording runs on and each parameter's binding starts from. A name a stepper
   /// reads that is not marked (a global, or one made inside `step`) is refused by the recording.
   @inlinable
@@ -41,6 +46,11 @@ struct StepperLayout {
         var b = raw.load(fromByteOffset: offset, as: State.self)
         b.isBound = true
         raw.storeBytes(of: b, toByteOffset: offset, as: State.self)
+      }
+      for (index, offset) in sums.enumerated() {
+        var x = raw.load(fromByteOffset: offset, as: Sum.self)
+        x.index = index
+        raw.storeBytes(of: x, toByteOffset: offset, as: Sum.self)
       }
     }
     return c

@@ -2,7 +2,7 @@ import DescentTensor
 import Foundation
 
 /// fastai's steppers written over whole tensors, one op at a time — the same math as the
-/// element steppers, for chains that mix in a user's tensor steppers and as the baseline the
+/// fused steppers, for chains that mix in a user's tensor steppers and as the baseline the
 /// fused stages are checked and benchmarked against.
 public enum TensorSteppers {
   public static var weightDecay: TensorStepper {

@@ -27,7 +27,7 @@ struct BenchOptim: ParsableCommand {
       Examples:
         descent bench optim
         descent bench optim --json --steps 20
-        descent bench optim --rounds 5 --only adam,new_form_adam
+        descent bench optim --rounds 5 --only adam,lion
       """)
 
   @Flag(help: "Print one JSON object instead of a table.")
@@ -39,7 +39,7 @@ struct BenchOptim: ParsableCommand {
   @Option(help: "Rounds over the optimizers, interleaved; each reports its best round (by × copy).")
   var rounds = 1
 
-  @Option(help: "Comma-separated keys to time (default: all, and Muon); e.g. adam,new_form_adam.",
+  @Option(help: "Comma-separated keys to time (default: all, and Muon); e.g. adam,lion.",
           transform: { $0.split(separator: ",").map(String.init) })
   var only: [String] = []
 
@@ -65,27 +65,6 @@ struct BenchOptim: ParsableCommand {
     ("sf_adamw", { ScheduleFreeAdamW($0, lr: 2.5e-3, wd: 0.01) }, 28),
     ("prodigy", { Prodigy($0, lr: 1, wd: 0.01) }, 56),
     ("adafactor", { Adafactor($0, lr: 1e-2, wd: 0.01) }, 29),
-    // The `Stepper` form of five chains above, until it replaces the `ElementStepper` form.
-    ("new_form_sgd_momentum", {
-      Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(); Lanewise.AverageGrad(); Lanewise.MomentumStep() }],
-                defaults: ["lr": 1e-3, "mom": 0.9, "wd": 0])
-    }, 20),
-    ("new_form_adam", {
-      Optimizer($0, steppers: [.fused {
-        Lanewise.WeightDecay(); Lanewise.AverageGrad(dampening: true); Lanewise.AverageSqrGrad(); Lanewise.StepStat(); Lanewise.AdamStep()
-      }], defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
-    }, 28),
-    ("new_form_lion", {
-      Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(); Lanewise.LionStep() }], defaults: ["lr": 1e-4, "wd": 0.01])
-    }, 20),
-    ("new_form_adopt", {
-      Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(decoupled: false); Lanewise.StepStat(); Lanewise.AdoptStep() }],
-                defaults: ["lr": 1e-3, "wd": 0.01])
-    }, 28),
-    ("new_form_ademamix", {
-      Optimizer($0, steppers: [.fused { Lanewise.WeightDecay(decoupled: false); Lanewise.StepStat(); Lanewise.AdEMAMixStep() }],
-                defaults: ["lr": 1e-3, "wd": 0.01])
-    }, 36),
     ("adam_tensor_steppers", {
       Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
     }, 28),

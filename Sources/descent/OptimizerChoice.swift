@@ -3,7 +3,7 @@ import DescentTensor
 
 /// The optimizers `descent train`, `lr-find` and `compare` know by name: fastai's built-ins with
 /// their defaults, and the seed's custom-stepper versions of SGD, momentum and RMSProp (the
-/// fused element-stepper chains of `SeedSteppers`, written as a library user would).
+/// fused stepper chains of `SeedSteppers`, written as a library user would).
 enum OptimizerChoice: String, CaseIterable {
   case sgd, sgdCustom = "sgd-custom", momentum, rmsprop, adam, radam, qhadam, lamb, larc, ranger, lion, adopt, ademamix
   case cautiousAdam = "cautious-adam", cautiousLion = "cautious-lion", sfAdamW = "sf-adamw", sfSGD = "sf-sgd"

@@ -3,7 +3,7 @@ import Testing
 @testable import DescentOptim
 import DescentTensor
 
-/// A fused chain of element steppers must equal the tensor-stepper chain of the same math, and
+/// A fused chain of steppers must equal the tensor-stepper chain of the same math, and
 /// the optimizer's options (clipping, accumulation, hyper settings, freezing) behave as in
 /// PyTorch/fastai.
 @Suite struct FusedChainTests {

@@ -77,7 +77,7 @@ import DescentTensor
     "cautiousAdam": { CautiousAdam($0, lr: lrs, wd: 0.1) },
     "cautiousLionWD": { CautiousLion($0, lr: lrs, wd: 0.1) },
     "cautiousAdoptL2": {
-      Optimizer($0, steppers: [.fused { L2Regularization(); StepStat(); AdoptStep(); CautiousMask() }],
+      Optimizer($0, steppers: [.fused { WeightDecay(decoupled: false); StepStat(); AdoptStep(); CautiousMask() }],
                 defaults: ["lr": lrs, "beta1": 0.9, "beta2": 0.9999, "eps": 1e-6, "wd": 0.1])
     },
     // Against schedulefree; "…Eval" cases end at x (ScheduleFree.eval), as the package's eval().

@@ -1,7 +1,7 @@
 import DescentTensor
 
 /// The seed's five custom steppers as a library user writes them, both ways: tensor steppers
-/// (whole tensors, as in fastai) and element steppers (fused into one loop). They are the seed's
+/// (whole tensors, as in fastai) and fused steppers (one loop over memory). They are the seed's
 /// code (`../shared/seed/optimizers-blog.txt`): its names (`grad_avg`, `square_mom`,
 /// `square_avg`), its damped `average_grad` and its `rms_prop_step`, which divides the raw
 /// gradient. Like the seed's callbacks they bring no defaults: the seed passes them to the
@@ -32,7 +32,7 @@ public enum SeedSteppers {
   public static var momentum: [Stage] { [.tensor(averageGrad), .tensor(momentumStep)] }
   public static var rmsProp: [Stage] { [.tensor(averageSquareGrad), .tensor(rmsPropStep)] }
 
-  // The same three optimizers as fused element-stepper chains.
+  // The same three optimizers as fused chains.
   public static var sgdFused: [Stage] { [.fused { SGDCallback() }] }
   public static var momentumFused: [Stage] { [.fused { AverageGradCallback(); MomentumStepCallback() }] }
   public static var rmsPropFused: [Stage] { [.fused { AverageSquareGradCallback(); RMSPropStepCallback() }] }

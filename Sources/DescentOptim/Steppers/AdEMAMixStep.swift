@@ -1,4 +1,3 @@
-import DescentTensor
 import Foundation
 
 /// AdEMAMix's step (Pagliardini et al. 2024, "The AdEMAMix Optimizer: Better, Faster, Older";
@@ -7,52 +6,38 @@ import Foundation
 /// p ← p − lr·(m/(1 − beta1^t) + alpha·s) / (√v/√(1 − beta2^t) + eps). With `t_alpha_beta3` > 0,
 /// alpha rises linearly and beta3 along the paper's schedule over that many steps. Needs
 /// `StepStat` before it.
-public struct AdEMAMixStep: ElementStepper {
-  @usableFromInline var lr = SIMD8<Float>(), eps = SIMD8<Float>(), alpha = SIMD8<Float>()
-  @usableFromInline var damp1 = SIMD8<Float>(), beta2 = SIMD8<Float>(), damp2 = SIMD8<Float>(), damp3 = SIMD8<Float>()
-  @usableFromInline var debias1 = SIMD8<Float>(), debias2Root = SIMD8<Float>()
-  @usableFromInline var m: UnsafeMutablePointer<Float>? = nil
-  @usableFromInline var v: UnsafeMutablePointer<Float>? = nil
-  @usableFromInline var s: UnsafeMutablePointer<Float>? = nil
+public struct AdEMAMixStep: Stepper {
+  public let lr = Hyper("lr"), eps = Hyper("eps", default: 1e-8), step = Hyper("step"), alpha = Hyper("alpha", default: 5)
+  public let beta1 = Hyper("beta1", default: 0.9), beta2 = Hyper("beta2", default: 0.999), beta3 = Hyper("beta3", default: 0.9999)
+  public let warmup = Hyper("t_alpha_beta3", default: 0)
+  public let alphaT = Hyper("ademamix_alpha"), beta3T = Hyper("ademamix_beta3")
+  public let debias1 = Hyper("ademamix_debias1"), debias2Root = Hyper("ademamix_debias2_root")
+  public let avg = State("exp_avg"), sqrAvg = State("exp_avg_sq"), slowAvg = State("exp_avg_slow")
   public init() {}
-  public var defaults: Hypers {
-    ["beta1": 0.9, "beta2": 0.999, "beta3": 0.9999, "alpha": 5, "eps": 1e-8, "t_alpha_beta3": 0]
-  }
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    let step = b["step"], beta1 = b["beta1"], beta3 = b["beta3"], warmup = b["t_alpha_beta3"]
-    var alphaT = b["alpha"], beta3T = beta3
+  public func begin(_ s: StepContext) {
+    let step = s[step], beta1 = s[beta1], beta3 = s[beta3], warmup = s[warmup]
+    s[alphaT] = s[alpha]
+    s[beta3T] = beta3
     if warmup > 0 {
-      alphaT = Swift.min(step * alphaT / warmup, alphaT)
+      s[alphaT] = Swift.min(step * s[alpha] / warmup, s[alpha])
       let (l1, l3) = (Foundation.log(beta1), Foundation.log(beta3))
-      beta3T = Swift.min(Foundation.exp(l1 * l3 / ((1 - step / warmup) * l3 + (step / warmup) * l1)), beta3)
+      s[beta3T] = Swift.min(Foundation.exp(l1 * l3 / ((1 - step / warmup) * l3 + (step / warmup) * l1)), beta3)
     }
-    lr = SIMD8(b["lr"])
-    eps = SIMD8(b["eps"])
-    alpha = SIMD8(alphaT)
-    damp1 = SIMD8(1 - beta1)
-    beta2 = SIMD8(b["beta2"])
-    damp2 = SIMD8(1 - b["beta2"])
-    damp3 = SIMD8(1 - beta3T)
-    debias1 = SIMD8(1 - Foundation.pow(beta1, step))
-    debias2Root = SIMD8((1 - Foundation.pow(b["beta2"], step)).squareRoot())
-    m = b.buffer("exp_avg")
-    v = b.buffer("exp_avg_sq")
-    s = b.buffer("exp_avg_slow")
+    s[debias1] = 1 - Foundation.pow(beta1, step)
+    s[debias2Root] = (1 - Foundation.pow(s[beta2], step)).squareRoot()
   }
 
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    let fast = SIMD8.load(m!, i), slow = SIMD8.load(s!, i)
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    let m = s[avg], v = s[sqrAvg], slowM = s[slowAvg]
     // Fused multiply-adds where PyTorch's CPU kernels use them (lerp, add with alpha), so that
     // Descent rounds as the reference does.
-    let newFast = fast.addingProduct(damp1, g - fast)
-    let newSq = beta2 * SIMD8.load(v!, i) + damp2 * (g * g)  // as addcmul: value · (g·g)
-    let newSlow = slow.addingProduct(damp3, g - slow)
-    newFast.store(m!, i)
-    newSq.store(v!, i)
-    newSlow.store(s!, i)
-    let denominator = newSq.vectorSquareRoot() / debias2Root + eps
-    p -= lr * ((newFast / debias1).addingProduct(alpha, newSlow) / denominator)
+    let fast = m.addingProduct(s[1 - beta1], s.g - m)
+    let sq = s[beta2] * v + s[1 - beta2] * (s.g * s.g)  // as addcmul: value · (g·g)
+    let slow = slowM.addingProduct(s[1 - beta3T], s.g - slowM)
+    s[avg] = fast
+    s[sqrAvg] = sq
+    s[slowAvg] = slow
+    s.p -= s[lr] * ((fast / s[debias1]).addingProduct(s[alphaT], slow) / (sqrt(sq) / s[debias2Root] + s[eps]))
   }
 }

@@ -44,7 +44,7 @@ public enum AdafactorStep {
   }
 
   /// `workers` splits the first pass (tests set it; by default, the cores the size warrants).
-  static func step(_ items: [StepItem], workers: Int? = nil) {
+  static func step(_ items: [StepContext], workers: Int? = nil) {
     var works: [Work] = []
     var total = 0, widestRow = 1, widestGroup = 8
     for item in items {

@@ -1,4 +1,3 @@
-import DescentTensor
 import Foundation
 
 /// ADOPT's step (Taniguchi et al. 2024, "ADOPT: Modified Adam Can Converge with Any β2"; the
@@ -6,44 +5,24 @@ import Foundation
 /// the steps BEFORE it, n = g / max(√v, eps), clipped to ±step^¼, then averaged into the momentum
 /// m ← m + (1 − beta1)·(n − m), and p ← p − lr·m; only then v ← beta2·v + (1 − beta2)·g². The first
 /// step only sets v = g² and leaves p. Needs `StepStat` before it.
-public struct AdoptStep: ElementStepper {
-  @usableFromInline var first = true
-  @usableFromInline var lr = SIMD8<Float>(), eps = SIMD8<Float>(), clip = SIMD8<Float>()
-  @usableFromInline var damp1 = SIMD8<Float>(), beta2 = SIMD8<Float>(), damp2 = SIMD8<Float>()
-  @usableFromInline var m: UnsafeMutablePointer<Float>? = nil
-  @usableFromInline var v: UnsafeMutablePointer<Float>? = nil
+public struct AdoptStep: Stepper {
+  public let lr = Hyper("lr"), eps = Hyper("eps", default: 1e-6), step = Hyper("step")
+  public let beta1 = Hyper("beta1", default: 0.9), beta2 = Hyper("beta2", default: 0.9999), clip = Hyper("adopt_clip")
+  public let avg = State("exp_avg"), sqrAvg = State("exp_avg_sq")
   public init() {}
-  public var defaults: Hypers { ["beta1": 0.9, "beta2": 0.9999, "eps": 1e-6] }
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    let step = b["step"]
-    first = step == 1
-    lr = SIMD8(b["lr"])
-    eps = SIMD8(b["eps"])
-    clip = SIMD8(Foundation.pow(step, 0.25))
-    damp1 = SIMD8(1 - b["beta1"])
-    beta2 = SIMD8(b["beta2"])
-    damp2 = SIMD8(1 - b["beta2"])
-    m = b.buffer("exp_avg")
-    v = b.buffer("exp_avg_sq")
-  }
+  public func begin(_ s: StepContext) { s[clip] = Foundation.pow(s[step], 0.25) }
 
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    let sq = SIMD8.load(v!, i)
-    guard !first else {
-      (sq + g * g).store(v!, i)
-      return
-    }
-    // Masked selects rather than SIMD's `clamped` or `pointwiseMax`, which run lane by lane
-    // here (the step at 12–15 GB/s against Adam's 44–54).
-    let root = sq.vectorSquareRoot()
-    let raw = g / root.replacing(with: eps, where: root .< eps)
-    let n = raw.replacing(with: -clip, where: raw .< -clip).replacing(with: clip, where: raw .> clip)
-    let avg = SIMD8.load(m!, i)
-    let newAvg = avg + damp1 * (n - avg)
-    newAvg.store(m!, i)
-    p -= lr * newAvg
-    (beta2 * sq + damp2 * (g * g)).store(v!, i)  // as addcmul: value · (g·g)
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    let v = s[sqrAvg]
+    guard s.value(step) != 1 else { return s[sqrAvg] = v + s.g * s.g }
+    // Masked selects (`max`, `min`) rather than SIMD's `clamped` or `pointwiseMax`, which run
+    // lane by lane here (the step at 12–15 GB/s against Adam's 44–54).
+    let n = min(max(s.g / max(sqrt(v), s[eps]), -s[clip]), s[clip])
+    let m = s[avg]
+    let newM = m + s[1 - beta1] * (n - m)
+    s[avg] = newM
+    s.p -= s[lr] * newM
+    s[sqrAvg] = s[beta2] * v + s[1 - beta2] * (s.g * s.g)  // as addcmul: value · (g·g)
   }
 }

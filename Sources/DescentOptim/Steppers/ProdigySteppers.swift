@@ -11,68 +11,54 @@ import Foundation
 
 /// The scalars every Prodigy stage reads: the current d (before this step's estimate), and
 /// d·lr·(bias correction), the step size of this step.
-@usableFromInline
 struct ProdigyScalars {
-  @usableFromInline var d = 0.0, d0 = 0.0, dlr = 0.0
+  var d = 0.0, d0 = 0.0, dlr = 0.0
 
-  @inlinable init(_ b: ElementBinding) {
-    d0 = b["d0"]
-    d = b.value("d") ?? d0
-    let k = b.value("k") ?? 0, beta1 = b["beta1"], beta2 = b["beta2"]
-    let bias = b["use_bias_correction"] != 0
+  init(_ s: StepContext) {
+    d0 = s["d0"]
+    d = s.value("d") ?? d0
+    let k = s.value("k") ?? 0, beta1 = s["beta1"], beta2 = s["beta2"]
+    let bias = s["use_bias_correction"] != 0
       ? (1 - Foundation.pow(beta2, k + 1)).squareRoot() / (1 - Foundation.pow(beta1, k + 1)) : 1
-    dlr = d * b["lr"] * bias
+    dlr = d * s["lr"] * bias
   }
 }
 
 /// First stage: m ← β1·m + d(1 − β1)·g, v ← β2·v + d²(1 − β2)·g², s ← β3·s + (d/d0)·dlr·g
 /// (state `exp_avg`, `exp_avg_sq`, `s`; `p0` is the parameter at the first step), with the sums
 /// ⟨g, p0 − p⟩ and Σ|s| left in the state as `prodigy_dot` and `prodigy_s_sum`.
-public struct ProdigyStats: ElementStepper {
-  @usableFromInline var beta1 = SIMD8<Float>(), mScale = SIMD8<Float>(), beta2 = SIMD8<Float>(), vScale = SIMD8<Float>()
-  @usableFromInline var beta3 = SIMD8<Float>(), sScale = SIMD8<Float>()
-  @usableFromInline var m: UnsafeMutablePointer<Float>? = nil
-  @usableFromInline var v: UnsafeMutablePointer<Float>? = nil
-  @usableFromInline var s: UnsafeMutablePointer<Float>? = nil
-  @usableFromInline var p0: UnsafeMutablePointer<Float>? = nil
+public struct ProdigyStats: Stepper {
+  public let beta1 = Hyper("beta1", default: 0.9), beta2 = Hyper("beta2", default: 0.999)
+  public let beta3 = Hyper("beta3", default: 0.999.squareRoot()), eps = Hyper("eps", default: 1e-8)
+  public let d0 = Hyper("d0", default: 1e-6), dCoef = Hyper("d_coef", default: 1), growthRate = Hyper("growth_rate", default: .infinity)
+  public let biasCorrection = Hyper("use_bias_correction", default: 0), safeguardWarmup = Hyper("safeguard_warmup", default: 0)
+  public let mScale = Hyper("prodigy_m_scale"), vScale = Hyper("prodigy_v_scale"), sScale = Hyper("prodigy_s_scale")
+  public let p0 = State("p0", startsAtParameter: true), avg = State("exp_avg"), sqrAvg = State("exp_avg_sq"), sAvg = State("s")
+  public let dot = Sum(), sSum = Sum()
   public init() {}
-  public var reduces: Bool { true }
-  public var defaults: Hypers {
-    ["beta1": 0.9, "beta2": 0.999, "beta3": 0.999.squareRoot(), "eps": 1e-8, "d0": 1e-6, "d_coef": 1,
-     "growth_rate": .infinity, "use_bias_correction": 0, "safeguard_warmup": 0]
+
+  public func begin(_ s: StepContext) {
+    let c = ProdigyScalars(s)
+    s[mScale] = c.d * s[1 - beta1]
+    s[vScale] = c.d * c.d * s[1 - beta2]
+    s[sScale] = c.d / c.d0 * (s[safeguardWarmup] != 0 ? c.d : c.dlr)
+    s.setScalar("prodigy_dlr", c.dlr)
   }
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    let c = ProdigyScalars(b)
-    let b1 = b["beta1"], b2 = b["beta2"]
-    beta1 = SIMD8(b1)
-    mScale = SIMD8(c.d * (1 - b1))
-    beta2 = SIMD8(b2)
-    vScale = SIMD8(c.d * c.d * (1 - b2))
-    beta3 = SIMD8(b["beta3"])
-    sScale = SIMD8(c.d / c.d0 * (b["safeguard_warmup"] != 0 ? c.d : c.dlr))
-    b.setScalar("prodigy_dlr", c.dlr)
-    p0 = b.bufferStartingAtParameter("p0")
-    m = b.buffer("exp_avg")
-    v = b.buffer("exp_avg_sq")
-    s = b.buffer("s")
-  }
-
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    acc.a += g * (SIMD8.load(p0!, i) - p)
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    s[dot] += s.g * (s[p0] - s.p)
     // PyTorch's mul_ then add_ with alpha (a fused multiply-add), and addcmul.
-    (beta1 * SIMD8.load(m!, i)).addingProduct(mScale, g).store(m!, i)
-    (beta2 * SIMD8.load(v!, i) + vScale * (g * g)).store(v!, i)
-    let newS = (beta3 * SIMD8.load(s!, i)).addingProduct(sScale, g)
-    newS.store(s!, i)
+    s[avg] = (s[beta1] * s[avg]).addingProduct(s[mScale], s.g)
+    s[sqrAvg] = s[beta2] * s[sqrAvg] + s[vScale] * (s.g * s.g)
+    let newS = (s[beta3] * s[sAvg]).addingProduct(s[sScale], s.g)
+    s[sAvg] = newS
     // |s| by clearing the sign bit: a select on the sign ran the loop 3× slower.
-    acc.b += unsafeBitCast(unsafeBitCast(newS, to: SIMD8<UInt32>.self) & 0x7fff_ffff, to: SIMD8<Float>.self)
+    s[sSum] += unsafeBitCast(unsafeBitCast(newS, to: SIMD8<UInt32>.self) & 0x7fff_ffff, to: SIMD8<Float>.self)
   }
 
-  public func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding) {
-    binding.setScalar("prodigy_dot", Double(a))
-    binding.setScalar("prodigy_s_sum", Double(b))
+  public func end(_ s: StepContext) {
+    s.setScalar("prodigy_dot", s[dot])
+    s.setScalar("prodigy_s_sum", s[sSum])
   }
 }
 
@@ -114,32 +100,29 @@ extension GlobalStepper {
 
 /// Third stage: p ← p − dlr·wd·p (decoupled weight decay), then p ← p − dlr·m / (√v + d·eps)
 /// with the new d (without momentum, β1 = 0: −dlr·d·g / (√v + d·eps)).
-public struct ProdigyStep: ElementStepper {
+public struct ProdigyStep: Stepper {
   public let decoupled: Bool
-  @usableFromInline var active = false, momentum = true
-  @usableFromInline var decay = SIMD8<Float>(), scale = SIMD8<Float>(), dEps = SIMD8<Float>()
-  @usableFromInline var m: UnsafeMutablePointer<Float>? = nil
-  @usableFromInline var v: UnsafeMutablePointer<Float>? = nil
+  public let beta1 = Hyper("beta1"), active = Hyper("prodigy_active"), momentum = Hyper("prodigy_momentum")
+  public let decay = Hyper("prodigy_decay"), scale = Hyper("prodigy_scale"), dEps = Hyper("prodigy_d_eps")
+  public let avg = State("exp_avg"), sqrAvg = State("exp_avg_sq")
   public init(decoupled: Bool = true) { self.decoupled = decoupled }
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    active = b.value("prodigy_skip") != 1
+  public func begin(_ s: StepContext) {
+    let active = s.value("prodigy_skip") != 1
+    s[self.active] = active ? 1 : 0
     guard active else { return }
-    let dlr = b["prodigy_dlr"], d = b["d"]
-    decay = SIMD8(decoupled && b.doWD ? -b["wd"] * dlr : 0)
-    momentum = b["beta1"] > 0
-    scale = SIMD8(momentum ? -dlr : -dlr * d)
-    dEps = SIMD8(d * b["eps"])
-    m = momentum ? b.buffer("exp_avg") : nil
-    v = b.buffer("exp_avg_sq")
+    let dlr = s["prodigy_dlr"], d = s["d"], momentum = s[beta1] > 0
+    s[decay] = decoupled && s.doWD ? -s["wd"] * dlr : 0
+    s[self.momentum] = momentum ? 1 : 0
+    s[scale] = momentum ? -dlr : -dlr * d
+    s[dEps] = d * s["eps"]
   }
 
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    guard active else { return }
-    p = p.addingProduct(decay, p)
-    let denominator = SIMD8.load(v!, i).vectorSquareRoot() + dEps
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    guard s.value(active) == 1 else { return }
+    s.p = s.p.addingProduct(s[decay], s.p)
+    let denominator = sqrt(s[sqrAvg]) + s[dEps]
     // As addcdiv: p + (value·t1)/t2.
-    p += scale * (momentum ? SIMD8.load(m!, i) : g) / denominator
+    s.p += s[scale] * (s.value(momentum) == 1 ? s[avg] : s.g) / denominator
   }
 }

@@ -10,100 +10,80 @@ import Foundation
 /// The averaging weight of one schedule-free step, kept per parameter: `k` (steps so far),
 /// `lr_max` and `weight_sum` as the package keeps them per group. Sets `sf_lr` (the warmed-up
 /// lr) and `sf_ckp1` (the weight of the new z in the average) for the step after it.
-public struct ScheduleFreeStat: ElementStepper {
+public struct ScheduleFreeStat: Stepper {
+  public let warmupSteps = Hyper("warmup_steps", default: 0), r = Hyper("r", default: 0)
+  public let weightLRPower = Hyper("weight_lr_power", default: 2)
   public init() {}
-  public var defaults: Hypers { ["warmup_steps": 0, "r": 0, "weight_lr_power": 2] }
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    precondition(b.value("sf_eval") != 1,
+  public func begin(_ s: StepContext) {
+    precondition(s.value("sf_eval") != 1,
                  "a schedule-free step with the parameters at x: call ScheduleFree.train(optimizer) after ScheduleFree.eval")
-    let k = b.value("k") ?? 0, warmup = b["warmup_steps"]
-    let lr = b["lr"] * (k < warmup ? (k + 1) / warmup : 1)
-    let lrMax = Swift.max(lr, b.value("lr_max") ?? -1)
-    let weight = Foundation.pow(k + 1, b["r"]) * Foundation.pow(lrMax, b["weight_lr_power"])
-    let weightSum = (b.value("weight_sum") ?? 0) + weight
-    b.setScalar("k", k + 1)
-    b.setScalar("lr_max", lrMax)
-    b.setScalar("weight_sum", weightSum)
-    b.setScalar("sf_lr", lr)
-    b.setScalar("sf_ckp1", weightSum == 0 ? 0 : weight / weightSum)
+    let k = s.value("k") ?? 0, warmup = s[warmupSteps]
+    let lr = s["lr"] * (k < warmup ? (k + 1) / warmup : 1)
+    let lrMax = Swift.max(lr, s.value("lr_max") ?? -1)
+    let weight = Foundation.pow(k + 1, s[r]) * Foundation.pow(lrMax, s[weightLRPower])
+    let weightSum = (s.value("weight_sum") ?? 0) + weight
+    s.setScalar("k", k + 1)
+    s.setScalar("lr_max", lrMax)
+    s.setScalar("weight_sum", weightSum)
+    s.setScalar("sf_lr", lr)
+    s.setScalar("sf_ckp1", weightSum == 0 ? 0 : weight / weightSum)
   }
-
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {}
 }
 
 /// What the two schedule-free steps share: y moves toward z by ckp1, then along the
 /// gradient-like direction d; z takes the plain step. PyTorch's lerp and `add` with alpha are
 /// fused multiply-adds, and so are these, so that Descent rounds as the package does.
-@usableFromInline
-struct ScheduleFreeMove {
-  @usableFromInline var lerp = TorchLerp(weight: 0)
-  @usableFromInline var yScale = SIMD8<Float>(), zScale = SIMD8<Float>(), wd = SIMD8<Float>()
-  @usableFromInline var decays = false
-  @usableFromInline var z: UnsafeMutablePointer<Float>? = nil
+public struct ScheduleFreeMove {
+  public let lr = Hyper("sf_lr"), ckp1 = Hyper("sf_ckp1"), beta1 = Hyper("beta1", default: 0.9), wd = Hyper("wd", default: 0)
+  public let yScale = Hyper("sf_y_scale"), decay = Hyper("sf_decay")
+  /// z starts at the parameter (the package clones p on the first step).
+  public let z = State("z", startsAtParameter: true)
+  public init() {}
 
-  @inlinable init() {}
-
-  @inlinable mutating func prepare(_ b: inout ElementBinding) {
-    let lr = b["sf_lr"], ckp1 = b["sf_ckp1"], beta1 = b["beta1"]
-    lerp = TorchLerp(weight: ckp1)
-    yScale = SIMD8(lr * (beta1 * (1 - ckp1) - 1))
-    zScale = SIMD8(-lr)
-    let decay = b.doWD ? b["wd"] : 0
-    decays = decay != 0
-    wd = SIMD8(decay)
-    // z starts at the parameter (the package clones p on the first step).
-    z = b.bufferStartingAtParameter("z")
+  func begin(_ s: StepContext) {
+    s[yScale] = s[lr] * (s[beta1] * (1 - s[ckp1]) - 1)
+    s[decay] = s.doWD ? s[wd] : 0
   }
 
-  /// Moves y (in `p`) and z along `d`, the step's direction before weight decay.
+  /// Moves y (in `s.p`) and z along `d`, the step's direction before weight decay.
   @inlinable @inline(__always)
-  func move(_ i: Int, _ p: inout SIMD8<Float>, _ d: SIMD8<Float>) {
-    let zv = SIMD8.load(z!, i)
-    let direction = decays ? d.addingProduct(wd, p) : d
-    p = lerp.apply(p, zv).addingProduct(yScale, direction)
-    zv.addingProduct(zScale, direction).store(z!, i)
+  func move(_ s: inout Lanes, _ d: SIMD8<Float>) {
+    let zv = s[z]
+    let direction = s.value(decay) != 0 ? d.addingProduct(s[decay], s.p) : d
+    s.p = TorchLerp(s.value(ckp1)).apply(s.p, zv).addingProduct(s[yScale], direction)
+    s[z] = zv.addingProduct(-s[lr], direction)
   }
 }
 
 /// Schedule-Free SGD's step (`SGDScheduleFree`): the direction is the gradient.
-public struct ScheduleFreeSGDStep: ElementStepper {
-  @usableFromInline var move = ScheduleFreeMove()
+public struct ScheduleFreeSGDStep: Stepper {
+  public let move = ScheduleFreeMove()
   public init() {}
-  public var defaults: Hypers { ["beta1": 0.9, "wd": 0] }
-
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) { move.prepare(&b) }
-
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    move.move(i, &p, g)
+  public func begin(_ s: StepContext) { move.begin(s) }
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    let g = s.g
+    move.move(&s, g)
   }
 }
 
 /// Schedule-Free AdamW's step (`AdamWScheduleFree`): the direction is the gradient over
 /// √(v / (1 − β2^k)) + eps, with v updated first (state `exp_avg_sq`).
-public struct ScheduleFreeAdamWStep: ElementStepper {
-  @usableFromInline var move = ScheduleFreeMove()
-  @usableFromInline var beta2 = SIMD8<Float>(), damp2 = SIMD8<Float>(), debias2 = SIMD8<Float>(), eps = SIMD8<Float>()
-  @usableFromInline var v: UnsafeMutablePointer<Float>? = nil
+public struct ScheduleFreeAdamWStep: Stepper {
+  public let move = ScheduleFreeMove()
+  public let beta2 = Hyper("beta2", default: 0.999), eps = Hyper("eps", default: 1e-8), debias2 = Hyper("sf_debias2")
+  public let sqrAvg = State("exp_avg_sq")
   public init() {}
-  public var defaults: Hypers { ["beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "wd": 0] }
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    move.prepare(&b)
-    let beta2 = b["beta2"]
-    self.beta2 = SIMD8(beta2)
-    damp2 = SIMD8(1 - beta2)
-    debias2 = SIMD8(1 - Foundation.pow(beta2, b["k"]))
-    eps = SIMD8(b["eps"])
-    v = b.buffer("exp_avg_sq")
+  public func begin(_ s: StepContext) {
+    move.begin(s)
+    s[debias2] = 1 - Foundation.pow(s[beta2], s["k"])
   }
 
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    let sq = beta2 * SIMD8.load(v!, i) + damp2 * (g * g)  // as addcmul: value · (g·g)
-    sq.store(v!, i)
-    move.move(i, &p, g / ((sq / debias2).vectorSquareRoot() + eps))
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    let sq = s[beta2] * s[sqrAvg] + s[1 - beta2] * (s.g * s.g)  // as addcmul: value · (g·g)
+    s[sqrAvg] = sq
+    let direction = s.g / (sqrt(sq / s[debias2]) + s[eps])
+    move.move(&s, direction)
   }
 }

@@ -7,8 +7,10 @@ struct TorchLerp {
   @usableFromInline let scalar: Float
   @usableFromInline let coefficient: SIMD8<Float>
 
-  @inlinable init(weight: Double) {
-    let w = Float(weight)
+  @inlinable init(weight: Double) { self.init(Float(weight)) }
+
+  /// From a weight already in float32 (a stepper's bound hyper: `s.value(mom)`).
+  @inlinable init(_ w: Float) {
     small = Swift.abs(w) < 0.5
     scalar = small ? w : w - 1
     coefficient = SIMD8(repeating: scalar)

@@ -4,104 +4,80 @@ import DescentTensor
 /// after the steppers before it: local_lr = lr·trust_coeff·‖p‖ / (‖g‖ + ‖p‖·wd + eps), clipped
 /// at lr for LARC. The norms accumulate in the fused loop; the result lands in state `local_lr`
 /// for `LarcStep`, which must run in a later stage.
-public struct LarcLayerLR: ElementStepper {
+public struct LarcLayerLR: Stepper {
   public let clip: Bool
+  public let lr = Hyper("lr"), trustCoeff = Hyper("trust_coeff", default: 0.02), wd = Hyper("wd", default: 0)
+  public let eps = Hyper("eps", default: 1e-8)
+  public let pSquares = Sum(), gSquares = Sum()
   public init(clip: Bool = true) { self.clip = clip }
-  public var defaults: Hypers { ["trust_coeff": 0.02, "wd": 0, "eps": 1e-8] }
-  public var reduces: Bool { true }
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {}
-
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    acc.a += p * p
-    acc.b += g * g
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    s[pSquares] += s.p * s.p
+    s[gSquares] += s.g * s.g
   }
 
-  public func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding) {
-    let lr = binding["lr"], pNorm = Double(a).squareRoot(), gNorm = Double(b).squareRoot()
-    let denominator = gNorm + pNorm * binding["wd"] + binding["eps"]
-    let local = lr * binding["trust_coeff"] * pNorm / denominator
-    binding.setScalar("local_lr", clip ? Swift.min(lr, local) : local)
+  public func end(_ s: StepContext) {
+    let lr = s[lr], pNorm = s[pSquares].squareRoot(), gNorm = s[gSquares].squareRoot()
+    let local = lr * s[trustCoeff] * pNorm / (gNorm + pNorm * s[wd] + s[eps])
+    s.setScalar("local_lr", clip ? Swift.min(lr, local) : local)
   }
 }
 
 /// p ← p − local_lr · (grad_avg, or g without momentum) (fastai's `larc_step`).
-public struct LarcStep: ElementStepper {
-  @usableFromInline var lr = SIMD8<Float>()
-  @usableFromInline var m: UnsafeMutablePointer<Float>? = nil
+public struct LarcStep: Stepper {
+  public let localLR = Hyper("local_lr"), avg = State("grad_avg")
   public init() {}
-
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    lr = SIMD8(b["local_lr"])
-    m = b.hasBuffer("grad_avg") ? b.buffer("grad_avg") : nil
-  }
-
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    p -= lr * (m.map { SIMD8.load($0, i) } ?? g)
-  }
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) { s.p -= s[localLR] * (s.has(avg) ? s[avg] : s.g) }
 }
 
 /// The Adam-like direction LAMB scales: (grad_avg/debias1) / (√(sqr_avg/debias2) + eps).
-@usableFromInline
-struct LambDirection {
-  @usableFromInline var invDebias1 = SIMD8<Float>(), invDebias2 = SIMD8<Float>(), eps = SIMD8<Float>()
-  @usableFromInline var m: UnsafeMutablePointer<Float>? = nil
-  @usableFromInline var v: UnsafeMutablePointer<Float>? = nil
+public struct LambDirection {
+  public let mom = Hyper("mom"), sqrMom = Hyper("sqr_mom"), eps = Hyper("eps"), step = Hyper("step")
+  public let invDebias1 = Hyper("lamb_inv_debias1"), invDebias2 = Hyper("lamb_inv_debias2")
+  public let avg = State("grad_avg"), sqrAvg = State("sqr_avg")
+  public init() {}
 
-  @inlinable init() {}
-
-  @inlinable mutating func prepare(_ b: inout ElementBinding) {
-    let d = AdamDebias(b)
-    invDebias1 = SIMD8(1 / d.debias1)
-    invDebias2 = SIMD8(1 / d.debias2)
-    eps = SIMD8(b["eps"])
-    m = b.buffer("grad_avg")
-    v = b.buffer("sqr_avg")
+  func begin(_ s: StepContext) {
+    let d = s.adamDebias(mom: mom, sqrMom: sqrMom, step: step)
+    s[invDebias1] = 1 / d.first
+    s[invDebias2] = 1 / d.second
   }
 
-  @inlinable @inline(__always) func at(_ i: Int) -> SIMD8<Float> {
-    (SIMD8.load(m!, i) * invDebias1) / ((SIMD8.load(v!, i) * invDebias2).vectorSquareRoot() + eps)
+  @inlinable @inline(__always) func at(_ s: Lanes) -> SIMD8<Float> {
+    (s[avg] * s[invDebias1]) / (sqrt(s[sqrAvg] * s[invDebias2]) + s[eps])
   }
 }
 
 /// LAMB's trust ratio (first half of fastai's `lamb_step`): r1 = rms(p), r2 = rms(step),
 /// q = min(r1/r2, 10) (1 when either is 0), into state `lamb_trust` for `LambStep`.
-public struct LambTrustRatio: ElementStepper {
-  @usableFromInline var direction = LambDirection()
+public struct LambTrustRatio: Stepper {
+  public let direction = LambDirection(), pSquares = Sum(), stepSquares = Sum()
   public init() {}
-  public var reduces: Bool { true }
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) { direction.prepare(&b) }
+  public func begin(_ s: StepContext) { direction.begin(s) }
 
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    let s = direction.at(i)
-    acc.a += p * p
-    acc.b += s * s
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) {
+    let d = direction.at(s)
+    s[pSquares] += s.p * s.p
+    s[stepSquares] += d * d
   }
 
-  public func finish(_ a: Float, _ b: Float, _ binding: inout ElementBinding) {
-    let n = Double(binding.count)
-    let r1 = (Double(a) / n).squareRoot(), r2 = (Double(b) / n).squareRoot()
-    binding.setScalar("lamb_trust", r1 == 0 || r2 == 0 ? 1 : Swift.min(r1 / r2, 10))
+  public func end(_ s: StepContext) {
+    let n = Double(s.count)
+    let r1 = (s[pSquares] / n).squareRoot(), r2 = (s[stepSquares] / n).squareRoot()
+    s.setScalar("lamb_trust", r1 == 0 || r2 == 0 ? 1 : Swift.min(r1 / r2, 10))
   }
 }
 
 /// p ← p − lr · q · step (second half of fastai's `lamb_step`, after `LambTrustRatio`).
-public struct LambStep: ElementStepper {
-  @usableFromInline var direction = LambDirection()
-  @usableFromInline var scale = SIMD8<Float>()
+public struct LambStep: Stepper {
+  public let direction = LambDirection(), lr = Hyper("lr"), trust = Hyper("lamb_trust"), scale = Hyper("lamb_scale")
   public init() {}
 
-  @inlinable public mutating func prepare(_ b: inout ElementBinding) {
-    direction.prepare(&b)
-    scale = SIMD8(-b["lr"] * b["lamb_trust"])
+  public func begin(_ s: StepContext) {
+    direction.begin(s)
+    s[scale] = -s[lr] * s[trust]
   }
 
-  @inlinable @inline(__always)
-  public func update(_ i: Int, _ p: inout SIMD8<Float>, _ g: inout SIMD8<Float>, _ acc: inout Accumulators) {
-    p += scale * direction.at(i)
-  }
+  @inlinable @inline(__always) public func step(_ s: inout Lanes) { s.p += s[scale] * direction.at(s) }
 }

@@ -82,6 +82,15 @@ public struct State: @unchecked Sendable {
   public var name: String { StepperNames.name(of: id) }
 }
 
+/// A per-parameter sum a stepper accumulates over the loop (LAMB's and LARC's norms, cautious
+/// masking's count): `s[pNorm] += s.p * s.p` in `step`, then `s[pNorm]` (the parameter's total,
+/// a Double) in `end`. At most four per chain.
+public struct Sum: Sendable {
+  /// Which of the loop's accumulators it is, set when the chain is marked (see `StepperLayout`).
+  @usableFromInline var index = -1
+  public init() {}
+}
+
 /// Every name steppers have declared, numbered once per process, so that binding a parameter
 /// compares numbers, not strings.
 public enum StepperNames {
