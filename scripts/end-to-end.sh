@@ -51,18 +51,28 @@ print(r)'
 }
 check "bench kernels --json" bench_json
 
-# bench optim --json: per optimizer, ms, GB/s and the copy bandwidth measured right before it.
+# bench optim --json: per optimizer, ms, GB/s and the copy bandwidth measured right before it —
+# every catalog optimizer that gives the bytes its step moves, and the two extra chains.
 optim_json() {
-  "$descent" bench optim --json --steps 1 | python3 -c '
+  local catalog rc; catalog=$(mktemp)
+  "$descent" optimizers --json >"$catalog" &&
+    "$descent" bench optim --json --steps 1 | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
+catalog = json.load(open(sys.argv[1]))["optimizers"]
 assert r["copy_gbps"] > 0 and r["parameters"] == 21797672, r
+keys = [o["name"].replace("-", "_") for o in catalog if o["step_bytes"]] + ["sgd_momentum", "adam_tensor_steppers"]
 for k in ("adam", "sgd_momentum", "rmsprop", "lamb", "adam_tensor_steppers", "lion", "adopt", "ademamix",
           "cautious_adam", "sf_adamw", "prodigy", "adafactor"):
+    assert k in keys, k
+for k in keys:
     assert r[k]["ms"] > 0 and r[k]["gbps"] > 0 and r[k]["copy_gbps"] > 0, k
     assert abs(r[k]["x_copy"] - r[k]["gbps"] / r[k]["copy_gbps"]) < 1e-9, k
 assert r["muon"]["ms"] > 0 and r["muon"]["newton_schulz_gflops"] > 0 and r["peak_sgemm_gflops"] > 0, r["muon"]
-print(r)'
+print(r)' "$catalog"
+  rc=$?
+  rm -f "$catalog"
+  return $rc
 }
 check "bench optim --json" optim_json
 
@@ -210,20 +220,27 @@ PY
 }
 check "compare --seeds: every optimizer at every seed; mean ± sd and paired differences" compare_seeds
 newer_optimizers() {
-  # The newer optimizers train a real model at their papers' or packages' default learning
-  # rates (schedule-free ones at a constant lr, validated at x).
-  local dir rc; dir=$(mktemp -d)
-  "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
-    "$descent" compare --data "$dir/j" "${tiny[@]}" --epochs 1 --opts lion,adopt,ademamix,muon,sf-adamw,sf-sgd,prodigy,adafactor,cautious-adam,cautious-lion \
-      --json "$dir/runs.json" \
+  # Every optimizer of the catalog beyond the seed's study (sgd, sgd-custom, momentum, rmsprop,
+  # adam: checked above) trains a real model at its default lr (schedule-free ones at a
+  # constant lr, validated at x).
+  local dir rc opts; dir=$(mktemp -d)
+  "$descent" optimizers --json >"$dir/catalog.json" &&
+    opts=$(python3 -c 'import json, sys
+seed = {"sgd", "sgd-custom", "momentum", "rmsprop", "adam"}
+print(",".join(o["name"] for o in json.load(open(sys.argv[1]))["optimizers"] if o["name"] not in seed))' "$dir/catalog.json") &&
+    "$descent" data bench --images 44 --batch-size 8 --folder "$dir/j" >/dev/null &&
+    "$descent" compare --data "$dir/j" "${tiny[@]}" --epochs 1 --opts "$opts" --json "$dir/runs.json" \
       --plot "$dir/c.png" >"$dir/out.txt" &&
-    python3 - "$dir/runs.json" <<'PY'
+    python3 - "$dir/runs.json" "$dir/catalog.json" <<'PY'
 import json, math, sys
 r = json.load(open(sys.argv[1]))
-assert [(x["optimizer"], x["lr"]) for x in r["runs"]] == [
-    ("lion", 1e-4), ("adopt", 1e-3), ("ademamix", 1e-3), ("muon", 1e-3), ("sf-adamw", 2.5e-3), ("sf-sgd", 1),
-    ("prodigy", 1), ("adafactor", 1e-2), ("cautious-adam", 3e-3), ("cautious-lion", 1e-4)], r
+catalog = {o["name"]: o["lr"] for o in json.load(open(sys.argv[2]))["optimizers"]}
+names = [x["optimizer"] for x in r["runs"]]
+for needed in ("lion", "adopt", "ademamix", "muon", "sf-adamw", "sf-sgd", "prodigy", "adafactor", "cautious-adam",
+               "cautious-lion", "radam", "qhadam", "lamb", "larc", "ranger"):
+    assert needed in names, (needed, names)
 for x in r["runs"]:
+    assert x["lr"] == catalog[x["optimizer"]], x
     e = x["epochs"][-1]
     assert math.isfinite(e["train_loss"]) and math.isfinite(e["valid_loss"]) and 0 <= e["accuracy"] <= 1, x
 PY
@@ -232,7 +249,14 @@ PY
   rm -rf "$dir"
   return $rc
 }
-check "compare: the newer optimizers train at their default lr" newer_optimizers
+check "compare: every catalog optimizer beyond the study trains at its default lr" newer_optimizers
+
+# The README's optimizer table is `descent optimizers`, verbatim.
+readme_table() {
+  diff <("$descent" optimizers) \
+    <(sed -n '/^<!-- descent optimizers -->$/,/^<!-- end descent optimizers -->$/p' "$(dirname "$0")/../README.md" | sed '1d;$d')
+}
+check "README: the optimizer table is descent optimizers' output" readme_table
 # --tensorboard: TensorBoard's own reader (EventAccumulator) and its HParams plugin load what
 # compare and lr-find wrote. The tensorboard package comes from pip, into a virtualenv kept
 # under /tmp so that reruns start at once; where pip cannot install it (no network), the check

@@ -24,10 +24,6 @@ extension Architecture: NamedChoice {
   var argumentName: String { rawValue }
 }
 
-extension OptimizerChoice: NamedChoice {
-  var argumentName: String { rawValue }
-}
-
 extension ConvolutionAlgorithm: NamedChoice {
   var argumentName: String { "\(self)" }
 }

@@ -10,19 +10,14 @@ struct BenchOptim: ParsableCommand {
     abstract: "Time one optimizer step over ResNet-34's 21.8 M parameters, against copy bandwidth.",
     discussion: """
       Builds torchvision's ResNet-34 (21,797,672 parameters) with constant gradients, then times one step of each optimizer (the median of --steps steps after a \
-      warm-up). Each figure is reported as milliseconds and as GB/s of the bytes the step must \
-      move — Adam reads p, g, m, v and writes p, m, v: 28 bytes a parameter; Lion reads p, g, m \
-      and writes p, m: 20; ADOPT moves Adam's 28, AdEMAMix 36 (a slow average more); cautious Adam \
-      44 (Adam's first pass also writes the held-back update, a second reads p and it and \
-      writes p); Schedule-Free AdamW 28 (p, g, z, v in; p, z, v out); Prodigy 56 (its first \
-      pass reads p, g, p0, m, v, s and writes them but g and p0, its last reads p, m, v and \
-      writes p); Adafactor 29 on ResNet-34 (p and g in and the update out, then p and the \
-      update in and p out, and its row and column averages: 2 floats read and written per 3 \
-      elements of a 3×3 kernel) — beside this \
-      machine's copy bandwidth, measured right before each optimizer (`copy_gbps` and `x_copy` \
-      per optimizer; the top-level `copy_gbps` is their median). Muon (hidden convs; AdamW for the stem, \
-      fc, norms and biases) is timed over at most 3 steps, and its Newton–Schulz iterations alone \
-      as GFLOP/s beside oneDNN's peak sgemm, also measured in the run.
+      warm-up): every optimizer of the catalog that says how many bytes its step moves, SGD with \
+      momentum, and Adam written as tensor steppers. Each figure is reported as milliseconds \
+      and as GB/s of the bytes the step must move per parameter (\(BenchOptim.bytesList)) — \
+      beside this machine's copy bandwidth, measured right before each optimizer (`copy_gbps` \
+      and `x_copy` per optimizer; the top-level `copy_gbps` is their median). Muon (hidden \
+      convs; AdamW for the stem, fc, norms and biases) is timed over at most 3 steps, and its \
+      Newton–Schulz iterations alone as GFLOP/s beside oneDNN's peak sgemm, also measured in \
+      the run.
 
       Examples:
         descent bench optim
@@ -52,23 +47,23 @@ struct BenchOptim: ParsableCommand {
     }
   }
 
-  /// Optimizer key, a factory, and the bytes per parameter a step must move.
-  static var cases: [(String, ([[Tensor]]) -> Optimizer, Int)] { [
-    ("sgd_momentum", { SGD($0, lr: 1e-3, mom: 0.9) }, 20),
-    ("rmsprop", { RMSProp($0, lr: 1e-3) }, 20),
-    ("adam", { Adam($0, lr: 1e-3) }, 28),
-    ("lamb", { Lamb($0, lr: 1e-3) }, 28),
-    ("lion", { Lion($0, lr: 1e-4, wd: 0.01) }, 20),
-    ("adopt", { ADOPT($0, lr: 1e-3, wd: 0.01) }, 28),
-    ("ademamix", { AdEMAMix($0, lr: 1e-3, wd: 0.01) }, 36),
-    ("cautious_adam", { CautiousAdam($0, lr: 1e-3) }, 44),
-    ("sf_adamw", { ScheduleFreeAdamW($0, lr: 2.5e-3, wd: 0.01) }, 28),
-    ("prodigy", { Prodigy($0, lr: 1, wd: 0.01) }, 56),
-    ("adafactor", { Adafactor($0, lr: 1e-2, wd: 0.01) }, 29),
-    ("adam_tensor_steppers", {
-      Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
-    }, 28),
-  ] }
+  /// Optimizer key, a factory, and the bytes per parameter a step must move: the catalog's
+  /// entries that give their bytes (key: the name with `_` for `-`), each with wd 0.01 so that
+  /// its weight decay is timed too, then two chains that are not catalog entries.
+  static var cases: [(String, ([[Tensor]]) -> Optimizer, Int)] {
+    OptimizerCatalog.entries.compactMap { entry in
+      entry.stepBytes.map { bytes in (entry.name.replacingOccurrences(of: "-", with: "_"), { entry.make($0, 0.01) }, bytes) }
+    } + [
+      // Reads p, g, m and writes p, m.
+      ("sgd_momentum", { SGD($0, lr: 1e-3, mom: 0.9) }, 20),
+      ("adam_tensor_steppers", {
+        Optimizer($0, steppers: TensorSteppers.adam, defaults: ["lr": 1e-3, "mom": 0.9, "sqr_mom": 0.99, "eps": 1e-5, "wd": 0.01])
+      }, 28),
+    ]
+  }
+
+  /// "adam 28, lion 20, …" for `--help`.
+  static var bytesList: String { cases.map { "\($0.0) \($0.2)" }.joined(separator: ", ") }
 
   func run() throws {
     let params = ResNet.resnet34().parameters()

@@ -8,7 +8,8 @@ struct Descent: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "descent",
     abstract: "Train image classifiers and compare optimizers, fastai-style, in Swift.",
-    subcommands: [Train.self, LRFindCommand.self, Compare.self, Predict.self, Interpret.self, DataCommand.self, Bench.self])
+    subcommands: [Train.self, LRFindCommand.self, Compare.self, Predict.self, Interpret.self, DataCommand.self, Bench.self,
+                  OptimizersCommand.self])
 
   /// Usage errors (a bad flag or value) print one line and exit with code 2, as most Unix tools
   /// do, rather than ArgumentParser's 64; other errors print one line too and keep their codes.

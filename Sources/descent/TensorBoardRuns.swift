@@ -7,7 +7,7 @@ import Foundation
 /// optimizer and seed in TensorBoard's HParams table.
 enum TensorBoardRuns {
   /// `adam-seed42`: `train` and `compare` name their runs alike.
-  static func runName(_ choice: OptimizerChoice, seed: UInt64) -> String { "\(choice.rawValue)-seed\(seed)" }
+  static func runName(_ choice: OptimizerChoice, seed: UInt64) -> String { "\(choice.name)-seed\(seed)" }
 
   /// The finder's curve: `lr_find-adam-seed42`, beside the run it chose the lr for (not inside
   /// it: the HParams plugin would count a subfolder's scalars among the run's metrics).
@@ -29,7 +29,7 @@ enum TensorBoardRuns {
 
   static func hparams(_ choice: OptimizerChoice, options: TrainingOptions, lr: Double, epochs: Int) -> [String: HParamValue] {
     [
-      "optimizer": .string(choice.rawValue), "lr": .number(lr), "seed": .number(Double(options.seed)),
+      "optimizer": .string(choice.name), "lr": .number(lr), "seed": .number(Double(options.seed)),
       "arch": .string(options.arch.rawValue), "size": .number(Double(options.size)), "bs": .number(Double(options.bs)),
       "epochs": .number(Double(epochs)), "mixed_precision": .bool(options.mixedPrecision),
     ]

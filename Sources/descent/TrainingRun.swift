@@ -47,7 +47,7 @@ struct TrainingRun {
       progress: !world.usesMPI && ProgressCallback.stdoutIsTerminal)
     // Under mpirun the Recorder writes CSV on rank 0 alone, and DataParallel quiets the others.
     learn.recorder.csvPath = csv
-    var run = TrainingRun(optimizer: choice.rawValue, lr: lr ?? 0, seed: options.seed)
+    var run = TrainingRun(optimizer: choice.name, lr: lr ?? 0, seed: options.seed)
     run.learner = learn
     if lr == nil {
       // Under mpirun, rank 0 alone runs the finder (on all the data, as one process would)
@@ -65,7 +65,7 @@ struct TrainingRun {
       valley = world.broadcast(valley ?? .nan)
       run.lrFindSeconds = Date().timeIntervalSince(finderStarted)
       guard let valley, !valley.isNaN else {
-        throw TrainingError.noSuggestion(optimizer: choice.rawValue)
+        throw TrainingError.noSuggestion(optimizer: choice.name)
       }
       say("lr_find: valley at \(String(format: "%.2e", valley))")
       run.lr = valley
