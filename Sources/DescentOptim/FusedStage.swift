@@ -7,6 +7,8 @@ public final class FusedStage {
   public let defaults: Hypers
   /// The loop stores the (scaled) gradient back, so a later stage must not scale it again.
   public let writesGradient: Bool
+  /// The names of the chain's `Hyper` properties: every hyper-parameter it reads.
+  public let hyperNames: Set<String>
   @usableFromInline let body: ([StepContext], Float) -> Void
 
   /// Creates the stage; `@inlinable` so that a chain defined in another module (a user's own
@@ -16,6 +18,7 @@ public final class FusedStage {
     defaults = chain.defaults
     writesGradient = chain.writesGradient
     let scratch = FusedScratch<C>(chain)
+    hyperNames = scratch.layout.hyperNames(of: chain)
     body = { items, gradScale in FusedLoop.run(items, gradScale: gradScale, scratch: scratch) }
   }
 

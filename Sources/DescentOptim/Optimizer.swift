@@ -65,6 +65,8 @@ public final class Optimizer {
     paramGroups = params
     self.chains = chains
     self.routes = routes
+    let stageNames = chains.joined().map(\.hyperNames)
+    hyperNames = stageNames.contains { $0 == nil } ? nil : stageNames.reduce(into: Set<String>()) { $0.formUnion($1!) }
     hypers = Array(repeating: [:], count: params.count)
     for s in chains.joined() {
       for (k, v) in s.defaults { setHyper(k, .all(v)) }
@@ -89,7 +91,17 @@ public final class Optimizer {
 
   // MARK: Hyper-parameters
 
+  /// Every hyper-parameter name the chains read (their steppers' `Hyper` properties, and the
+  /// defaults and `reads` of tensor and global steppers); nil where a stepper cannot say.
+  public let hyperNames: Set<String>?
+
+  /// Sets a hyper-parameter for every group, as fastai's `set_hyper`. A name that no stepper
+  /// reads is refused (a typo, or another optimizer's name: Lion has `beta1`, not `mom`), with
+  /// the names the chains read.
   public func setHyper(_ name: String, _ setting: HyperSetting) {
+    if let names = hyperNames, !names.contains(name) {
+      preconditionFailure("Optimizer: no stepper reads the hyper-parameter '\(name)'; its steppers read \(names.sorted().joined(separator: ", "))")
+    }
     setOwnHyper(name, setting)
     hyperFollower?.setOwnHyper(name, setting)
     hyperLeader?.setOwnHyper(name, setting)
@@ -101,6 +113,14 @@ public final class Optimizer {
 
   public func setHypers(_ settings: [String: HyperSetting]) {
     for (k, v) in settings { setHyper(k, v) }
+  }
+
+  /// Sets the hyper-parameter if a stepper reads it (or may), else does nothing: a schedule
+  /// or a Learner's setting meant for every optimizer (fit_one_cycle's `mom`, a `wd`), which
+  /// fastai sets on any optimizer and its steppers ignore where they don't read it.
+  public func setHyperIfRead(_ name: String, _ setting: HyperSetting) {
+    if let names = hyperNames, !names.contains(name) { return }
+    setHyper(name, setting)
   }
 
   // MARK: Freezing

@@ -9,7 +9,8 @@ public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, wd: Dou
   let steppers: [Stage] = mom != 0
     ? [.fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); MomentumStep() }]
     : [.fused { WeightDecay(decoupled: decoupleWD); SGDStep() }]
-  return Optimizer(params, steppers: steppers, defaults: ["lr": lr, "mom": .all(mom), "wd": .all(wd)])
+  // Without momentum no stepper reads `mom`: it is left out, so that setting it is refused.
+  return Optimizer(params, steppers: steppers, defaults: ["lr": lr, "wd": .all(wd)].merging(mom != 0 ? ["mom": .all(mom)] : [:]) { a, _ in a })
 }
 
 /// RMSProp (fastai's `RMSProp`). Unlike fastai 2.8, whose `RMSProp` drops its `eps` argument
@@ -20,7 +21,8 @@ public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, sqr
     ? [.fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); AverageSqrGrad(); RMSPropStep() }]
     : [.fused { WeightDecay(decoupled: decoupleWD); AverageSqrGrad(); RMSPropStep() }]
   return Optimizer(params, steppers: steppers,
-                   defaults: ["lr": lr, "mom": .all(mom), "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)])
+                   defaults: ["lr": lr, "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)]
+                     .merging(mom != 0 ? ["mom": .all(mom)] : [:]) { a, _ in a })
 }
 
 /// Adam, or AdamW with decoupled weight decay (fastai's `Adam`: eps 1e-5, wd 0.01 decoupled).
@@ -59,7 +61,8 @@ public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, clip
     ? .fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); LarcLayerLR(clip: clip) }
     : .fused { WeightDecay(decoupled: decoupleWD); LarcLayerLR(clip: clip) }
   return Optimizer(params, steppers: [first, .fused { LarcStep() }],
-                   defaults: ["lr": lr, "mom": .all(mom), "trust_coeff": .all(trustCoeff), "eps": .all(eps), "wd": .all(wd)])
+                   defaults: ["lr": lr, "trust_coeff": .all(trustCoeff), "eps": .all(eps), "wd": .all(wd)]
+                     .merging(mom != 0 ? ["mom": .all(mom)] : [:]) { a, _ in a })
 }
 
 /// LAMB (fastai's `Lamb`).
@@ -76,10 +79,10 @@ public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrM
 /// forwards them: `setHyper` on the result or on `optimizer` sets both.
 public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Double = 0.5) -> Optimizer {
   precondition(k >= 1, "Lookahead: k must be at least 1, not \(k)")
-  let snapshot = TensorStepper("lookahead_init") { s in
+  let snapshot = TensorStepper("lookahead_init", reads: []) { s in
     if s.existingBuffer("slow_p") == nil { s.buffer("slow_p").copy_(s.param) }
   }
-  let sync = TensorStepper("lookahead_sync") { s in
+  let sync = TensorStepper("lookahead_sync", reads: []) { s in
     let count = (s.state.scalars["lookahead_count"] ?? 0) + 1
     s.setScalar("lookahead_count", count)
     guard Int(count) % k == 0 else { return }

@@ -15,6 +15,16 @@ public enum Stage {
     .fused(FusedStage(chain()))
   }
 
+  /// The hyper-parameter names this entry reads; nil where it cannot say (a tensor or global
+  /// stepper without `reads:`).
+  public var hyperNames: Set<String>? {
+    switch self {
+    case .fused(let f): return f.hyperNames
+    case .tensor(let t): return t.reads.map { Set($0).union(t.defaults.keys) }
+    case .global(let g): return g.reads.map { Set($0).union(g.defaults.keys) }
+    }
+  }
+
   public var defaults: Hypers {
     switch self {
     case .tensor(let t): return t.defaults
@@ -33,12 +43,16 @@ public struct GlobalStepper {
   public let name: String
   public let defaults: Hypers
   public let readsGradients: Bool
+  /// The hyper-parameters it reads beyond its defaults, as `TensorStepper.reads`.
+  public let reads: [String]?
   public let body: ([StepContext]) -> Void
 
-  public init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, _ body: @escaping ([StepContext]) -> Void) {
+  public init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, reads: [String]? = nil,
+              _ body: @escaping ([StepContext]) -> Void) {
     self.name = name
     self.defaults = defaults
     self.readsGradients = readsGradients
+    self.reads = reads
     self.body = body
   }
 }

@@ -77,6 +77,16 @@ struct StepperLayout {
     return c
   }
 
+  /// The names of the `Hyper` properties of `value`.
+  @usableFromInline func hyperNames<C>(of value: C) -> Set<String> {
+    var names: Set<String> = []
+    var copy = value
+    withUnsafeBytes(of: &copy) { raw in
+      for offset in hypers { names.insert(raw.load(fromByteOffset: offset, as: Hyper.self).name) }
+    }
+    return names
+  }
+
   /// The defaults the `Hyper` properties of `value` declare.
   func defaults<C>(of value: C) -> Hypers {
     var d: Hypers = [:]

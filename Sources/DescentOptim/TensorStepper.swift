@@ -15,11 +15,15 @@ public struct TensorStepper {
   public let name: String
   /// Hyper-parameter defaults this stepper brings (fastai's `cb.defaults`).
   public let defaults: Hypers
+  /// The hyper-parameters it reads beyond its defaults, when it says (`reads: ["lr"]`): then
+  /// the optimizer can refuse a name no stepper reads. nil: unknown.
+  public let reads: [String]?
   public let body: (StepContext) -> Void
 
-  public init(_ name: String, defaults: Hypers = [:], _ body: @escaping (StepContext) -> Void) {
+  public init(_ name: String, defaults: Hypers = [:], reads: [String]? = nil, _ body: @escaping (StepContext) -> Void) {
     self.name = name
     self.defaults = defaults
+    self.reads = reads
     self.body = body
   }
 }

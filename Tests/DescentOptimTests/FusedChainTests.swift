@@ -130,7 +130,7 @@ import DescentTensor
 
   @Test func hyperSettingsSpreadAsFastai() {
     let groups = (0..<3).map { _ in [Tensor.zeros([1])] }
-    let opt = SGD(groups, lr: .range(1e-4, 1e-2))
+    let opt = SGD(groups, lr: .range(1e-4, 1e-2), mom: 0.9)
     expectClose(opt.hypers.map { Float($0["lr"]!) }, [1e-4, 1e-3, 1e-2], rtol: 1e-6, atol: 0)
     opt.setHyper("lr", .upTo(1e-2))
     expectClose(opt.hypers.map { Float($0["lr"]!) }, [1e-3, 1e-3, 1e-2], rtol: 1e-6, atol: 0)

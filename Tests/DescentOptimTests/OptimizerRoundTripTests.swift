@@ -57,15 +57,19 @@ import DescentTensor
     #expect(resumed.joined().flatMap(\.scalars).map(\.bitPattern) == straight.joined().flatMap(\.scalars).map(\.bitPattern))
   }
 
+  /// Reads two hypers that may be infinite.
+  struct Capped: Stepper {
+    let lr = Hyper("lr"), cap = Hyper("cap"), floor = Hyper("floor")
+    func step(_ s: inout Lanes) { s.p = min(max(s.p - s[lr] * s.g, s[floor]), s[cap]) }
+  }
+
   /// Non-finite hypers and scalars are written as strings ("inf", "-inf", "nan") and read back.
   @Test func nonFiniteHypersRoundTrip() throws {
     let p = Tensor([1, 2], shape: [2], requiresGrad: true)
-    let opt = SGD([[p]], lr: 0.1)
-    opt.setHyper("cap", .all(.infinity))
-    opt.setHyper("floor", .all(-.infinity))
+    let opt = Optimizer([p], steppers: [.fused { Capped() }], defaults: ["lr": 0.1, "cap": .all(.infinity), "floor": .all(-.infinity)])
     opt.state(of: p).scalars["odd"] = .nan
     let (tensors, metadata) = opt.stateDict()
-    let loaded = SGD([[Tensor([1, 2], shape: [2], requiresGrad: true)]], lr: 0.1)
+    let loaded = Optimizer([Tensor([1, 2], shape: [2], requiresGrad: true)], steppers: [.fused { Capped() }], defaults: ["lr": 0.1, "cap": 1, "floor": 0])
     try loaded.loadStateDict(tensors, metadata: metadata)
     #expect(loaded.hypers[0]["cap"] == .infinity)
     #expect(loaded.hypers[0]["floor"] == -.infinity)

@@ -93,3 +93,35 @@ import DescentTensor
     }
   }
 }
+
+/// A hyper-parameter name that no stepper of the optimizer reads is refused (Lion has `beta1`
+/// and `beta2`, not `betas` or `mom`), while the Learner's schedules set only what is read.
+@Suite struct HyperNameRefusalTests {
+  @Test func theNamesAnOptimizerReadsAreItsSteppers() throws {
+    let p = Tensor([1], shape: [1], requiresGrad: true)
+    #expect(Lion([[p]], lr: 1e-4).hyperNames == ["lr", "wd", "weight_decay_factor", "beta1", "beta2"])
+    #expect(try #require(Muon([[p]]).hyperNames).isSuperset(of: ["lr", "wd", "muon_mom", "ns_steps", "muon_eps", "mom", "sqr_mom", "eps"]))
+    // A tensor stepper that does not say what it reads leaves the names unknown: nothing is refused.
+    #expect(Optimizer([p], steppers: [.tensor(TensorStepper("opaque") { _ in })]).hyperNames == nil)
+  }
+
+  @Test func aScheduleSetsOnlyWhatIsRead() {
+    let p = Tensor([1], shape: [1], requiresGrad: true)
+    let opt = Lion([[p]], lr: 1e-4)
+    opt.setHyperIfRead("mom", .all(0.9))  // fit_one_cycle's momentum: Lion has none
+    opt.setHyperIfRead("lr", .all(3e-4))
+    #expect(opt.hypers[0]["mom"] == nil)
+    #expect(opt.hypers[0]["lr"] == 3e-4)
+  }
+
+  @Test func anUnreadNameIsRefused() async {
+    await #expect(processExitsWith: .failure) {
+      let p = Tensor([1], shape: [1], requiresGrad: true)
+      Lion([[p]], lr: 1e-4).setHyper("betas", .all(0.9))
+    }
+    await #expect(processExitsWith: .failure) {
+      let p = Tensor([1], shape: [1], requiresGrad: true)
+      _ = Optimizer([p], steppers: [.fused { LionStep() }], defaults: ["lr": 1e-4, "mom": 0.9])
+    }
+  }
+}

@@ -13,17 +13,17 @@ import DescentTensor
 /// both forms against the seed's functions run in fastai and against each other.
 public enum SeedSteppers {
   // Tensor steppers.
-  public static var sgdCB: TensorStepper { TensorStepper("sgd_cb") { s in s.param.add_(s.grad, alpha: Float(-s["lr"])) } }
-  public static var averageGrad: TensorStepper { TensorStepper("average_grad") { s in
+  public static var sgdCB: TensorStepper { TensorStepper("sgd_cb", reads: ["lr"]) { s in s.param.add_(s.grad, alpha: Float(-s["lr"])) } }
+  public static var averageGrad: TensorStepper { TensorStepper("average_grad", reads: ["mom"]) { s in
     s.buffer("grad_avg").mul_(Float(s["mom"])).add_(s.grad, alpha: Float(1 - s["mom"]))
   } }
-  public static var momentumStep: TensorStepper { TensorStepper("momentum_step") { s in
+  public static var momentumStep: TensorStepper { TensorStepper("momentum_step", reads: ["lr"]) { s in
     s.param.add_(s.buffer("grad_avg"), alpha: Float(-s["lr"]))
   } }
-  public static var averageSquareGrad: TensorStepper { TensorStepper("average_square_grad") { s in
+  public static var averageSquareGrad: TensorStepper { TensorStepper("average_square_grad", reads: ["square_mom"]) { s in
     s.buffer("square_avg").mul_(Float(s["square_mom"])).add_(s.grad * s.grad, alpha: Float(1 - s["square_mom"]))
   } }
-  public static var rmsPropStep: TensorStepper { TensorStepper("rms_prop_step") { s in
+  public static var rmsPropStep: TensorStepper { TensorStepper("rms_prop_step", reads: ["eps", "lr"]) { s in
     let denom = s.buffer("square_avg").sqrt() + Float(s["eps"])
     s.param.addcdiv_(s.grad, denom, value: Float(-s["lr"]))
   } }

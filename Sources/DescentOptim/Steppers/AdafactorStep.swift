@@ -20,7 +20,7 @@ import Foundation
 public enum AdafactorStep {
   public static var stepper: GlobalStepper {
     GlobalStepper("adafactor", defaults: ["beta2_decay": -0.8, "eps1": Double(Float.ulpOfOne), "eps2": 1e-3,
-                                          "clip_threshold": 1, "wd": 0], readsGradients: true) { items in
+                                          "clip_threshold": 1, "wd": 0], readsGradients: true, reads: ["lr"]) { items in
       step(items)
     }
   }

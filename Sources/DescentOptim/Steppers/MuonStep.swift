@@ -25,7 +25,7 @@ public enum MuonStep {
   public static func stepper(adjustLR: MuonLRAdjustment = .matchRMSAdamW,
                              coefficients: (a: Double, b: Double, c: Double) = NewtonSchulz.defaultCoefficients) -> TensorStepper {
     let newtonSchulz = NewtonSchulz(coefficients: coefficients)
-    return TensorStepper("muon_step", defaults: ["ns_steps": 5, "muon_eps": 1e-7]) { s in
+    return TensorStepper("muon_step", defaults: ["ns_steps": 5, "muon_eps": 1e-7], reads: ["lr"]) { s in
       let p = s.param
       precondition(p.rank >= 2, "muon_step: Muon orthogonalizes matrices; a parameter of shape \(p.shape) should be routed to another chain")
       let rows = p.shape[0], cols = p.count / rows

@@ -28,7 +28,7 @@ struct ProdigyScalars {
 /// (state `exp_avg`, `exp_avg_sq`, `s`; `p0` is the parameter at the first step), with the sums
 /// ⟨g, p0 − p⟩ and Σ|s| left in the state as `prodigy_dot` and `prodigy_s_sum`.
 public struct ProdigyStats: Stepper {
-  public let beta1 = Hyper("beta1", default: 0.9), beta2 = Hyper("beta2", default: 0.999)
+  public let lr = Hyper("lr"), beta1 = Hyper("beta1", default: 0.9), beta2 = Hyper("beta2", default: 0.999)
   public let beta3 = Hyper("beta3", default: 0.999.squareRoot()), eps = Hyper("eps", default: 1e-8)
   public let d0 = Hyper("d0", default: 1e-6), dCoef = Hyper("d_coef", default: 1), growthRate = Hyper("growth_rate", default: .infinity)
   public let biasCorrection = Hyper("use_bias_correction", default: 0), safeguardWarmup = Hyper("safeguard_warmup", default: 0)
@@ -67,7 +67,7 @@ public struct ProdigyStats: Stepper {
 /// `growth_rate` a step, and never shrinks. With Σ|s| = 0 the step is skipped, as the package does.
 extension GlobalStepper {
   public static var prodigyEstimate: GlobalStepper {
-    GlobalStepper("prodigy_estimate") { items in
+    GlobalStepper("prodigy_estimate", reads: ["lr", "d0", "beta3", "d_coef", "growth_rate"]) { items in
       guard let first = items.first?.state.scalars else { return }
       let hypers = items[0].hypers
       let d0 = hypers["d0"]!, d = first["d"] ?? d0, dMax = first["d_max"] ?? d0, dlr = first["prodigy_dlr"]!
@@ -102,7 +102,8 @@ extension GlobalStepper {
 /// with the new d (without momentum, β1 = 0: −dlr·d·g / (√v + d·eps)).
 public struct ProdigyStep: Stepper {
   public let decoupled: Bool
-  public let beta1 = Hyper("beta1"), active = Hyper("prodigy_active"), momentum = Hyper("prodigy_momentum")
+  public let beta1 = Hyper("beta1"), wd = Hyper("wd", default: 0), eps = Hyper("eps")
+  public let active = Hyper("prodigy_active"), momentum = Hyper("prodigy_momentum")
   public let decay = Hyper("prodigy_decay"), scale = Hyper("prodigy_scale"), dEps = Hyper("prodigy_d_eps")
   public let avg = State("exp_avg"), sqrAvg = State("exp_avg_sq")
   public init(decoupled: Bool = true) { self.decoupled = decoupled }
@@ -112,10 +113,10 @@ public struct ProdigyStep: Stepper {
     s[self.active] = active ? 1 : 0
     guard active else { return }
     let dlr = s["prodigy_dlr"], d = s["d"], momentum = s[beta1] > 0
-    s[decay] = decoupled && s.doWD ? -s["wd"] * dlr : 0
+    s[decay] = decoupled && s.doWD ? -s[wd] * dlr : 0
     s[self.momentum] = momentum ? 1 : 0
     s[scale] = momentum ? -dlr : -dlr * d
-    s[dEps] = d * s["eps"]
+    s[dEps] = d * s[eps]
   }
 
   @inlinable @inline(__always) public func step(_ s: inout Lanes) {

@@ -11,7 +11,7 @@ import Foundation
 /// `lr_max` and `weight_sum` as the package keeps them per group. Sets `sf_lr` (the warmed-up
 /// lr) and `sf_ckp1` (the weight of the new z in the average) for the step after it.
 public struct ScheduleFreeStat: Stepper {
-  public let warmupSteps = Hyper("warmup_steps", default: 0), r = Hyper("r", default: 0)
+  public let lr = Hyper("lr"), warmupSteps = Hyper("warmup_steps", default: 0), r = Hyper("r", default: 0)
   public let weightLRPower = Hyper("weight_lr_power", default: 2)
   public init() {}
 
@@ -19,7 +19,7 @@ public struct ScheduleFreeStat: Stepper {
     precondition(s.value("sf_eval") != 1,
                  "a schedule-free step with the parameters at x: call ScheduleFree.train(optimizer) after ScheduleFree.eval")
     let k = s.value("k") ?? 0, warmup = s[warmupSteps]
-    let lr = s["lr"] * (k < warmup ? (k + 1) / warmup : 1)
+    let lr = s[lr] * (k < warmup ? (k + 1) / warmup : 1)
     let lrMax = Swift.max(lr, s.value("lr_max") ?? -1)
     let weight = Foundation.pow(k + 1, s[r]) * Foundation.pow(lrMax, s[weightLRPower])
     let weightSum = (s.value("weight_sum") ?? 0) + weight
