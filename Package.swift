@@ -24,6 +24,8 @@ let package = Package(
     .library(name: "DescentData", targets: ["DescentData"]),
     .library(name: "DescentDistributed", targets: ["DescentDistributed"]),
     .library(name: "DescentLearn", targets: ["DescentLearn"]),
+    // The commands as a library: a user's own executable registers its optimizers and runs them.
+    .library(name: "DescentCLI", targets: ["DescentCLI"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
   dependencies: [
@@ -49,8 +51,8 @@ let package = Package(
     .target(name: "DescentData", dependencies: ["DescentTensor", "CTurboJPEG", "CPNG", "CCairo"], swiftSettings: fast),
     .target(
       name: "DescentLearn", dependencies: ["DescentTensor", "DescentOptim", "DescentNN", "DescentData", "DescentDistributed"], swiftSettings: fast),
-    .executableTarget(
-      name: "descent",
+    .target(
+      name: "DescentCLI",
       dependencies: [
         "DescentTensor",
         "DescentOptim",
@@ -61,6 +63,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fast),
+    .executableTarget(name: "descent", dependencies: ["DescentCLI"], swiftSettings: fast),
     .testTarget(
       name: "DescentTensorTests", dependencies: ["DescentTensor"],
       // Reference/: the Python scripts that made the expected values; Resources/: their output

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: install what is needed, run the unit tests (debug build), one of
 # them again under mpirun with two processes, then the end-to-end checks through the
-# release-built `descent` binary, then the unit tests under AddressSanitizer, the suites whose
-# code runs on worker threads under ThreadSanitizer, and a minute of fuzzing for each parser.
+# release-built `descent` binary, a user's package with its own optimizers in the study, then
+# the unit tests under AddressSanitizer, the suites whose code runs on worker threads under
+# ThreadSanitizer, and a minute of fuzzing for each parser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -13,6 +14,8 @@ swift test
 mpirun --allow-run-as-root --oversubscribe -np 2 .build/debug/DescentPackageTests.xctest \
   --testing-library swift-testing --filter DataParallelTests
 bash scripts/end-to-end.sh .build/release/descent
+# A package of one's own with its optimizers in the study (Examples/CustomOptimizer).
+bash scripts/custom-optimizer.sh
 # The whole unit suite under AddressSanitizer and its leak check (a build of its own; XCTest's
 # runner's own leaks suppressed).
 LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt" \

@@ -102,9 +102,7 @@ public final class Optimizer {
     if let names = hyperNames, !names.contains(name) {
       preconditionFailure("Optimizer: no stepper reads the hyper-parameter '\(name)'; its steppers read \(names.sorted().joined(separator: ", "))")
     }
-    setOwnHyper(name, setting)
-    hyperFollower?.setOwnHyper(name, setting)
-    hyperLeader?.setOwnHyper(name, setting)
+    setScheduledHyper(name, setting)
   }
 
   private func setOwnHyper(_ name: String, _ setting: HyperSetting) {
@@ -115,12 +113,14 @@ public final class Optimizer {
     for (k, v) in settings { setHyper(k, v) }
   }
 
-  /// Sets the hyper-parameter if a stepper reads it (or may), else does nothing: a schedule
-  /// or a Learner's setting meant for every optimizer (fit_one_cycle's `mom`, a `wd`), which
-  /// fastai sets on any optimizer and its steppers ignore where they don't read it.
-  public func setHyperIfRead(_ name: String, _ setting: HyperSetting) {
-    if let names = hyperNames, !names.contains(name) { return }
-    setHyper(name, setting)
+  /// Sets a hyper-parameter as fastai's schedules and Learner do on any optimizer, whether or
+  /// not a stepper reads it (fit_one_cycle's `mom` on Lion, the Learner's `wd` on a chain
+  /// without weight decay): steppers ignore what they don't read, and the Recorder and
+  /// TensorBoard log it as fastai's do.
+  public func setScheduledHyper(_ name: String, _ setting: HyperSetting) {
+    setOwnHyper(name, setting)
+    hyperFollower?.setOwnHyper(name, setting)
+    hyperLeader?.setOwnHyper(name, setting)
   }
 
   // MARK: Freezing

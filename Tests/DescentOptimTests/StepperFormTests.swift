@@ -95,7 +95,7 @@ import DescentTensor
 }
 
 /// A hyper-parameter name that no stepper of the optimizer reads is refused (Lion has `beta1`
-/// and `beta2`, not `betas` or `mom`), while the Learner's schedules set only what is read.
+/// and `beta2`, not `betas` or `mom`), while the Learner's schedules set any name, as fastai's.
 @Suite struct HyperNameRefusalTests {
   @Test func theNamesAnOptimizerReadsAreItsSteppers() throws {
     let p = Tensor([1], shape: [1], requiresGrad: true)
@@ -105,12 +105,13 @@ import DescentTensor
     #expect(Optimizer([p], steppers: [.tensor(TensorStepper("opaque") { _ in })]).hyperNames == nil)
   }
 
-  @Test func aScheduleSetsOnlyWhatIsRead() {
+  /// fit_one_cycle sets `mom` on every optimizer, as fastai's does: Lion ignores it.
+  @Test func aScheduleSetsAnyName() {
     let p = Tensor([1], shape: [1], requiresGrad: true)
     let opt = Lion([[p]], lr: 1e-4)
-    opt.setHyperIfRead("mom", .all(0.9))  // fit_one_cycle's momentum: Lion has none
-    opt.setHyperIfRead("lr", .all(3e-4))
-    #expect(opt.hypers[0]["mom"] == nil)
+    opt.setScheduledHyper("mom", .all(0.9))
+    opt.setScheduledHyper("lr", .all(3e-4))
+    #expect(opt.hypers[0]["mom"] == 0.9)
     #expect(opt.hypers[0]["lr"] == 3e-4)
   }
 

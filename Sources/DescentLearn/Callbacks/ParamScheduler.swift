@@ -27,7 +27,7 @@ public class ParamScheduler: Callback {
     guard let opt = learn.optimizer else { return }
     for (name, scheds) in schedules {
       let values = scheds.map { $0(pos) }
-      opt.setHyperIfRead(name, values.count == 1 ? .all(values[0]) : .perGroup(values))
+      opt.setScheduledHyper(name, values.count == 1 ? .all(values[0]) : .perGroup(values))
     }
   }
 

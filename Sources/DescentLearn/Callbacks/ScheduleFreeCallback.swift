@@ -31,7 +31,7 @@ public final class ScheduleFreeCallback: Callback {
   public override func beforeFit(_ learn: Learner) throws {
     guard let warmupFraction, let opt = learn.optimizer else { return }
     let steps = (warmupFraction * Double(learn.epochCount * learn.data.train.count)).rounded()
-    opt.setHyperIfRead("warmup_steps", .all(steps))
+    opt.setScheduledHyper("warmup_steps", .all(steps))
   }
 
   public override func beforeTrain(_ learn: Learner) throws {

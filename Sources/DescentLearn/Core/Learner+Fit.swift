@@ -46,7 +46,7 @@ extension Learner {
 
   /// Sets lr on the optimizer (creating it if needed) and reads back one value per group.
   private func groupLRs(_ setting: HyperSetting?) -> [Double] {
-    opt.setHyperIfRead("lr", setting ?? lr)
+    opt.setScheduledHyper("lr", setting ?? lr)
     return opt.hypers.map { Double($0["lr"] ?? 0) }
   }
 }

@@ -170,8 +170,8 @@ public final class Learner {
     let added = extra + (startEpoch > 0 ? [SkipToEpoch(startEpoch)] : [])
     try with(added) {
       if resetOptimizer || optimizer == nil { createOptimizer() }
-      if let wd = wd ?? self.wd { opt.setHyperIfRead("wd", .all(wd)) }
-      opt.setHyperIfRead("lr", lr ?? self.lr)
+      if let wd = wd ?? self.wd { opt.setScheduledHyper("wd", .all(wd)) }
+      opt.setScheduledHyper("lr", lr ?? self.lr)
       epochCount = epochs
       do {
         try withEvents(.fit) {

@@ -3,9 +3,11 @@ import DescentDistributed
 import DescentTensor
 import Foundation
 
-@main
-struct Descent: ParsableCommand {
-  static let configuration = CommandConfiguration(
+/// The `descent` command and its subcommands. A program of one's own runs the same commands
+/// with its own optimizers: `OptimizerCatalog.register(…)`, then `Descent.main()` (see
+/// Examples/CustomOptimizer).
+public struct Descent: ParsableCommand {
+  public static let configuration = CommandConfiguration(
     commandName: "descent",
     abstract: "Train image classifiers and compare optimizers, fastai-style, in Swift.",
     subcommands: [Train.self, LRFindCommand.self, Compare.self, Predict.self, Interpret.self, DataCommand.self, Bench.self,
@@ -13,7 +15,9 @@ struct Descent: ParsableCommand {
 
   /// Usage errors (a bad flag or value) print one line and exit with code 2, as most Unix tools
   /// do, rather than ArgumentParser's 64; other errors print one line too and keep their codes.
-  static func main() {
+  public init() {}
+
+  public static func main() {
     TemporaryFiles.removeOnInterrupt()
     do {
       var command = try parseAsRoot()
