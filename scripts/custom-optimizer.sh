@@ -31,3 +31,10 @@ out = open(sys.argv[2]).read()
 assert "RMSProp (my steppers)" in out and "AdaBelief" in out and "my-rmsprop" in out, out
 print("ok   custom optimizers in the study: my-rmsprop trains as rmsprop, adabelief trains")
 PY
+# bench optim times a registered optimizer that gives its bytes, beside the built-in one.
+"$study" bench optim --json --steps 1 --only rmsprop,my_rmsprop | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+for k in ("rmsprop", "my_rmsprop"):
+    assert r[k]["ms"] > 0 and r[k]["x_copy"] > 0, (k, r)
+print("ok   bench optim times my_rmsprop beside rmsprop")'

@@ -27,12 +27,12 @@ public final class FusedStage {
   public func run(_ items: [StepContext], gradScale: Float = 1) { body(items, gradScale) }
 }
 
-/// What a stage keeps from step to step, so that a warm step allocates nothing: the chain with
-/// its properties marked, and per parameter the chain bound to it.
+/// What a stage keeps from step to step: the chain with its sums numbered, and per parameter
+/// the chain bound to it.
 public final class FusedScratch<C: Stepper> {
   @usableFromInline let layout: StepperLayout
-  /// The chain with its `Hyper`, `State` and `Sum` properties marked (see `StepperLayout`).
-  @usableFromInline let marked: C
+  /// The chain with its `Sum`s numbered, which each parameter's binding starts from.
+  @usableFromInline let template: C
   @usableFromInline let defers: Bool
   @usableFromInline var bound: [C] = []
   @usableFromInline var offsets: [Int] = []
@@ -43,12 +43,12 @@ public final class FusedScratch<C: Stepper> {
   /// The held-back updates of a chain that defers them, laid out as the flat range.
   @usableFromInline var updates: [Float] = []
   @usableFromInline var scales: [Float] = []
-  @usableFromInline let recorder = LaneRecorder()
   @usableFromInline let locals = StepLocals()
 
   @inlinable public init(_ chain: C) {
     layout = StepperLayout(of: C.self)
-    marked = layout.marking(chain)
+    template = layout.numberingSums(chain)
+    layout.probe(template)
     defers = chain.defersUpdate
   }
 }
@@ -76,7 +76,7 @@ public enum FusedLoop {
     }
     scratch.offsets.append(total)
     let defers = scratch.defers, sums = scratch.layout.sums.count
-    let writesGradient = scratch.marked.writesGradient
+    let writesGradient = scratch.template.writesGradient
     let workers = Swift.max(1, Swift.min(Parallel.threads, total / Parallel.minimumParallelElements))
     if sums > 0 {
       scratch.partials.removeAll(keepingCapacity: true)
@@ -146,19 +146,13 @@ public enum FusedLoop {
     }
   }
 
-  /// Once per parameter: the chain's `begin`s, then a recording run of its `step`, whose hypers'
-  /// values and buffers (created on first use) are bound into the parameter's copy of the chain.
+  /// Once per parameter: the chain's `begin`s, then the chain bound to the parameter's values
+  /// and buffers (created on first use).
   @inlinable
   static func bind<C: Stepper>(_ item: StepContext, scratch: FusedScratch<C>) -> C {
     let context = item.with(locals: scratch.locals)
-    scratch.marked.begin(context)
-    let recorder = scratch.recorder
-    recorder.start(context)
-    var recording = Lanes(recording: recorder)
-    scratch.marked.step(&recording)
-    recorder.context = nil  // hold no tensor past the step
-    let buffers = recorder.buffers.map { b in (id: b.id, pointer: context.buffer(b).pointer) }
-    return scratch.layout.bind(scratch.marked, hypers: recorder.hypers, buffers: buffers)
+    scratch.template.begin(context)
+    return scratch.layout.bind(scratch.template, context)
   }
 
   /// Cuts the flat range [0, total) — the parameters laid end to end at `offsets` — into one

@@ -5,13 +5,15 @@ import DescentTensor
 /// names (`s[lr]`, `s[avg]`). The optimizer runs the chain once per 8 elements, so the whole
 /// chain is one pass over memory.
 ///
-/// `Hyper`s and `State`s are stored properties of the steppers (or of structs they hold): the
-/// optimizer binds them to each parameter's values and buffers in its own copy of the chain.
-/// Before the loop, it calls the chain once on a recording `Lanes` per parameter (hypers read
-/// as they are, buffers as 0, writes dropped) to learn which hypers and buffers it uses; a step
-/// that reads a buffer only under a per-parameter condition (`s.has(avg) ? s[avg] : s.g`,
-/// `if s.value(step) == 1`) is recorded as it runs. Control flow must not depend on the
-/// elements' values (use lane-wise selects: `replacing(with:where:)`, `max`, `sign`).
+/// `Hyper`s, `State`s and `Sum`s are stored properties of the steppers (or of structs they
+/// hold): before the loop, the optimizer binds them to each parameter's values and buffers in
+/// its own copy of the chain (see `StepperLayout`), so that inside the loop they are plain
+/// fields in registers and a stepper's `step` is small enough to be inlined into the loop (no
+/// check runs per element: a name that is not a property reads NaN, and the stage refuses such
+/// a chain before its first step — see `StepperLayout.probe`).
+/// Control flow in `step` may depend on hypers (`if s.value(step) == 1`) and on whether an
+/// optional buffer exists (`s.has(avg)`), not on the elements' values (use lane-wise selects:
+/// `replacing(with:where:)`, `max`, `sign`).
 public struct Lanes {
   public var p: SIMD8<Float>
   public var g: SIMD8<Float>
@@ -23,7 +25,6 @@ public struct Lanes {
   /// The first of the 8 elements.
   public var index: Int { at }
   @usableFromInline var at: Int
-  @usableFromInline let recorder: LaneRecorder?
 
   @inlinable
   init() {
@@ -32,17 +33,6 @@ public struct Lanes {
     base = SIMD8()
     sums = (SIMD8(), SIMD8(), SIMD8(), SIMD8())
     at = 0
-    recorder = nil
-  }
-
-  @inlinable
-  init(recording recorder: LaneRecorder) {
-    p = SIMD8()
-    g = SIMD8()
-    base = SIMD8()
-    sums = (SIMD8(), SIMD8(), SIMD8(), SIMD8())
-    at = 0
-    self.recorder = recorder
   }
 
   /// The hyper-parameter in every lane.
@@ -53,34 +43,27 @@ public struct Lanes {
 
   /// The hyper-parameter as one Float, for a decision per parameter (`if s.value(step) == 1`).
   @inlinable @inline(__always)
-  public func value(_ h: Hyper) -> Float {
-    if let recorder { return recorder.read(h) }
-    return h.value
-  }
+  public func value(_ h: Hyper) -> Float { h.value }
 
   /// The state buffer's 8 elements.
   @inlinable
   public subscript(_ b: State) -> SIMD8<Float> {
-    @inline(__always) get {
-      if let recorder {
-        recorder.use(b)
-        return SIMD8()
-      }
-      return UnsafeRawPointer(b.pointer.unsafelyUnwrapped + at).load(as: SIMD8<Float>.self)
-    }
-    @inline(__always) nonmutating set {
-      if let recorder { return recorder.use(b) }
-      UnsafeMutableRawPointer(b.pointer.unsafelyUnwrapped + at).storeBytes(of: newValue, as: SIMD8<Float>.self)
-    }
+    @inline(__always) get { UnsafeRawPointer(pointer(b) + at).load(as: SIMD8<Float>.self) }
+    @inline(__always) nonmutating set { UnsafeMutableRawPointer(pointer(b) + at).storeBytes(of: newValue, as: SIMD8<Float>.self) }
   }
+
+  @inlinable @inline(__always)
+  func pointer(_ b: State) -> UnsafeMutablePointer<Float> { b.pointer.unsafelyUnwrapped }
+
+  /// Whether an optional buffer (`State("grad_avg", optional: true)`) exists for this
+  /// parameter: fastai's `grad_avg=None` default.
+  @inlinable
+  public func has(_ b: State) -> Bool { b.pointer != nil }
 
   /// The running sum's 8 lanes: `s[pNorm] += s.p * s.p`.
   @inlinable
   public subscript(_ x: Sum) -> SIMD8<Float> {
-    @inline(__always) get {
-      if let recorder { recorder.use(x) }
-      return sum(x.index)
-    }
+    @inline(__always) get { sum(x.index) }
     @inline(__always) set {
       switch x.index {
       case 0: sums.0 = newValue
@@ -99,55 +82,6 @@ public struct Lanes {
     case 2: return sums.2
     default: return sums.3
     }
-  }
-
-  /// Whether the buffer exists for this parameter (fastai's `grad_avg=None` default); asking
-  /// does not create it.
-  @inlinable
-  public func has(_ b: State) -> Bool {
-    if let recorder { return recorder.has(b) }
-    return b.pointer != nil
-  }
-}
-
-/// Records, for one parameter, what a chain's `step` reads: the hypers whose values the table
-/// needs and the buffers to create and bind. Reused from parameter to parameter.
-public final class LaneRecorder {
-  /// The hypers read, by name number, with their values.
-  @usableFromInline var hypers: [(id: Int, value: Double)] = []
-  @usableFromInline var buffers: [State] = []
-  @usableFromInline var context: StepContext?
-  @inlinable init() {}
-
-  @inlinable func start(_ context: StepContext) {
-    hypers.removeAll(keepingCapacity: true)
-    buffers.removeAll(keepingCapacity: true)
-    self.context = context
-  }
-
-  @usableFromInline func read(_ h: Hyper) -> Float {
-    precondition(h.isBound, "a stepper reads Hyper(\"\(h.name)\"), which is not one of its stored properties: declare it as `let \(h.name) = Hyper(\"\(h.name)\")` in the stepper, so that the optimizer can bind it to each parameter's value")
-    let v: Double
-    if let known = hypers.first(where: { $0.id == h.id }) {
-      v = known.value
-    } else {
-      v = context.unsafelyUnwrapped[Hyper(id: h.id, complement: false, defaultValue: nil)]
-      hypers.append((h.id, v))
-    }
-    return Float(h.complement ? 1 - v : v)
-  }
-
-  @usableFromInline func use(_ b: State) {
-    precondition(b.isBound, "a stepper uses State(\"\(b.name)\"), which is not one of its stored properties: declare it as `let \(b.name) = State(\"\(b.name)\")` in the stepper, so that the optimizer can bind it to each parameter's buffer")
-    if !buffers.contains(where: { $0.id == b.id }) { buffers.append(b) }
-  }
-
-  @usableFromInline func use(_ x: Sum) {
-    precondition(x.index >= 0, "a stepper accumulates a Sum that is not one of its stored properties: declare it as `let total = Sum()` in the stepper")
-  }
-
-  @usableFromInline func has(_ b: State) -> Bool {
-    buffers.contains { $0.id == b.id } || context.unsafelyUnwrapped.state.buffers[b.name] != nil
   }
 }
 

@@ -100,7 +100,7 @@ public final class Optimizer {
   /// the names the chains read.
   public func setHyper(_ name: String, _ setting: HyperSetting) {
     if let names = hyperNames, !names.contains(name) {
-      preconditionFailure("Optimizer: no stepper reads the hyper-parameter '\(name)'; its steppers read \(names.sorted().joined(separator: ", "))")
+      fatalError("Optimizer: no stepper reads the hyper-parameter '\(name)'; its steppers read \(names.sorted().joined(separator: ", "))")
     }
     setScheduledHyper(name, setting)
   }

@@ -52,7 +52,7 @@ public enum OptimizerCatalog {
   /// Adds `entry` after the built-in ones (a user's optimizer in `compare`'s study); a name
   /// already taken is refused.
   public static func register(_ entry: OptimizerEntry) {
-    precondition(self.entry(named: entry.name) == nil, "OptimizerCatalog.register: '\(entry.name)' is already an optimizer's name")
+    if self.entry(named: entry.name) != nil { fatalError("OptimizerCatalog.register: '\(entry.name)' is already an optimizer's name") }
     registered.withLock { $0.append(entry) }
   }
 

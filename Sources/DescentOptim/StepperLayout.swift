@@ -1,10 +1,12 @@
 @_spi(Reflection) import Swift
+import DescentTensor
 
 /// Where a chain's `Hyper`, `State` and `Sum` properties sit in its memory (nested steppers and the
 /// structs they hold included), found once per chain type from the runtime's field metadata.
 /// The optimizer writes each parameter's values and buffers into its own copy of the chain at
 /// these offsets, so that inside the loop they are plain fields of a local value: the compiler
-/// keeps them in registers, as it would values a stepper had stored itself.
+/// keeps them in registers, as it would values a stepper had stored itself, and a stepper's
+/// `step` is a few arithmetic lines that it inlines into the loop.
 @usableFromInline
 struct StepperLayout {
   @usableFromInline var hypers: [Int] = []
@@ -31,22 +33,11 @@ struct StepperLayout {
     }
   }
 
-  /// `chain` with every `Hyper` and `State` property marked as a property (`isBound`) and every
-  /// `Sum` numbered: the
-  /// template a recording runs on and each parameter's binding starts from. A name a stepper
-  /// reads that is not marked (a global, or one made inside `step`) is refused by the recording.
+  /// `chain` with every `Sum` numbered: the template each parameter's binding starts from.
   @inlinable
-  func marking<C>(_ chain: C) -> C {
+  func numberingSums<C>(_ chain: C) -> C {
     var c = chain
     withUnsafeMutableBytes(of: &c) { raw in
-      for offset in hypers {
-        raw.storeBytes(of: raw.load(fromByteOffset: offset, as: Hyper.self).marked, toByteOffset: offset, as: Hyper.self)
-      }
-      for offset in states {
-        var b = raw.load(fromByteOffset: offset, as: State.self)
-        b.isBound = true
-        raw.storeBytes(of: b, toByteOffset: offset, as: State.self)
-      }
       for (index, offset) in sums.enumerated() {
         var x = raw.load(fromByteOffset: offset, as: Sum.self)
         x.index = index
@@ -56,25 +47,60 @@ struct StepperLayout {
     return c
   }
 
-  /// `marked` bound to one parameter: each hyper the recording read gets its value, each buffer
-  /// it used its pointer, and every other buffer nil.
+  /// `template` bound to one parameter, after its `begin`s: every `Hyper` property gets its
+  /// value (one that has none is refused, naming it), every `State` its buffer — created on
+  /// first use, but for an optional one, bound only where it exists.
   @inlinable
-  func bind<C>(_ marked: C, hypers values: [(id: Int, value: Double)], buffers: [(id: Int, pointer: UnsafeMutablePointer<Float>)]) -> C {
-    var c = marked
+  func bind<C>(_ template: C, _ context: StepContext) -> C {
+    var c = template
     withUnsafeMutableBytes(of: &c) { raw in
       for offset in hypers {
         let h = raw.load(fromByteOffset: offset, as: Hyper.self)
-        if let v = values.first(where: { $0.id == h.id }) {
-          raw.storeBytes(of: h.bound(to: v.value), toByteOffset: offset, as: Hyper.self)
-        }
+        raw.storeBytes(of: h.bound(to: context.value(of: h, in: C.self)), toByteOffset: offset, as: Hyper.self)
       }
       for offset in states {
         var b = raw.load(fromByteOffset: offset, as: State.self)
-        b.pointer = buffers.first(where: { $0.id == b.id })?.pointer
+        b.isBound = true
+        b.pointer = b.optional ? context.existingBuffer(b.name)?.pointer : context.buffer(b).pointer
         raw.storeBytes(of: b, toByteOffset: offset, as: State.self)
       }
     }
     return c
+  }
+
+  /// Runs `template`'s `step` once on made-up values — each `Hyper` property bound to its own
+  /// value in (0.3, 0.7), each `State` to 8 lanes of one, p and g 0.45 and 0.55 (distinct, so
+  /// that no formula cancels to 0/0) — and refuses the chain, naming it, when anything
+  /// comes out NaN: then its `step` read a name that is not one of its stored properties (a
+  /// global `Hyper`, or one made inside `step`), which no parameter's binding would reach.
+  @inlinable
+  func probe<C: Stepper>(_ template: C) {
+    var c = template
+    let lanes = UnsafeMutablePointer<Float>.allocate(capacity: 8 * Swift.max(1, states.count))
+    defer { lanes.deallocate() }
+    for k in 0..<8 * Swift.max(1, states.count) { (lanes + k).initialize(to: 0.4 + 0.2 * Float(k / 8) / Float(states.count + 1)) }
+    withUnsafeMutableBytes(of: &c) { raw in
+      for (k, offset) in hypers.enumerated() {
+        let v = 0.3 + 0.4 * Double(k + 1) / Double(hypers.count + 2)
+        raw.storeBytes(of: raw.load(fromByteOffset: offset, as: Hyper.self).bound(to: v), toByteOffset: offset, as: Hyper.self)
+      }
+      for (k, offset) in states.enumerated() {
+        var b = raw.load(fromByteOffset: offset, as: State.self)
+        b.isBound = true
+        b.pointer = lanes + 8 * k
+        raw.storeBytes(of: b, toByteOffset: offset, as: State.self)
+      }
+    }
+    var s = Lanes()
+    s.p = SIMD8(repeating: 0.45)
+    s.g = SIMD8(repeating: 0.55)
+    s.base = s.p
+    c.step(&s)
+    var values = [s.p, s.g, s.sums.0, s.sums.1, s.sums.2, s.sums.3].flatMap { v in (0..<8).map { v[$0] } }
+    values += (0..<8 * states.count).map { lanes[$0] }
+    if values.contains(where: \.isNaN) {
+      fatalError("\(C.self): its step read a Hyper or State that is not one of the steppers' stored properties (a global, or one made inside step), so the optimizer cannot bind it to each parameter: declare it as `let mom = Hyper(\"mom\")` or `let avg = State(\"grad_avg\")` in the stepper")
+    }
   }
 
   /// The names of the `Hyper` properties of `value`.

@@ -14,10 +14,11 @@ public struct Hyper: Sendable {
   public let defaultValue: Double?
   /// Set in the optimizer's copy of a chain bound to one parameter (see `StepperLayout`): the
   /// value (the complement, for `1 - h`) then lives in the chain itself, in registers across
-  /// the loop. `isBound` marks a stored property of the chain.
+  /// the loop. A `Hyper` that is not a stored property of the chain stays unbound.
   @usableFromInline var isBound = false
-  @usableFromInline var value: Float = 0
-  @usableFromInline var complementValue: Float = 0
+  /// NaN until bound, so that a `Hyper` that is not a stored property shows (`StepperLayout.probe`).
+  @usableFromInline var value: Float = .nan
+  @usableFromInline var complementValue: Float = .nan
 
   public init(_ name: String, default value: Double? = nil) {
     id = StepperNames.id(of: name)
@@ -39,12 +40,6 @@ public struct Hyper: Sendable {
     return h
   }
 
-  @usableFromInline var marked: Hyper {
-    var h = self
-    h.isBound = true
-    return h
-  }
-
   public var name: String { StepperNames.name(of: id) }
 
   /// `1 − h`, for `s[1 - mom]`.
@@ -59,9 +54,11 @@ public struct Hyper: Sendable {
 }
 
 /// A per-element buffer of the parameter's state, named once: `let avg = State("grad_avg")`.
-/// Created the first time a step reads or writes it, zero-filled like the gradient (fastai's
+/// Created on the parameter's first step, zero-filled like the gradient (fastai's
 /// `torch.zeros_like(p.grad)`) or, with `startsAtParameter`, as a copy of the parameter
-/// (PyTorch's `p.clone()`: Schedule-Free's z, Prodigy's p0).
+/// (PyTorch's `p.clone()`: Schedule-Free's z, Prodigy's p0). An `optional` one is never
+/// created: it is bound where an earlier stepper (or stage) made it, and `s.has(avg)` says
+/// whether it was (RMSProp's step reads the momentum if there is one, else the gradient).
 ///
 /// `@unchecked Sendable`: `pointer` is set only in the optimizer's per-parameter copy of a chain,
 /// which one step's workers read and no one writes while they run; a `State` a user holds has
@@ -69,14 +66,17 @@ public struct Hyper: Sendable {
 public struct State: @unchecked Sendable {
   @usableFromInline let id: Int
   public let startsAtParameter: Bool
+  public let optional: Bool
   /// Set in the optimizer's per-parameter copy of a chain, as `Hyper.value`: the buffer, or nil
-  /// where the chain does not use it for this parameter.
+  /// for an optional one that does not exist.
   @usableFromInline var isBound = false
   @usableFromInline var pointer: UnsafeMutablePointer<Float>?
 
-  public init(_ name: String, startsAtParameter: Bool = false) {
+  public init(_ name: String, startsAtParameter: Bool = false, optional: Bool = false) {
+    precondition(!(startsAtParameter && optional), "State(\"\(name)\"): an optional buffer is never created, so it cannot start at the parameter")
     id = StepperNames.id(of: name)
     self.startsAtParameter = startsAtParameter
+    self.optional = optional
   }
 
   public var name: String { StepperNames.name(of: id) }

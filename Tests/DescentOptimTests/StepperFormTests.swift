@@ -42,10 +42,9 @@ import DescentTensor
     #expect(opt.state(of: p).buffers.keys.sorted() == ["grad_avg"])
   }
 
-  /// A buffer read only when another exists is bound as the recording pass finds it, per
-  /// parameter: `s.has` asks without creating.
+  /// An optional buffer is bound where it exists and never created: `s.has` says which.
   struct OptionalMomentum: Stepper {
-    let lr = Hyper("lr"), avg = State("grad_avg")
+    let lr = Hyper("lr"), avg = State("grad_avg", optional: true)
     func step(_ s: inout Lanes) { s.p -= s[lr] * (s.has(avg) ? s[avg] : s.g) }
   }
 
@@ -80,7 +79,7 @@ import DescentTensor
 }
 
 /// A `Hyper` that is not a stored property of the chain (a global, or one made inside `step`)
-/// cannot be bound to each parameter: the first step refuses it, naming it.
+/// cannot be bound to each parameter: reading it stops the program, saying so.
 @Suite struct StepperNameRefusalTests {
   @Test func aHyperMadeInsideStepIsRefused() async {
     await #expect(processExitsWith: .failure) {
@@ -123,6 +122,19 @@ import DescentTensor
     await #expect(processExitsWith: .failure) {
       let p = Tensor([1], shape: [1], requiresGrad: true)
       _ = Optimizer([p], steppers: [.fused { LionStep() }], defaults: ["lr": 1e-4, "mom": 0.9])
+    }
+  }
+}
+
+/// A Hyper property with no value — a typo, or a stepper that needs another before it (Adam's
+/// step without StepStat) — is refused on the first step, naming it.
+@Suite struct UnboundHyperTests {
+  @Test func aHyperWithNoValueIsRefused() async {
+    await #expect(processExitsWith: .failure) {
+      let p = Tensor([1], shape: [1], requiresGrad: true)
+      p.grad = Tensor([1], shape: [1])
+      Optimizer([p], steppers: [.fused { AverageGrad(dampening: true); AverageSqrGrad(); AdamStep() }],
+                defaults: ["lr": 1e-3, "eps": 1e-5]).step()
     }
   }
 }

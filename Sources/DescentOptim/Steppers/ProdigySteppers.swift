@@ -111,7 +111,10 @@ public struct ProdigyStep: Stepper {
   public func begin(_ s: StepContext) {
     let active = s.value("prodigy_skip") != 1
     s[self.active] = active ? 1 : 0
-    guard active else { return }
+    guard active else {
+      for h in [decay, momentum, scale, dEps] { s[h] = 0 }
+      return
+    }
     let dlr = s["prodigy_dlr"], d = s["d"], momentum = s[beta1] > 0
     s[decay] = decoupled && s.doWD ? -s[wd] * dlr : 0
     s[self.momentum] = momentum ? 1 : 0

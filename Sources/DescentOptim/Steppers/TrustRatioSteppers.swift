@@ -25,7 +25,7 @@ public struct LarcLayerLR: Stepper {
 
 /// p ← p − local_lr · (grad_avg, or g without momentum) (fastai's `larc_step`).
 public struct LarcStep: Stepper {
-  public let localLR = Hyper("local_lr"), avg = State("grad_avg")
+  public let localLR = Hyper("local_lr"), avg = State("grad_avg", optional: true)
   public init() {}
   @inlinable @inline(__always) public func step(_ s: inout Lanes) { s.p -= s[localLR] * (s.has(avg) ? s[avg] : s.g) }
 }
