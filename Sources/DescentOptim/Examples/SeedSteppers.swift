@@ -2,7 +2,7 @@ import DescentTensor
 
 /// The seed's five custom steppers as a library user writes them, both ways: tensor steppers
 /// (whole tensors, as in fastai) and fused steppers (one loop over memory). They are the seed's
-/// code (`../shared/seed/optimizers-blog.txt`): its names (`grad_avg`, `square_mom`,
+/// code (the fastai blog post on optimizers the study is built on): its names (`grad_avg`, `square_mom`,
 /// `square_avg`), its damped `average_grad` and its `rms_prop_step`, which divides the raw
 /// gradient. Like the seed's callbacks they bring no defaults: the seed passes them to the
 /// Optimizer — `partial(Optimizer, cbs=[average_grad, momentum_step], mom=0.9)`, and

@@ -1,4 +1,4 @@
-# The seed's five custom steppers, copied from the seed (shared/seed/optimizers-blog.txt) as its
+# The seed's five custom steppers, copied from the seed (the fastai blog post on optimizers) as its
 # author wrote them: shared by optimizer_reference.py and scripts/reference/fastai_compare.py.
 # Note the damped average_grad, the square_mom/square_avg names, and rms_prop_step dividing the
 # raw gradient (its grad_avg argument is unused). The seed passes the hyper-parameters to the
