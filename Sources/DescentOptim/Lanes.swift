@@ -8,9 +8,10 @@ import DescentTensor
 /// `Hyper`s, `State`s and `Sum`s are stored properties of the steppers (or of structs they
 /// hold): before the loop, the optimizer binds them to each parameter's values and buffers in
 /// its own copy of the chain (see `StepperLayout`), so that inside the loop they are plain
-/// fields in registers. No check runs per element (one kept a user's `step` from being inlined
-/// and made it 2× slower): a name that is not a property reads NaN, and the stage refuses such
-/// a chain before its first step (see `StepperLayout.probe`).
+/// fields in registers. A `step` is inlined into the loop: no check runs per element (a name
+/// that is not a property reads NaN, and the stage refuses such a chain before its first step,
+/// see `StepperLayout.probe`), and SIMD8<Float> arithmetic is one vector operation each as the
+/// compiler's inliner sees it (DescentTensor's VectorMath.swift).
 /// Control flow in `step` may depend on hypers (`if s.value(step) == 1`) and on whether an
 /// optional buffer exists (`s.has(avg)`), not on the elements' values (use lane-wise selects:
 /// `replacing(with:where:)`, `max`, `sign`).
