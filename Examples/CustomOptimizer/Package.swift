@@ -5,9 +5,9 @@
 import PackageDescription
 
 // Descent's loops assume AVX2 and FMA on x86-64 (every x86-64 CPU since 2013–2015). Steppers are
-// fused into those loops in this package, so it is built the same way: otherwise their SIMD8
-// code runs in SSE2 and calls, rather than inlines, the AVX square root (`my-rmsprop`'s step
-// measured 1.4–1.6× the built-in RMSProp's without this, 0.93–1.0× with it).
+// fused into those loops in this package, so it is built the same way; otherwise their SIMD8
+// code runs in SSE2 (`study bench optim`: my_rmsprop 1.12× the built-in RMSProp's time without
+// this, 1.00× with it).
 #if arch(x86_64)
 let cpu: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
 #else
