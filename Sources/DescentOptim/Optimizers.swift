@@ -9,8 +9,13 @@ public func SGD(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, wd: Dou
   let steppers: [Stage] = mom != 0
     ? [.fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); MomentumStep() }]
     : [.fused { WeightDecay(decoupled: decoupleWD); SGDStep() }]
-  // Without momentum no stepper reads `mom`: it is left out, so that setting it is refused.
-  return Optimizer(params, steppers: steppers, defaults: ["lr": lr, "wd": .all(wd)].merging(mom != 0 ? ["mom": .all(mom)] : [:]) { a, _ in a })
+  return Optimizer(params, steppers: steppers, defaults: withMomentum(mom, ["lr": lr, "wd": .all(wd)]))
+}
+
+/// `defaults` with `mom` where there is momentum: without it no stepper reads `mom`, so it is
+/// left out and setting it is refused.
+private func withMomentum(_ mom: Double, _ defaults: [String: HyperSetting]) -> [String: HyperSetting] {
+  mom != 0 ? defaults.merging(["mom": .all(mom)]) { a, _ in a } : defaults
 }
 
 /// RMSProp (fastai's `RMSProp`). Unlike fastai 2.8, whose `RMSProp` drops its `eps` argument
@@ -21,8 +26,7 @@ public func RMSProp(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0, sqr
     ? [.fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); AverageSqrGrad(); RMSPropStep() }]
     : [.fused { WeightDecay(decoupled: decoupleWD); AverageSqrGrad(); RMSPropStep() }]
   return Optimizer(params, steppers: steppers,
-                   defaults: ["lr": lr, "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)]
-                     .merging(mom != 0 ? ["mom": .all(mom)] : [:]) { a, _ in a })
+                   defaults: withMomentum(mom, ["lr": lr, "sqr_mom": .all(sqrMom), "eps": .all(eps), "wd": .all(wd)]))
 }
 
 /// Adam, or AdamW with decoupled weight decay (fastai's `Adam`: eps 1e-5, wd 0.01 decoupled).
@@ -61,8 +65,7 @@ public func Larc(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, clip
     ? .fused { WeightDecay(decoupled: decoupleWD); AverageGrad(); LarcLayerLR(clip: clip) }
     : .fused { WeightDecay(decoupled: decoupleWD); LarcLayerLR(clip: clip) }
   return Optimizer(params, steppers: [first, .fused { LarcStep() }],
-                   defaults: ["lr": lr, "trust_coeff": .all(trustCoeff), "eps": .all(eps), "wd": .all(wd)]
-                     .merging(mom != 0 ? ["mom": .all(mom)] : [:]) { a, _ in a })
+                   defaults: withMomentum(mom, ["lr": lr, "trust_coeff": .all(trustCoeff), "eps": .all(eps), "wd": .all(wd)]))
 }
 
 /// LAMB (fastai's `Lamb`).

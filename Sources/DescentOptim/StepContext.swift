@@ -55,7 +55,7 @@ public struct StepContext {
   /// for this step (not kept in the state).
   public subscript(_ h: Hyper) -> Double {
     get {
-      let v = locals?.value(h.id) ?? self[h.name]
+      let v = resolved(h) ?? self[h.name]
       return h.complement ? 1 - v : v
     }
     nonmutating set {
@@ -67,9 +67,13 @@ public struct StepContext {
   /// The value a chain's `Hyper` property is bound to: what `begin` set for the step, else the
   /// group's hyper-parameter, else the state's scalar (before its complement, if it is `1 - h`).
   @usableFromInline func value<C>(of h: Hyper, in chain: C.Type) -> Double {
-    if let v = locals?.value(h.id) ?? value(h.name) { return v }
+    if let v = resolved(h) { return v }
     fatalError("\(C.self): a stepper's Hyper(\"\(h.name)\") is neither a hyper-parameter (\(hypers.keys.sorted())), a scalar of the state (\(state.scalars.keys.sorted())), nor set by a `begin` before it")
   }
+
+  /// `h`'s value before its complement, if present: what a `begin` set for the step, else the
+  /// group's hyper-parameter, else the state's scalar.
+  func resolved(_ h: Hyper) -> Double? { locals?.value(h.id) ?? value(h.name) }
 
   /// A hyper-parameter or state scalar if present.
   public func value(_ name: String) -> Double? { hypers[name] ?? state.scalars[name] }

@@ -52,16 +52,24 @@ struct StepperLayout {
   /// first use, but for an optional one, bound only where it exists.
   @inlinable
   func bind<C>(_ template: C, _ context: StepContext) -> C {
+    binding(template, value: { h, _ in context.value(of: h, in: C.self) }, buffer: { b, _ in
+      b.optional ? context.existingBuffer(b.name)?.pointer : context.buffer(b).pointer
+    })
+  }
+
+  /// `template` with each `Hyper` property bound to `value(h, k)` and each `State` to
+  /// `buffer(b, k)`, k the property's place among its kind in the chain.
+  @inlinable
+  func binding<C>(_ template: C, value: (Hyper, Int) -> Double, buffer: (State, Int) -> UnsafeMutablePointer<Float>?) -> C {
     var c = template
     withUnsafeMutableBytes(of: &c) { raw in
-      for offset in hypers {
+      for (k, offset) in hypers.enumerated() {
         let h = raw.load(fromByteOffset: offset, as: Hyper.self)
-        raw.storeBytes(of: h.bound(to: context.value(of: h, in: C.self)), toByteOffset: offset, as: Hyper.self)
+        raw.storeBytes(of: h.bound(to: value(h, k)), toByteOffset: offset, as: Hyper.self)
       }
-      for offset in states {
+      for (k, offset) in states.enumerated() {
         var b = raw.load(fromByteOffset: offset, as: State.self)
-        b.isBound = true
-        b.pointer = b.optional ? context.existingBuffer(b.name)?.pointer : context.buffer(b).pointer
+        b.pointer = buffer(b, k)
         raw.storeBytes(of: b, toByteOffset: offset, as: State.self)
       }
     }
@@ -75,22 +83,11 @@ struct StepperLayout {
   /// global `Hyper`, or one made inside `step`), which no parameter's binding would reach.
   @inlinable
   func probe<C: Stepper>(_ template: C) {
-    var c = template
     let lanes = UnsafeMutablePointer<Float>.allocate(capacity: 8 * Swift.max(1, states.count))
     defer { lanes.deallocate() }
     for k in 0..<8 * Swift.max(1, states.count) { (lanes + k).initialize(to: 0.4 + 0.2 * Float(k / 8) / Float(states.count + 1)) }
-    withUnsafeMutableBytes(of: &c) { raw in
-      for (k, offset) in hypers.enumerated() {
-        let v = 0.3 + 0.4 * Double(k + 1) / Double(hypers.count + 2)
-        raw.storeBytes(of: raw.load(fromByteOffset: offset, as: Hyper.self).bound(to: v), toByteOffset: offset, as: Hyper.self)
-      }
-      for (k, offset) in states.enumerated() {
-        var b = raw.load(fromByteOffset: offset, as: State.self)
-        b.isBound = true
-        b.pointer = lanes + 8 * k
-        raw.storeBytes(of: b, toByteOffset: offset, as: State.self)
-      }
-    }
+    let c = binding(template, value: { _, k in 0.3 + 0.4 * Double(k + 1) / Double(hypers.count + 2) },
+                    buffer: { _, k in lanes + 8 * k })
     var s = Lanes()
     s.p = SIMD8(repeating: 0.45)
     s.g = SIMD8(repeating: 0.55)
@@ -103,26 +100,19 @@ struct StepperLayout {
     }
   }
 
-  /// The names of the `Hyper` properties of `value`.
-  @usableFromInline func hyperNames<C>(of value: C) -> Set<String> {
-    var names: Set<String> = []
+  /// The `Hyper` properties of `value`, as declared.
+  func hyperProperties<C>(of value: C) -> [Hyper] {
     var copy = value
-    withUnsafeBytes(of: &copy) { raw in
-      for offset in hypers { names.insert(raw.load(fromByteOffset: offset, as: Hyper.self).name) }
-    }
-    return names
+    return withUnsafeBytes(of: &copy) { raw in hypers.map { raw.load(fromByteOffset: $0, as: Hyper.self) } }
   }
+
+  /// The names of the `Hyper` properties of `value`.
+  @usableFromInline func hyperNames<C>(of value: C) -> Set<String> { Set(hyperProperties(of: value).map(\.name)) }
 
   /// The defaults the `Hyper` properties of `value` declare.
   func defaults<C>(of value: C) -> Hypers {
     var d: Hypers = [:]
-    var copy = value
-    withUnsafeBytes(of: &copy) { raw in
-      for offset in hypers {
-        let h = raw.load(fromByteOffset: offset, as: Hyper.self)
-        if let v = h.defaultValue { d[h.name] = v }
-      }
-    }
+    for h in hyperProperties(of: value) { if let v = h.defaultValue { d[h.name] = v } }
     return d
   }
 }

@@ -14,9 +14,8 @@ public struct Hyper: Sendable {
   public let defaultValue: Double?
   /// Set in the optimizer's copy of a chain bound to one parameter (see `StepperLayout`): the
   /// value (the complement, for `1 - h`) then lives in the chain itself, in registers across
-  /// the loop. A `Hyper` that is not a stored property of the chain stays unbound.
-  @usableFromInline var isBound = false
-  /// NaN until bound, so that a `Hyper` that is not a stored property shows (`StepperLayout.probe`).
+  /// the loop. NaN until bound, so that a `Hyper` that is not a stored property of the chain
+  /// shows (`StepperLayout.probe`).
   @usableFromInline var value: Float = .nan
   @usableFromInline var complementValue: Float = .nan
 
@@ -26,16 +25,9 @@ public struct Hyper: Sendable {
     defaultValue = value
   }
 
-  @usableFromInline init(id: Int, complement: Bool, defaultValue: Double?) {
-    self.id = id
-    self.complement = complement
-    self.defaultValue = defaultValue
-  }
-
   /// This hyper bound to `v` (Double, so that the complement is taken before rounding).
   @usableFromInline func bound(to v: Double) -> Hyper {
     var h = self
-    h.isBound = true
     (h.value, h.complementValue) = complement ? (Float(1 - v), Float(v)) : (Float(v), Float(1 - v))
     return h
   }
@@ -69,7 +61,6 @@ public struct State: @unchecked Sendable {
   public let optional: Bool
   /// Set in the optimizer's per-parameter copy of a chain, as `Hyper.value`: the buffer, or nil
   /// for an optional one that does not exist.
-  @usableFromInline var isBound = false
   @usableFromInline var pointer: UnsafeMutablePointer<Float>?
 
   public init(_ name: String, startsAtParameter: Bool = false, optional: Bool = false) {
@@ -107,6 +98,4 @@ public enum StepperNames {
 
   static func name(of id: Int) -> String { table.withLock { $0.names[id] } }
 
-  /// How many names there are: the width of a parameter's table.
-  @usableFromInline static var count: Int { table.withLock { $0.names.count } }
 }
