@@ -53,7 +53,7 @@ public func Muon(_ params: [[Tensor]], lr: HyperSetting = 1e-3, mom: Double = 0.
                  adamMom: Double = 0.9, adamSqrMom: Double = 0.95, adamEps: Double = 1e-8,
                  rule: MuonRule = .hiddenMatrices) -> Optimizer {
   precondition(nsSteps >= 0, "Muon: nsSteps must not be negative, not \(nsSteps)")
-  let muon: [Stage] = [.fused { WeightDecay(); MuonMomentum(nesterov: nesterov) }, .tensor(MuonStep.stepper(adjustLR: adjustLR))]
+  let muon: [Stage] = [.fused { WeightDecay(); MuonMomentum(nesterov: nesterov) }, .tensor(MuonStep(adjustLR: adjustLR))]
   let adamW: [Stage] = [.fused { WeightDecay(); AverageGrad(dampening: true); AverageSqrGrad(); StepStat(); AdamStep() }]
   return Optimizer(params, chains: [muon, adamW], route: { groups in rule.usesMuon(groups).map { $0.map { $0 ? 0 : 1 } } },
                    defaults: ["lr": lr, "wd": .all(wd), "muon_mom": .all(mom), "ns_steps": .all(Double(nsSteps)), "muon_eps": .all(eps),

@@ -82,23 +82,33 @@ public func Lamb(_ params: [[Tensor]], lr: HyperSetting, mom: Double = 0.9, sqrM
 /// forwards them: `setHyper` on the result or on `optimizer` sets both.
 public func Lookahead(_ optimizer: Optimizer, k: Int = 6, alpha: Double = 0.5) -> Optimizer {
   precondition(k >= 1, "Lookahead: k must be at least 1, not \(k)")
-  let snapshot = TensorStepper("lookahead_init", reads: []) { s in
-    if s.existingBuffer("slow_p") == nil { s.buffer("slow_p").copy_(s.param) }
-  }
-  let sync = TensorStepper("lookahead_sync", reads: []) { s in
-    let count = (s.state.scalars["lookahead_count"] ?? 0) + 1
-    s.setScalar("lookahead_count", count)
-    guard Int(count) % k == 0 else { return }
-    let slow = s.buffer("slow_p")
-    slow.lerp_(s.param, weight: Float(alpha))
-    s.param.copy_(slow)
-  }
-  let wrapped = Optimizer(optimizer.paramGroups, chains: optimizer.chains.map { [.tensor(snapshot)] + $0 + [.tensor(sync)] },
+  let wrapped = Optimizer(optimizer.paramGroups, chains: optimizer.chains.map { [.tensor(LookaheadSnapshot())] + $0 + [.tensor(LookaheadSync(k: k, alpha: alpha))] },
                           route: { _ in optimizer.routes })
   wrapped.hypers = optimizer.hypers
   wrapped.hyperFollower = optimizer
   optimizer.hyperLeader = wrapped
   return wrapped
+}
+
+/// Lookahead's first stage: the slow weights, copied from the parameters at the first step.
+struct LookaheadSnapshot: WholeTensorStepper {
+  let slow = State("slow_p", startsAtParameter: true)
+  func step(_ s: StepContext) { _ = s[slow] }
+}
+
+/// Lookahead's last stage: every `k` steps the slow weights move `alpha` of the way to the fast
+/// ones, and the fast weights restart from them.
+struct LookaheadSync: WholeTensorStepper {
+  let slow = State("slow_p", startsAtParameter: true)
+  let k: Int, alpha: Double
+
+  func step(_ s: StepContext) {
+    let count = (s.state.scalars["lookahead_count"] ?? 0) + 1
+    s.setScalar("lookahead_count", count)
+    guard Int(count) % k == 0 else { return }
+    s[slow].lerp_(s.param, weight: Float(alpha))
+    s.param.copy_(s[slow])
+  }
 }
 
 /// fastai's `ranger`: Lookahead over RAdam with mom 0.95, wd 0.01, eps 1e-6.
@@ -167,7 +177,7 @@ public func Prodigy(_ params: [[Tensor]], lr: HyperSetting = 1, beta1: Double = 
                     biasCorrection: Bool = false, safeguardWarmup: Bool = false) -> Optimizer {
   // Decoupled decay is the last stage's (at d·lr); L2 decays the gradient first.
   let stats: Stage = decoupleWD ? .fused { ProdigyStats() } : .fused { WeightDecay(decoupled: false); ProdigyStats() }
-  return Optimizer(params, steppers: [stats, .global(.prodigyEstimate), .fused { ProdigyStep(decoupled: decoupleWD) }], defaults: [
+  return Optimizer(params, steppers: [stats, .global(ProdigyEstimate()), .fused { ProdigyStep(decoupled: decoupleWD) }], defaults: [
     "lr": lr, "beta1": .all(beta1), "beta2": .all(beta2), "beta3": .all(beta3 ?? beta2.squareRoot()), "eps": .all(eps),
     "wd": .all(wd), "d0": .all(d0), "d_coef": .all(dCoef), "growth_rate": .all(growthRate),
     "use_bias_correction": .all(biasCorrection ? 1 : 0), "safeguard_warmup": .all(safeguardWarmup ? 1 : 0),
@@ -181,7 +191,7 @@ public func Prodigy(_ params: [[Tensor]], lr: HyperSetting = 1, beta1: Double = 
 public func Adafactor(_ params: [[Tensor]], lr: HyperSetting = 1e-2, beta2Decay: Double = -0.8,
                       eps1: Double = Double(Float.ulpOfOne), eps2: Double = 1e-3, clipThreshold: Double = 1,
                       wd: Double = 0) -> Optimizer {
-  Optimizer(params, steppers: [.global(AdafactorStep.stepper)], defaults: [
+  Optimizer(params, steppers: [.global(AdafactorStep())], defaults: [
     "lr": lr, "beta2_decay": .all(beta2Decay), "eps1": .all(eps1), "eps2": .all(eps2),
     "clip_threshold": .all(clipThreshold), "wd": .all(wd),
   ])

@@ -1,7 +1,7 @@
 /// One entry of an optimizer's chain: a fused stage (`Stepper`s composed into one loop over
-/// memory), a tensor stepper (whole tensors, one op at a time: Muon's Newton–Schulz), or a
-/// stepper over every parameter at once (sums across parameters, such as Prodigy's estimate of
-/// the distance to the solution). All three see a parameter as a `StepContext`.
+/// memory), a whole-tensor stepper (`.tensor(MuonStep())`, or a fastai-style `TensorStepper`
+/// closure), or a stepper over every parameter at once (`.global(ProdigyEstimate())`: sums
+/// across parameters). All three see a parameter as a `StepContext`.
 public enum Stage {
   case tensor(TensorStepper)
   case fused(FusedStage)
@@ -34,11 +34,9 @@ public enum Stage {
   }
 }
 
-/// A stepper that sees every parameter of the step together, between stages: it reads what
-/// the stages before it left in the parameters' states and writes what the stages after it
-/// read. It runs on the calling thread (and may split its work over the cores itself). It
-/// reads gradients only if it says so (`readsGradients`): then a pending gradient scale is
-/// applied before it runs, otherwise by the next stage.
+/// An `AllParametersStepper` as the optimizer runs it (made by `Stage.global(_:)`): it reads
+/// what the stages before it left in the parameters' states and writes what the stages after
+/// it read.
 public struct GlobalStepper {
   public let name: String
   public let defaults: Hypers
@@ -47,8 +45,8 @@ public struct GlobalStepper {
   public let reads: [String]?
   public let body: ([StepContext]) -> Void
 
-  public init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, reads: [String]? = nil,
-              _ body: @escaping ([StepContext]) -> Void) {
+  init(_ name: String, defaults: Hypers = [:], readsGradients: Bool = false, reads: [String]? = nil,
+       _ body: @escaping ([StepContext]) -> Void) {
     self.name = name
     self.defaults = defaults
     self.readsGradients = readsGradients

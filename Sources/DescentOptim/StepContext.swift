@@ -89,6 +89,12 @@ public struct StepContext {
     return t
   }
 
+  /// `b`'s buffer, for a whole-tensor stepper: created on first use as `buffer(_:)` does.
+  public subscript(_ b: State) -> Tensor { buffer(b) }
+
+  /// Whether `b`'s buffer exists (for an optional `State`, fastai's `grad_avg=None` default).
+  public func has(_ b: State) -> Bool { state.buffers[b.name] != nil }
+
   /// The state buffer if it exists (fastai's `grad_avg=None` default).
   public func existingBuffer(_ name: String) -> Tensor? { state.buffers[name] }
 

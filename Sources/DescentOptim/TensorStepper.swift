@@ -10,7 +10,8 @@ import DescentTensor
 ///     }
 ///
 /// Hypers are Doubles, as fastai's Python floats; they are cast to Float where they meet a
-/// tensor. A `Stepper` does the same math in one fused pass over memory.
+/// tensor. A `Stepper` does the same math in one fused pass over memory; a `WholeTensorStepper`
+/// is this with its names declared as properties (checked, and read without a string lookup).
 public struct TensorStepper {
   public let name: String
   /// Hyper-parameter defaults this stepper brings (fastai's `cb.defaults`).

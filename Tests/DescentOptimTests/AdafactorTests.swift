@@ -82,10 +82,7 @@ import DescentTensor
         }
         return Tensor(values, shape: shape, requiresGrad: true)
       }
-      let stepper = GlobalStepper("adafactor", defaults: AdafactorStep.stepper.defaults, readsGradients: true) {
-        AdafactorStep.step($0, workers: workers)
-      }
-      let opt = Optimizer([params], steppers: [.global(stepper)], defaults: ["lr": 3e-2, "wd": 0.1])
+      let opt = Optimizer([params], steppers: [.global(AdafactorStep(workers: workers))], defaults: ["lr": 3e-2, "wd": 0.1])
       for t in 0..<3 {
         for (k, p) in params.enumerated() {
           let g = (0..<p.count).map { i -> Float in

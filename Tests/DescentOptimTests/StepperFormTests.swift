@@ -93,6 +93,67 @@ import DescentTensor
   }
 }
 
+/// Steppers that need a whole tensor, or every parameter at once, are written in the same
+/// surface: `Hyper`/`State` properties, from which the optimizer takes their names and defaults.
+@Suite struct WholeTensorStepperTests {
+  /// LARS-like: p ← p − lr·(‖p‖/‖m‖)·m, m ← mom·m + g: needs both norms before anything moves.
+  struct TrustRatioStep: WholeTensorStepper {
+    let lr = Hyper("lr"), mom = Hyper("mom", default: 0.5), avg = State("grad_avg")
+    func step(_ s: StepContext) {
+      s[avg].mul_(Float(s[mom])).add_(s.grad)
+      let ratio = WholeTensorStepperTests.norm(s.param) / WholeTensorStepperTests.norm(s[avg])
+      s.param.add_(s[avg], alpha: Float(-s[lr] * ratio))
+    }
+  }
+
+  /// torch's `clip_grad_norm_` over every parameter of the step, then plain SGD.
+  struct ClipGradNorm: AllParametersStepper {
+    let maxNorm = Hyper("max_norm", default: 1)
+    var readsGradients: Bool { true }
+    func step(_ all: [StepContext]) {
+      let total = all.reduce(0.0) { $0 + WholeTensorStepperTests.norm($1.grad) * WholeTensorStepperTests.norm($1.grad) }.squareRoot()
+      let scale = Swift.min(1, all[0][maxNorm] / (total + 1e-6))
+      for s in all { s.grad.mul_(Float(scale)) }
+    }
+  }
+
+  static func norm(_ t: Tensor) -> Double { Double((t * t).sum().item()).squareRoot() }
+
+  struct SGDStep: Stepper {
+    let lr = Hyper("lr")
+    func step(_ s: inout Lanes) { s.p -= s[lr] * s.g }
+  }
+
+  @Test func aWholeTensorStepperMatchesItsFormula() {
+    let p = Tensor([3, -4], shape: [2], requiresGrad: true)
+    let opt = Optimizer([p], steppers: [.tensor(TrustRatioStep())], defaults: ["lr": 0.1])
+    #expect(opt.hypers[0] == ["lr": 0.1, "mom": 0.5])
+    #expect(opt.hyperNames == ["lr", "mom"])
+    var x = [3.0, -4.0], m = [0.0, 0.0]
+    for t in 0..<3 {
+      let g = [1.0 + Double(t), -0.5]
+      p.grad = Tensor(g.map(Float.init), shape: [2])
+      opt.step()
+      m = zip(m, g).map { 0.5 * $0 + $1 }
+      let ratio = (x[0] * x[0] + x[1] * x[1]).squareRoot() / (m[0] * m[0] + m[1] * m[1]).squareRoot()
+      x = zip(x, m).map { $0 - 0.1 * ratio * $1 }
+    }
+    expectClose(p.scalars, x.map(Float.init), rtol: 1e-6, atol: 1e-6)
+  }
+
+  @Test func anAllParametersStepperSeesEveryParameter() {
+    let a = Tensor([1, 1], shape: [2], requiresGrad: true), b = Tensor([1], shape: [1], requiresGrad: true)
+    let opt = Optimizer([a, b], steppers: [.global(ClipGradNorm()), .fused { SGDStep() }], defaults: ["lr": 1, "max_norm": 2.5])
+    #expect(opt.hyperNames == ["lr", "max_norm"])
+    a.grad = Tensor([3, 0], shape: [2])
+    b.grad = Tensor([4], shape: [1])
+    opt.step()
+    // ‖(3, 0, 4)‖ = 5: every gradient halved (to within clip_grad_norm_'s 1e-6).
+    expectClose(a.scalars, [1 - 1.5, 1], rtol: 1e-5, atol: 1e-6)
+    expectClose(b.scalars, [1 - 2], rtol: 1e-5, atol: 1e-6)
+  }
+}
+
 /// A hyper-parameter name that no stepper of the optimizer reads is refused (Lion has `beta1`
 /// and `beta2`, not `betas` or `mom`), while the Learner's schedules set any name, as fastai's.
 @Suite struct HyperNameRefusalTests {

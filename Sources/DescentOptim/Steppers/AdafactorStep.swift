@@ -13,17 +13,19 @@ import Foundation
 /// moments and leaves the update u = g/√estimate in the gradient's buffer (as fastai's L2
 /// regularization changes `p.grad`), summing ‖p‖² and ‖u‖² on the way — each matrix's moments
 /// are complete before its elements are read again, while they are in cache; the second
-/// applies weight decay and the clipped step. It is a global stepper so that each pass runs
+/// applies weight decay and the clipped step. It is an all-parameters stepper so that each pass runs
 /// once over every parameter laid end to end, cut into one range per core, as a fused stage
 /// does: a pass per parameter would wait at a barrier ~200 times a step for ResNet-34, and on
 /// a machine whose cores are shared each barrier waits for the slower core.
-public enum AdafactorStep {
-  public static var stepper: GlobalStepper {
-    GlobalStepper("adafactor", defaults: ["beta2_decay": -0.8, "eps1": Double(Float.ulpOfOne), "eps2": 1e-3,
-                                          "clip_threshold": 1, "wd": 0], readsGradients: true, reads: ["lr"]) { items in
-      step(items)
-    }
-  }
+public struct AdafactorStep: AllParametersStepper {
+  public let lr = Hyper("lr"), beta2Decay = Hyper("beta2_decay", default: -0.8), eps1 = Hyper("eps1", default: Double(Float.ulpOfOne))
+  public let eps2 = Hyper("eps2", default: 1e-3), clipThreshold = Hyper("clip_threshold", default: 1), wd = Hyper("wd", default: 0)
+  /// The cores the first pass is split over (tests set it; by default, the cores the size warrants).
+  let workers: Int?
+  public var readsGradients: Bool { true }
+
+  public init() { workers = nil }
+  init(workers: Int) { self.workers = workers }
 
   /// One parameter's share of the step: its buffers, its layout and the unit of work a core
   /// takes whole (a group of matrices that fills lanes, or a lane of elements).
@@ -43,15 +45,14 @@ public enum AdafactorStep {
     case factored(rows: Int, cols: Int, group: Int)
   }
 
-  /// `workers` splits the first pass (tests set it; by default, the cores the size warrants).
-  static func step(_ items: [StepContext], workers: Int? = nil) {
+  public func step(_ items: [StepContext]) {
     var works: [Work] = []
     var total = 0, widestRow = 1, widestGroup = 8
     for item in items {
       let t = (item.state.scalars["step"] ?? 0) + 1
       item.state.scalars["step"] = t
       let p = item.param, g = item.grad, n = p.count
-      let moments = Moments(weight: Foundation.pow(t, item.hypers["beta2_decay"]!), eps1: Float(item.hypers["eps1"]!))
+      let moments = Moments(weight: Foundation.pow(t, item[beta2Decay]), eps1: Float(item[eps1]))
       let work: Work
       if p.rank >= 2 {
         let rows = p.shape[p.rank - 2], cols = p.shape[p.rank - 1], size = rows * cols
@@ -75,17 +76,17 @@ public enum AdafactorStep {
       works.append(work)
       total += n
     }
-    let sums = moments(works, total: total, scratch: (widestGroup, widestRow), workers: workers)
+    let sums = Self.moments(works, total: total, scratch: (widestGroup, widestRow), workers: workers)
     var decays: [Float] = [], scales: [Float] = []
     for (item, sum) in zip(items, sums) {
-      let h = item.hypers, n = Double(item.param.count), t = item.state.scalars["step"]!
-      let rho = Swift.min(h["lr"]!, 1 / t.squareRoot())
-      let alpha = Swift.max(h["eps2"]!, (sum.parameter / n).squareRoot()) * rho
-      let clip = Swift.max(1, (sum.update.squareRoot() / n.squareRoot()) / h["clip_threshold"]!)
-      decays.append(Float(item.state.doWD && h["wd"]! != 0 ? 1 - h["lr"]! * h["wd"]! : 1))
+      let n = Double(item.param.count), t = item.state.scalars["step"]!
+      let rho = Swift.min(item[lr], 1 / t.squareRoot())
+      let alpha = Swift.max(item[eps2], (sum.parameter / n).squareRoot()) * rho
+      let clip = Swift.max(1, (sum.update.squareRoot() / n.squareRoot()) / item[clipThreshold])
+      decays.append(Float(item.doWD && item[wd] != 0 ? 1 - item[lr] * item[wd] : 1))
       scales.append(Float(-alpha / clip))
     }
-    apply(works, total: total, decays: decays, scales: scales)
+    Self.apply(works, total: total, decays: decays, scales: scales)
   }
 
   /// The first pass over every parameter on all cores: each core takes the whole units of work

@@ -21,18 +21,24 @@ public enum MuonLRAdjustment: String, Sendable, CaseIterable {
 /// orthogonalized by Newton–Schulz (`ns_steps` iterations, `muon_eps` floor on its norm), then
 /// p ← p − lr·ratio·O. A parameter of rank > 2 (a conv weight [o, i, kh, kw]) is the matrix
 /// o × (i·kh·kw). Decoupled weight decay is `WeightDecay` before it, at the unadjusted lr.
-public enum MuonStep {
-  public static func stepper(adjustLR: MuonLRAdjustment = .matchRMSAdamW,
-                             coefficients: (a: Double, b: Double, c: Double) = NewtonSchulz.defaultCoefficients) -> TensorStepper {
-    let newtonSchulz = NewtonSchulz(coefficients: coefficients)
-    return TensorStepper("muon_step", defaults: ["ns_steps": 5, "muon_eps": 1e-7], reads: ["lr"]) { s in
-      let p = s.param
-      precondition(p.rank >= 2, "muon_step: Muon orthogonalizes matrices; a parameter of shape \(p.shape) should be routed to another chain")
-      let rows = p.shape[0], cols = p.count / rows
-      let o = newtonSchulz.orthogonalize(UnsafePointer(s.grad.pointer), rows: rows, cols: cols,
-                                         steps: Int(s["ns_steps"]), eps: Float(s["muon_eps"]))
-      addScaled(o, Float(-s["lr"] * adjustLR.ratio(rows: rows, cols: cols)), to: p.pointer, p.count)
-    }
+public struct MuonStep: WholeTensorStepper {
+  public let lr = Hyper("lr"), steps = Hyper("ns_steps", default: 5), eps = Hyper("muon_eps", default: 1e-7)
+  public let adjustLR: MuonLRAdjustment
+  let newtonSchulz: NewtonSchulz
+
+  public init(adjustLR: MuonLRAdjustment = .matchRMSAdamW,
+              coefficients: (a: Double, b: Double, c: Double) = NewtonSchulz.defaultCoefficients) {
+    self.adjustLR = adjustLR
+    newtonSchulz = NewtonSchulz(coefficients: coefficients)
+  }
+
+  public func step(_ s: StepContext) {
+    let p = s.param
+    precondition(p.rank >= 2, "MuonStep: Muon orthogonalizes matrices; a parameter of shape \(p.shape) should be routed to another chain")
+    let rows = p.shape[0], cols = p.count / rows
+    let o = newtonSchulz.orthogonalize(UnsafePointer(s.grad.pointer), rows: rows, cols: cols,
+                                       steps: Int(s[steps]), eps: Float(s[eps]))
+    Self.addScaled(o, Float(-s[lr] * adjustLR.ratio(rows: rows, cols: cols)), to: p.pointer, p.count)
   }
 
   /// p ← p + alpha·o with one fused multiply-add, as torch's `add_(o, alpha:)`.

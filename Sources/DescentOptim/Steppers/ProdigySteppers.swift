@@ -65,35 +65,35 @@ public struct ProdigyStats: Stepper {
 /// Second stage: the new d from every parameter's sums (in Double, as the package's Python
 /// floats): d̂ = d_coef·(β3·numerator + Σ (d/d0)·dlr·⟨g, p0 − p⟩) / Σ Σ|s|; d grows to d̂, at most by
 /// `growth_rate` a step, and never shrinks. With Σ|s| = 0 the step is skipped, as the package does.
-extension GlobalStepper {
-  public static var prodigyEstimate: GlobalStepper {
-    GlobalStepper("prodigy_estimate", reads: ["lr", "d0", "beta3", "d_coef", "growth_rate"]) { items in
-      guard let first = items.first?.state.scalars else { return }
-      let hypers = items[0].hypers
-      let d0 = hypers["d0"]!, d = first["d"] ?? d0, dMax = first["d_max"] ?? d0, dlr = first["prodigy_dlr"]!
-      let lr = items.map { $0.hypers["lr"]! }.max()!
-      var delta = 0.0, denominator = 0.0
-      for item in items {
-        delta += d / d0 * dlr * item.state.scalars["prodigy_dot"]!
-        denominator += item.state.scalars["prodigy_s_sum"]!
-      }
-      let skip = denominator == 0
-      var newD = d, newDMax = dMax
-      let numerator = (first["d_numerator"] ?? 0) * hypers["beta3"]! + delta
-      if !skip && lr > 0 {
-        let dHat = hypers["d_coef"]! * numerator / denominator
-        if d == d0 { newD = Swift.max(d, dHat) }
-        newDMax = Swift.max(dMax, dHat)
-        newD = Swift.min(newDMax, newD * hypers["growth_rate"]!)
-      }
-      for item in items {
-        item.state.scalars["prodigy_skip"] = skip ? 1 : 0
-        guard !skip else { continue }
-        item.state.scalars["d_numerator"] = numerator
-        item.state.scalars["d"] = newD
-        item.state.scalars["d_max"] = newDMax
-        item.state.scalars["k"] = (item.state.scalars["k"] ?? 0) + 1
-      }
+public struct ProdigyEstimate: AllParametersStepper {
+  public let lr = Hyper("lr"), d0 = Hyper("d0"), beta3 = Hyper("beta3"), dCoef = Hyper("d_coef"), growthRate = Hyper("growth_rate")
+  public init() {}
+
+  public func step(_ items: [StepContext]) {
+    guard let first = items.first else { return }
+    let start = first[d0], d = first.value("d") ?? start, dMax = first.value("d_max") ?? start, dlr = first["prodigy_dlr"]
+    let largestLR = items.map { $0[lr] }.max()!
+    var delta = 0.0, denominator = 0.0
+    for item in items {
+      delta += d / start * dlr * item["prodigy_dot"]
+      denominator += item["prodigy_s_sum"]
+    }
+    let skip = denominator == 0
+    var newD = d, newDMax = dMax
+    let numerator = (first.value("d_numerator") ?? 0) * first[beta3] + delta
+    if !skip && largestLR > 0 {
+      let dHat = first[dCoef] * numerator / denominator
+      if d == start { newD = Swift.max(d, dHat) }
+      newDMax = Swift.max(dMax, dHat)
+      newD = Swift.min(newDMax, newD * first[growthRate])
+    }
+    for item in items {
+      item.setScalar("prodigy_skip", skip ? 1 : 0)
+      guard !skip else { continue }
+      item.setScalar("d_numerator", numerator)
+      item.setScalar("d", newD)
+      item.setScalar("d_max", newDMax)
+      item.setScalar("k", (item.value("k") ?? 0) + 1)
     }
   }
 }
