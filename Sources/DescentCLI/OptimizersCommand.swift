@@ -19,12 +19,11 @@ struct OptimizersCommand: ParsableCommand {
         descent optimizers --json
       """)
 
-  @Flag(help: "Print one JSON object instead of a table.")
-  var json = false
+  @OptionGroup var json: JSONOutput
 
   func run() throws {
     let entries = OptimizerCatalog.entries
-    if json {
+    if json.isRequested {
       let rows: [[String: Any]] = entries.map { e in
         var r: [String: Any] = ["name": e.name, "title": e.title, "schedule_free": e.isScheduleFree]
         r["lr"] = e.defaultLR ?? NSNull()
@@ -32,13 +31,13 @@ struct OptimizersCommand: ParsableCommand {
         r["step_bytes"] = e.stepBytes ?? NSNull()
         return r
       }
-      let data = try JSONSerialization.data(withJSONObject: ["optimizers": rows], options: [.sortedKeys])
-      return say(String(decoding: data, as: UTF8.self))
+      try json.write(["optimizers": rows])
+      if json.toStandardOutput { return }
     }
     for line in Self.markdown(entries) { say(line) }
   }
 
-  /// The table as the README shows it.
+  /// The table as docs/optimizers.md shows it.
   static func markdown(_ entries: [OptimizerEntry]) -> [String] {
     func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%g", v) }
     return ["| name | optimizer | lr | one-cycle moms | schedule-free | bytes a step |", "|---|---|---|---|---|---|"]

@@ -3,8 +3,8 @@ import Testing
 @testable import DescentTensor
 
 /// oneDNN 2.6 was seen to crash intermittently inside jitted code on an OpenMP worker thread
-/// when running blocked-layout convolutions at 2 threads (issue 13; not reproduced since, see
-/// the README's engine notes). This runs every path the engine uses — oneDNN direct and
+/// when running blocked-layout convolutions at 2 threads (issue 13; not reproduced since).
+/// This runs every path the engine uses — oneDNN direct and
 /// Winograd in float32, direct in bfloat16, on plain activations and on blocked ones (float32,
 /// or bfloat16 as mixed precision stores them), and im2col over `GEMM` — in all three directions on
 /// the channel counts of `descent bench kernels` (at a small batch, for debug builds), many

@@ -3,7 +3,7 @@
 # min_scale=0.5), imagenet Normalize, bs 128, fit_one_cycle(3) — with the custom steppers
 # written as fastai callbacks. Prints each run's lr, final accuracy and seconds.
 #   python fastai_compare.py SEED THREADS FOLDER WORKERS sgd,sgd-custom,momentum,rmsprop,adam
-# (FOLDER: ~/.descent/data/mnist5k after `descent data mnist5k`). Needs `pip install fastai`;
+# (FOLDER: the folder `descent data mnist5k` prints). Needs `pip install fastai`;
 # Descent itself never runs Python.
 import sys, time
 from functools import partial

@@ -4,7 +4,7 @@
 # cores, in PyTorch's three CPU settings: plain NCHW float32, channels_last float32, and
 # channels_last with bfloat16 autocast (its fastest, the counterpart of `--mixed-precision`).
 # Run with a Python that has torch and torchvision (Descent itself never runs Python):
-#   python pytorch_train_bench.py                       # the README's table
+#   python pytorch_train_bench.py                       # docs/benchmarks.md's table
 #   python pytorch_train_bench.py resnet34 128 32 cl-bf16
 import sys, time, contextlib, resource, torch, torchvision
 

@@ -8,7 +8,7 @@ import DescentTensor
 /// Optimizer — `partial(Optimizer, cbs=[average_grad, momentum_step], mom=0.9)`, and
 /// `square_mom=0.99, eps=1e-8` for RMSProp — and so does a user here
 /// (`defaults: ["lr": 3e-2, "mom": 0.9]`). Under `fit_one_cycle` the schedule drives `mom`
-/// (0.95 → 0.85 → 0.95) from the first batch, and `average_grad` reads it. The README shows
+/// (0.95 → 0.85 → 0.95) from the first batch, and `average_grad` reads it. docs/optimizers.md shows
 /// the same code; `descent compare` trains with the fused chains below, and the tests check
 /// both forms against the seed's functions run in fastai and against each other.
 public enum SeedSteppers {
