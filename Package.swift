@@ -80,6 +80,8 @@ let package = Package(
     .testTarget(
       name: "DescentDataTests", dependencies: ["DescentData", "DescentTensor"],
       exclude: ["Reference"]),
+    .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
+    .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed"]),
     .testTarget(
       name: "DescentLearnTests", dependencies: ["DescentLearn", "DescentOptim", "DescentNN", "DescentTensor"],
       exclude: ["Reference"]),

@@ -26,8 +26,7 @@ struct BenchAllreduce: ParsableCommand {
   @Option(help: "Seconds to time each size (at least 3 repetitions).")
   var seconds = 0.5
 
-  @Flag(help: "Print one JSON object instead of a table.")
-  var json = false
+  @OptionGroup var json: JSONOutput
 
   func validate() throws {
     guard (1...4096).contains(maxMegabytes) else { throw ValidationError("--max-megabytes must be in 1…4096, not \(maxMegabytes)") }
@@ -70,11 +69,11 @@ struct BenchAllreduce: ParsableCommand {
         "bus_gbps": algorithm * 2 * (n - 1) / n,
       ])
     }
-    if json {
+    if json.isRequested {
       let object: [String: Any] = ["world_size": world.size, "copy_gbps": copy, "sizes": rows]
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-      say(String(decoding: data, as: UTF8.self))
-    } else {
+      try json.write(object)
+    }
+    if !json.toStandardOutput {
       say("MPI_Allreduce (sum, float32, in place) over \(world.size) process(es); copy bandwidth \(String(format: "%.1f", copy)) GB/s")
       row("size", "time", "algbw GB/s", "busbw GB/s", nameWidth: 10)
       for r in rows {

@@ -28,13 +28,12 @@ struct BenchKernels: ParsableCommand {
         descent bench kernels --conv im2col --directions
       """)
 
-  @Flag(help: "Print one JSON object instead of a table.")
-  var json = false
+  @OptionGroup var json: JSONOutput
 
   @Option(help: "Seconds of timing per figure (more is steadier).")
   var seconds: Double = 1
 
-  @Option(help: "Convolution algorithm: \(ConvolutionAlgorithm.argumentNames).", transform: ConvolutionAlgorithm.parse)
+  @Option(help: "Convolution algorithm: \(ConvolutionAlgorithm.argumentNames) (default: auto).", transform: ConvolutionAlgorithm.parse)
   var conv: ConvolutionAlgorithm = .auto
 
   @Flag(inversion: .prefixedNo, help: "Let --conv auto pick oneDNN's Winograd kernels.")
@@ -94,7 +93,7 @@ struct BenchKernels: ParsableCommand {
       bfloat16: TensorBenchmarks.batchNormAddReLUGBps(element: .bfloat16, seconds: seconds)
     )
     let perDirection = directions ? Self.convShapes.map { ConvolutionBenchmark.directionGFLOPs($0.geometry, seconds: seconds) } : []
-    if json {
+    if json.isRequested {
       var conv: [String: Any] = ["mean": convMean]
       for (shape, figure) in zip(Self.convShapes, convFigures) { conv[shape.key] = figure }
       var object: [String: Any] = [
@@ -111,9 +110,8 @@ struct BenchKernels: ParsableCommand {
             (shape.key, Dictionary(uniqueKeysWithValues: each.map { ($0.key.rawValue, $0.value) }))
           })
       }
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-      print(String(decoding: data, as: UTF8.self))
-      return
+      try json.write(object)
+      if json.toStandardOutput { return }
     }
     row("kernel", "figure", "× peak sgemm")
     row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", peak), "")

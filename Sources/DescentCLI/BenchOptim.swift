@@ -25,8 +25,7 @@ struct BenchOptim: ParsableCommand {
         descent bench optim --rounds 5 --only adam,lion
       """)
 
-  @Flag(help: "Print one JSON object instead of a table.")
-  var json = false
+  @OptionGroup var json: JSONOutput
 
   @Option(help: "Timed steps per optimizer (the median is reported).")
   var steps = 10
@@ -103,16 +102,16 @@ struct BenchOptim: ParsableCommand {
   func report(_ results: [(name: String, ms: Double, gbps: Double, copy: Double)], count: Int,
               muon: MuonBenchFigures?, peakSgemm: Double?) throws {
     let copy = results.map(\.copy).sorted()[results.count / 2]
-    if json {
+    if json.isRequested {
       var object: [String: Any] = ["copy_gbps": copy, "parameters": count]
       for r in results { object[r.name] = ["ms": r.ms, "gbps": r.gbps, "copy_gbps": r.copy, "x_copy": r.gbps / r.copy] }
       if let muon, let peakSgemm {
         object["muon"] = ["ms": muon.stepMS, "newton_schulz_ms": muon.newtonSchulzMS, "newton_schulz_gflops": muon.newtonSchulzGFLOPs]
         object["peak_sgemm_gflops"] = peakSgemm
       }
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-      print(String(decoding: data, as: UTF8.self))
-    } else {
+      try json.write(object)
+    }
+    if !json.toStandardOutput {
       print("\(count) parameters in ResNet-34's shapes")
       row("optimizer", "step", "GB/s", "copy GB/s", "× copy")
       for r in results {

@@ -41,7 +41,7 @@ struct BenchTrain: ParsableCommand {
         mpirun -np 2 descent bench train --arch resnet34 --size 64 --bs 32 --threads 1
       """)
 
-  @Option(help: "Architecture: \(Architecture.argumentNames).", transform: Architecture.parse)
+  @Option(help: "Architecture: \(Architecture.argumentNames) (default: resnet34).", transform: Architecture.parse)
   var arch: Architecture = .resnet34
 
   @Option(help: "Image size in pixels (square).")
@@ -53,8 +53,7 @@ struct BenchTrain: ParsableCommand {
   @Option(help: "Timed steps (the median is reported).")
   var steps = 5
 
-  @Flag(help: "Print one JSON object instead of a table.")
-  var json = false
+  @OptionGroup var json: JSONOutput
 
   @Flag(name: .customLong("mixed-precision"), help: "Run the convolutions in bfloat16, as `train --mixed-precision` does.")
   var mixedPrecision = false
@@ -141,7 +140,7 @@ struct BenchTrain: ParsableCommand {
     let imagesPerSec = Double(world.size * bs) / median
     let achieved = flopsPerImage * imagesPerSec / 1e9
     let peakRSS = ProcessStatistics.peakResidentMegabytes()
-    if json {
+    if json.isRequested {
       var object: [String: Any] = [
         "arch": arch.rawValue, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "images_per_sec": imagesPerSec, "step_ms": median * 1e3, "warmup_steps": warmupSteps,
         "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved,
@@ -155,9 +154,9 @@ struct BenchTrain: ParsableCommand {
           "gflops": Dictionary(uniqueKeysWithValues: profileRows.compactMap { r in r.gflops.map { (r.name, $0) } }),
         ]
       }
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-      say(String(decoding: data, as: UTF8.self))
-    } else {
+      try json.write(object)
+    }
+    if !json.toStandardOutput {
       say("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "bfloat16 convolutions" : "float32")\(ProcessGroup.globalBatchNote(perProcess: bs))")
       row("figure", "value", "× \(limitName)")
       row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", peak), "")

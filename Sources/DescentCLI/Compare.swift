@@ -16,12 +16,12 @@ struct Compare: ParsableCommand {
 
       Examples:
         descent compare --data mnist5k --size 28 --presize 32 --epochs 3
-        descent compare --data imagenette2-160 --opts adam,rmsprop --epochs 5 --json runs.json
-        descent compare --data mnist5k --size 28 --presize 32 --seeds 42,1,2,3,4
-        descent compare --data mnist5k --size 28 --presize 32 --seeds 42,1,2 --tensorboard runs/tb
+        descent compare --data imagenette2-160 --opt adam,rmsprop --epochs 5 --json runs.json
+        descent compare --data mnist5k --size 28 --presize 32 --seed 42,1,2,3,4
+        descent compare --data mnist5k --size 28 --presize 32 --seed 42,1,2 --tensorboard runs/tb
 
       One seed proves little: the same optimizer moves by several points of accuracy from seed \
-      to seed. With --seeds, every optimizer runs at every seed (each seed its own initial \
+      to seed. With several --seed values, every optimizer runs at every seed (each seed its own initial \
       weights and batches, the same for every optimizer), and the summary gives per optimizer \
       the mean ± standard deviation of the final valid_loss and accuracy with each seed's value, \
       and against the optimizer of best mean accuracy the mean paired difference (seed by seed) \
@@ -35,7 +35,8 @@ struct Compare: ParsableCommand {
 
   @OptionGroup var options: TrainingOptions
 
-  @Option(help: "Comma-separated optimizers, each trained at its default lr: \(OptimizerChoice.namesWithLR).")
+  @Option(name: .customLong("opt"), help: ArgumentHelp(
+    "Comma-separated optimizers, each trained at its default lr: \(OptimizerChoice.namesWithLR).", valueName: "opt"))
   var opts = "sgd,sgd-custom,momentum,rmsprop,adam"
 
   @Option(parsing: .unconditional, help: "Epochs per optimizer: one cycle (constant lr for sf-adamw and sf-sgd).")
@@ -44,44 +45,26 @@ struct Compare: ParsableCommand {
   @Option(help: "PNG or SVG file for the comparison plot (by its extension).")
   var plot = "compare.png"
 
-  @Option(help: "Write every run's epochs as JSON to this file (with its seed, and the summary over seeds).")
-  var json: String?
-
-  @Option(help: "Comma-separated seeds: every optimizer runs at each, and the summary reports mean ± standard deviation (default: --seed alone).")
-  var seeds: String?
-
-  func parsedSeeds() throws -> [UInt64] {
-    guard let seeds else { return [options.seed] }
-    var parsed: [UInt64] = []
-    for part in seeds.split(separator: ",", omittingEmptySubsequences: false) {
-      guard let seed = UInt64(part.trimmingCharacters(in: .whitespaces)) else {
-        throw ValidationError("--seeds: '\(part)' is not a seed (a whole number ≥ 0)")
-      }
-      guard !parsed.contains(seed) else { throw ValidationError("--seeds: \(seed) is given twice") }
-      parsed.append(seed)
-    }
-    return parsed
-  }
+  @OptionGroup var json: JSONOutput
 
   func choices() throws -> [OptimizerChoice] { try opts.split(separator: ",").map { try OptimizerChoice.parse(String($0)) } }
 
   func validate() throws {
     let names = opts.split(separator: ",").map(String.init)
-    guard !names.isEmpty else { throw ValidationError("--opts is empty") }
+    guard !names.isEmpty else { throw ValidationError("--opt is empty") }
     for name in names where (try? OptimizerChoice.parse(name)) == nil {
-      throw ValidationError("--opts: '\(name)' must be one of \(OptimizerChoice.argumentNames)")
+      throw ValidationError("--opt: '\(name)' must be one of \(OptimizerChoice.argumentNames)")
     }
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
     guard PlotOutput.isPlotFile(plot) else { throw ValidationError("--plot must name a .png or .svg file, not '\(plot)'") }
-    _ = try parsedSeeds()
   }
 
   func run() throws {
+    json.routeTablesToStandardError()
     try OutputPaths.checkFile(plot, flag: "--plot")
-    if let json { try OutputPaths.checkFile(json, flag: "--json") }
     try options.checkTensorBoardFolder()
     options.applyBackendOptions()
-    let seeds = try parsedSeeds(), choices = try choices()
+    let seeds = try options.seedList.seeds(), choices = try choices()
     // runs[o][s]: optimizer o at seed s.
     var runs: [[TrainingRun]] = Array(repeating: [], count: choices.count)
     for (k, seed) in seeds.enumerated() {
@@ -110,22 +93,7 @@ struct Compare: ParsableCommand {
     try TrainingOptions.createParentFolder(of: plot)
     try PlotOutput.write(Self.figure(runs), to: plot, width: 960, height: 420)
     say("wrote \(plot)")
-    if let json {
-      let object: [String: Any] = [
-        "runs": runs.joined().map { run -> [String: Any] in
-          [
-            "optimizer": run.optimizer, "seed": Int(run.seed), "lr": run.lr, "lr_find_seconds": run.lrFindSeconds,
-            "epochs": run.epochs.map { e -> [String: Any] in
-              ["epoch": e.epoch, "train_loss": e.train_loss ?? NSNull(), "valid_loss": e.valid_loss ?? NSNull(),
-               "accuracy": e.accuracy ?? NSNull(), "seconds": e.seconds]
-            },
-          ]
-        },
-        "summary": summary.json,
-      ]
-      let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-      try TrainingOptions.writeOutput(bytes, to: json)
-    }
+    try json.write(["runs": runs.joined().map(\.json), "summary": summary.json])
     if let root = options.tensorboard { say("wrote a TensorBoard run per optimizer and seed into \(root) (tensorboard --logdir \(root))") }
   }
 
@@ -154,7 +122,7 @@ struct Compare: ParsableCommand {
         let means = values.map { $0.reduce(0, +) / Double($0.count) }
         let band = perSeed.count > 1 ? (low: values.map { $0.min()! }, high: values.map { $0.max()! }) : nil
         return Plot.Series(perSeed[0].optimizer, xs: xs, ys: means, style: .line, band: band)
-      })
+      }, bandLabel: "line: mean; shaded: min–max over \(runs.first?.count ?? 0) seeds")
     }
     // Log scale for the loss: a first-epoch spike would flatten every later epoch.
     return Figure([panel("valid_loss (log scale)", logY: true, \.valid_loss), panel("accuracy", logY: false, \.accuracy)])

@@ -16,28 +16,27 @@ struct DataBench: ParsableCommand {
 
       Examples:
         descent data bench
-        descent data bench --images 2048 --workers 4 --json
+        descent data bench --images 2048 --threads 4 --json
       """)
 
   @Option(help: "Number of generated JPEG files.")
   var images = 1024
 
-  @Option(help: "Batch size.")
+  @Option(name: .customLong("bs"), help: "Batch size.")
   var batchSize = 64
 
-  @Option(help: "Worker threads (default: all cores).")
+  @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
   var workers: Int?
 
   @Option(help: "Folder for the generated JPEGs (kept for later runs).")
   var folder: String?
 
-  @Flag(help: "Print one JSON object instead of a table.")
-  var json = false
+  @OptionGroup var json: JSONOutput
 
   func validate() throws {
-    guard images >= batchSize + 4 else { throw ValidationError("--images must be at least --batch-size + 4 (\(batchSize + 4)), not \(images)") }
-    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
-    if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
+    guard images >= batchSize + 4 else { throw ValidationError("--images must be at least --bs + 4 (\(batchSize + 4)), not \(images)") }
+    guard batchSize >= 1 else { throw ValidationError("--bs must be at least 1, not \(batchSize)") }
+    if let workers, workers < 1 { throw ValidationError("--threads must be at least 1, not \(workers)") }
   }
 
   func run() throws {
@@ -51,15 +50,15 @@ struct DataBench: ParsableCommand {
     let threads = workers ?? ProcessInfo.processInfo.activeProcessorCount
     // Bytes of finished batches (3×128×128 floats an image) against copy bandwidth.
     let batchGBps = r.imagesPerSecond * 3 * 128 * 128 * 4 / 1e9
-    if json {
+    if json.isRequested {
       let object: [String: Any] = [
         "images_per_s": r.imagesPerSecond, "decode_resize_images_per_s_1thread": r.decodeOnlyPerSecond,
         "augment_images_per_s_1thread": r.augmentOnlyPerSecond, "workers": threads,
         "batch_output_gbps": batchGBps, "copy_gbps": copy,
       ]
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-      print(String(decoding: data, as: UTF8.self))
-    } else {
+      try json.write(object)
+    }
+    if !json.toStandardOutput {
       print("\(r.images) images, 160 px JPEG → 128 px augmented batches of \(batchSize), \(threads) workers")
       row("stage", "images/s")
       row("loader (decode+resize+augment)", String(format: "%.0f", r.imagesPerSecond))

@@ -20,7 +20,9 @@ public struct Descent: ParsableCommand {
   public static func main() {
     TemporaryFiles.removeOnInterrupt()
     do {
-      var command = try parseAsRoot()
+      let arguments = Array(CommandLine.arguments.dropFirst())
+      if let unknown = CommandLineVocabulary.unknownSubcommand(arguments, root: Self.self) { throw ValidationError(unknown) }
+      var command = try parseAsRoot(CommandLineVocabulary.normalized(arguments, root: Self.self))
       try ProcessGroup.checkSameArguments()
       try command.run()
     } catch {

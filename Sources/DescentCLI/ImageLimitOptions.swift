@@ -5,7 +5,7 @@ import DescentData
 struct ImageLimitOptions: ParsableArguments {
   @Option(
     name: .customLong("max-pixels"), parsing: .unconditional,
-    help: "Refuse, before decoding, an image whose header claims more pixels than this (default: Pillow's decompression-bomb limit, 178956970); --bad-files skip skips it.")
+    help: "Refuse, before decoding, an image whose header claims more pixels than this (default: Pillow's decompression-bomb limit, 178956970).")
   var maxPixels = ImageDecoder.defaultMaxPixels
 
   func validate() throws {

@@ -11,12 +11,12 @@ struct Interpret: ParsableCommand {
       fastai's ClassificationInterpretation: runs the model saved by `descent train --save` over \
       the validation images of --data (its own preprocessing, no augmentation), prints the \
       confusion matrix (rows: actual, columns: predicted), the most confused pairs and the \
-      --top images with the highest loss, and writes confusion.png and top_losses.png (each \
+      --count images with the highest loss, and writes confusion.png and top_losses.png (each \
       image captioned predicted/actual/loss/probability) into --out.
 
       Examples:
         descent interpret --model digits --data mnist5k
-        descent interpret --model models/adam5.safetensors --data imagenette2-160 --top 16 --out interp
+        descent interpret --model models/adam5.safetensors --data imagenette2-160 --count 16 --out interp --json interp.json
       """)
 
   @Option(help: "A name saved under models/ by `train --save`, or a .safetensors file.")
@@ -25,7 +25,9 @@ struct Interpret: ParsableCommand {
   @Option(help: "Dataset folder (ImageNet layout) or mnist5k.")
   var data = "mnist5k"
 
-  @Option(parsing: .unconditional, help: "Highest-loss images to list and draw.")
+  @OptionGroup var split: ValidationSplitOption
+
+  @Option(name: .customLong("count"), parsing: .unconditional, help: "Highest-loss images to list and draw.")
   var top = 9
 
   @Option(help: "Folder for confusion.png and top_losses.png.")
@@ -33,19 +35,22 @@ struct Interpret: ParsableCommand {
 
   @OptionGroup var imageLimit: ImageLimitOptions
 
+  @OptionGroup var json: JSONOutput
+
   func validate() throws {
     try ExportedModel.validate(model)
     try TrainingOptions.validateData(data)
-    guard (1...100).contains(top) else { throw ValidationError("--top must be in 1…100, not \(top)") }
+    guard (1...100).contains(top) else { throw ValidationError("--count must be in 1…100, not \(top)") }
   }
 
   func run() throws {
+    json.routeTablesToStandardError()
     try OutputPaths.checkFolder(out, flag: "--out")
     imageLimit.apply()
     let exported = try ExportedModel.load(model)
     let root = try TrainingOptions.folder(data)
     let loaders = try TrainingOptions.loaders(
-      root, batchSize: 64, resize: exported.resize, batchTransforms: exported.batchTransforms)
+      root, batchSize: 64, resize: exported.resize, batchTransforms: exported.batchTransforms, validPct: split.validPct)
     guard loaders.vocab.classes == exported.classes else {
       throw ValidationError("--data: its classes \(loaders.vocab.classes) are not the model's \(exported.classes)")
     }
@@ -81,5 +86,14 @@ struct Interpret: ParsableCommand {
     try PNGImage.write(BatchGrid.render(Tensor.cat(images, axis: 0), captions: captions, cell: 128),
                        to: URL(fileURLWithPath: lossesPath))
     say("\nwrote \(confusionPath) and \(lossesPath)")
+    try json.write([
+      "images": interpretation.items.count, "accuracy": interpretation.accuracy, "classes": classes,
+      "confusion_matrix": interpretation.confusionMatrix,
+      "most_confused": interpretation.mostConfused().map { ["actual": $0.actual, "predicted": $0.predicted, "count": $0.count] },
+      "top_losses": worst.map {
+        ["file": $0.file, "actual": classes[$0.actual], "predicted": classes[$0.predicted], "loss": Double($0.loss),
+         "actual_probability": Double($0.actualProbability)]
+      },
+    ])
   }
 }

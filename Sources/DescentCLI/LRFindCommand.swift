@@ -20,7 +20,7 @@ struct LRFindCommand: ParsableCommand {
 
   @OptionGroup var options: TrainingOptions
 
-  @Option(help: "Optimizer: \(OptimizerChoice.argumentNames).", transform: OptimizerChoice.parse)
+  @Option(help: "Optimizer: \(OptimizerChoice.argumentNames) (default: adam).", transform: OptimizerChoice.parse)
   var opt: OptimizerChoice = .adam
 
   @Option(parsing: .unconditional, help: "Batches in the sweep.")
@@ -32,12 +32,16 @@ struct LRFindCommand: ParsableCommand {
   @Option(help: "CSV file for the curve: each batch's learning rate and smoothed loss.")
   var csv: String?
 
+  @OptionGroup var json: JSONOutput
+
   func validate() throws {
+    try options.validateOneSeed(command: "lr-find")
     guard iterations >= 10 else { throw ValidationError("--iterations must be at least 10, not \(iterations)") }
     guard PlotOutput.isPlotFile(plot) else { throw ValidationError("--plot must name a .png or .svg file, not '\(plot)'") }
   }
 
   func run() throws {
+    json.routeTablesToStandardError()
     try OutputPaths.checkFile(plot, flag: "--plot")
     if let csv { try OutputPaths.checkFile(csv, flag: "--csv") }
     try options.checkTensorBoardFolder()
@@ -49,10 +53,15 @@ struct LRFindCommand: ParsableCommand {
     let learn = try visionLearner(
       data: data, arch: options.arch, weights: options.weights, ps: options.ps,
       optimizerFactory: opt.factory(wd: options.wd),
-      callbacks: options.mixedPrecision ? [MixedPrecision()] : [])
+      callbacks: options.mixedPrecision ? [MixedPrecision()] : [], progress: ProcessGroup.showsProgress)
     let result = try learn.lrFind(numIt: iterations, methods: SuggestionMethod.allCases)
-    for (method, suggestion) in result.suggestions {
-      say("\(method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%.2e", suggestion.lr))")
+    for method in SuggestionMethod.allCases {
+      let name = method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+      if let suggestion = result[method] {
+        say("\(name) \(String(format: "%.2e", suggestion.lr))")
+      } else {
+        say("\(name) none: its rule needs a longer curve than these \(result.lrs.count) batches (raise --iterations)")
+      }
     }
     try TrainingOptions.createParentFolder(of: plot)
     try PlotOutput.write(Figure([Plot.lrFind(result)]), to: plot)
@@ -66,5 +75,10 @@ struct LRFindCommand: ParsableCommand {
       try result.writeTensorBoard(runDirectory: folder)
       say("wrote \(folder) (tensorboard --logdir \(root))")
     }
+    try json.write([
+      "optimizer": opt.name, "seed": Int(options.seed),
+      "suggestions": Dictionary(uniqueKeysWithValues: SuggestionMethod.allCases.map { ($0.rawValue, result[$0].map { $0.lr as Any } ?? NSNull()) }),
+      "curve": zip(result.lrs, result.losses).map { ["lr": $0, "smooth_loss": $1] },
+    ])
   }
 }

@@ -13,7 +13,8 @@ struct Predict: ParsableCommand {
 
       Examples:
         descent train --data mnist5k --size 28 --presize 32 --save digits
-        descent predict --model digits ~/.descent/data/mnist5k/val/7/*.png --top 2
+        descent predict --model digits "${DESCENT_HOME:-$HOME/.descent/data}"/mnist5k/val/7/*.png --top 2
+        descent predict --model digits photo.jpg --json
       """)
 
   @Option(help: "A name saved under models/ by `train --save`, or a .safetensors file.")
@@ -27,6 +28,8 @@ struct Predict: ParsableCommand {
 
   @OptionGroup var imageLimit: ImageLimitOptions
 
+  @OptionGroup var json: JSONOutput
+
   func validate() throws {
     try ExportedModel.validate(model)
     guard top >= 1 else { throw ValidationError("--top must be at least 1, not \(top)") }
@@ -34,16 +37,20 @@ struct Predict: ParsableCommand {
   }
 
   func run() throws {
+    json.routeTablesToStandardError()
     imageLimit.apply()
     let exported = try ExportedModel.load(model)
     exported.model.eval()
     var generator = RandomGenerator(seed: 0)  // validation transforms draw nothing
+    var results: [[String: Any]] = []
     for file in images {
       let image = try ImageDecoder.decode(file: URL(fileURLWithPath: file), channels: 3)
       let x = exported.resize.apply(image).unsqueeze(0)
       let probabilities = noGrad { exported.model(exported.batchTransforms.apply(x, training: false, using: &generator)).softmax(axis: 1) }
       let ranked = probabilities.scalars.enumerated().sorted { $0.element > $1.element }.prefix(top)
       say("\(file): " + ranked.map { "\(exported.classes[$0.offset]) \(String(format: "%.3f", $0.element))" }.joined(separator: ", "))
+      results.append(["file": file, "top": ranked.map { ["class": exported.classes[$0.offset], "probability": Double($0.element)] }])
     }
+    try json.write(["model": model, "images": results])
   }
 }

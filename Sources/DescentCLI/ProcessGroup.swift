@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentDistributed
+import DescentLearn
 import Foundation
 
 /// The command line under `mpirun -np N descent …`: every process runs the same command on
@@ -10,6 +11,10 @@ enum ProcessGroup {
 
   /// Whether this process prints and writes the run's files (rank 0, or the only process).
   static var isMain: Bool { world.isMain }
+
+  /// Whether a command draws fastai's progress bar: on a terminal, and never under mpirun, which
+  /// hands its processes a terminal even when its own output is piped.
+  static var showsProgress: Bool { !world.usesMPI && ProgressCallback.stdoutIsTerminal }
 
   /// Kernel threads per process when --threads is not given: the cores shared between the
   /// processes mpirun started on this host.

@@ -3,8 +3,10 @@ import Foundation
 /// What `compare --seeds` reports: per optimizer, the mean ± sample standard deviation of the
 /// final valid_loss and accuracy over the seeds, each seed's value, and against the optimizer
 /// with the best mean accuracy the mean paired difference (same seed: same initial weights and
-/// batches) with its standard error — a difference beyond two standard errors is one that the
-/// seed-to-seed noise does not explain.
+/// batches) with its standard error. Whether seed-to-seed noise could explain it is a paired
+/// t-test at 95%: |mean| beyond t·SE with t for n − 1 degrees of freedom (12.7 for 2 seeds,
+/// 4.30 for 3, 2.78 for 5), so that two or three seeds do not call a difference real that five
+/// would not.
 struct SeedSummary {
   struct Statistic {
     var values: [Double]
@@ -31,6 +33,11 @@ struct SeedSummary {
     var exceedsTwoStandardErrors: Bool? {
       guard let d = pairedDifference, let se = standardError, d.values.count > 1 else { return nil }
       return abs(d.mean) > 2 * se
+    }
+    /// The paired t-test at 95%: whether |mean| > t·SE (nil for the best, or one seed).
+    var isRealDifference: Bool? {
+      guard let d = pairedDifference, let se = standardError, d.values.count > 1 else { return nil }
+      return abs(d.mean) > SeedSummary.tCritical95(degreesOfFreedom: d.values.count - 1) * se
     }
   }
 
@@ -71,10 +78,12 @@ struct SeedSummary {
            r.accuracy.values.map { String(format: "%.3f", $0) }.joined(separator: " "))
     }
     guard seeds.count > 1, rows.count > 1 else { return }
-    say("\nAgainst \(best) (best mean accuracy), seed by seed: mean accuracy difference ± standard error")
+    let t = Self.tCritical95(degreesOfFreedom: seeds.count - 1)
+    say("\nAgainst \(best) (best mean accuracy), seed by seed: mean accuracy difference ± standard error;"
+        + String(format: " real at 95%% beyond %.2f SE (paired t, %d seeds)", t, seeds.count))
     for r in rows {
       guard let d = r.pairedDifference, let se = r.standardError else { continue }
-      let verdict = r.exceedsTwoStandardErrors == true ? "beyond 2 SE: a real difference" : "within 2 SE: noise could explain it"
+      let verdict = r.isRealDifference == true ? "a real difference" : "noise could explain it"
       say("  " + r.optimizer.padding(toLength: width, withPad: " ", startingAt: 0)
           + String(format: "%+.4f ± %.4f   ", d.mean, se) + verdict)
     }
@@ -89,10 +98,19 @@ struct SeedSummary {
           o["accuracy_vs_best"] = [
             "mean": d.mean, "standard_error": se, "values": d.values,
             "beyond_two_standard_errors": r.exceedsTwoStandardErrors ?? false,
+            "t_critical_95": Self.tCritical95(degreesOfFreedom: seeds.count - 1),
+            "real_difference_95": r.isRealDifference ?? false,
           ]
         }
         return o
       },
     ]
+  }
+
+  /// Student's t at 0.975 (two-sided 95%) for 1…30 degrees of freedom; beyond, the normal's.
+  static func tCritical95(degreesOfFreedom n: Int) -> Double {
+    let table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+    return n >= 1 && n <= table.count ? table[n - 1] : 1.960
   }
 }

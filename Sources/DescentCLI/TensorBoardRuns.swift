@@ -3,8 +3,9 @@ import DescentNN
 import Foundation
 
 /// Where `--tensorboard DIR` puts each run, and the hyper-parameters its HParams session
-/// records. One folder per run, named after it, so that `compare --seeds` gives one row per
-/// optimizer and seed in TensorBoard's HParams table.
+/// records. One folder per run, named after it, so that `compare --seed 42,1,2` gives one row per
+/// optimizer and seed in TensorBoard's HParams table; a name already taken by an earlier run
+/// gets a version suffix (`adam-seed42-2`), so that runs never merge.
 enum TensorBoardRuns {
   /// `adam-seed42`: `train` and `compare` name their runs alike.
   static func runName(_ choice: OptimizerChoice, seed: UInt64) -> String { "\(choice.name)-seed\(seed)" }
@@ -13,7 +14,15 @@ enum TensorBoardRuns {
   /// it: the HParams plugin would count a subfolder's scalars among the run's metrics).
   static func lrFindName(_ choice: OptimizerChoice, seed: UInt64) -> String { "lr_find-" + runName(choice, seed: seed) }
 
-  static func folder(_ root: String, _ run: String) -> String { (root as NSString).appendingPathComponent(run) }
+  static func folder(_ root: String, _ run: String) -> String {
+    let base = (root as NSString).appendingPathComponent(run)
+    var path = base, version = 1
+    while FileManager.default.fileExists(atPath: path) {
+      version += 1
+      path = "\(base)-\(version)"
+    }
+    return path
+  }
 
   /// The hyper-parameters whose values differ between the runs of one command: the optimizer
   /// and seed when there are several, the lr when the optimizers' differ or a finder picks it

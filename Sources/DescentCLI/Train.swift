@@ -15,12 +15,12 @@ struct Train: ParsableCommand {
       Examples:
         descent train                                   # resnet34, Adam 3e-3, mnist5k
         descent train --data imagenette2-160 --opt rmsprop --lr 3e-3 --epochs 5
-        descent train --data mnist5k --size 28 --presize 32 --opt sgd --lr valley --plot plots
+        descent train --data mnist5k --size 28 --presize 32 --opt sgd --lr valley --plot sgd.png
       """)
 
   @OptionGroup var options: TrainingOptions
 
-  @Option(help: "Optimizer, with its default lr: \(OptimizerChoice.namesWithLR).", transform: OptimizerChoice.parse)
+  @Option(help: "Optimizer, with its default lr: \(OptimizerChoice.namesWithLR) (default: adam).", transform: OptimizerChoice.parse)
   var opt: OptimizerChoice = .adam
 
   @Option(parsing: .unconditional, help: "Peak learning rate, or 'valley' to take lr_find's suggestion (default: the study's lr for --opt).")
@@ -29,7 +29,7 @@ struct Train: ParsableCommand {
   @Option(parsing: .unconditional, help: "Epochs of one cycle (of constant lr for sf-adamw and sf-sgd).")
   var epochs = 3
 
-  @Option(help: "Folder for the loss, schedule (and lr_find) plots, each as PNG and SVG.")
+  @Option(help: "PNG or SVG file for the run's plot (by its extension): the losses, the lr and mom schedule, and lr_find's curve when it ran.")
   var plot: String?
 
   @Option(help: "CSV file for the table's rows.")
@@ -38,8 +38,12 @@ struct Train: ParsableCommand {
   @Option(help: "Save the trained model, its classes and preprocessing as models/NAME.safetensors, or to a path (.safetensors added when missing; for `descent predict`).")
   var save: String?
 
+  @OptionGroup var json: JSONOutput
+
   func validate() throws {
+    try options.validateOneSeed(command: "train")
     _ = try parsedLR()
+    if let plot, !PlotOutput.isPlotFile(plot) { throw ValidationError("--plot must name a .png or .svg file, not '\(plot)'") }
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
   }
 
@@ -54,8 +58,9 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
+    json.routeTablesToStandardError()
     if let save { try OutputPaths.checkFile(ExportedModel.path(for: save), flag: "--save") }
-    if let plot { try OutputPaths.checkFolder(plot, flag: "--plot") }
+    if let plot { try OutputPaths.checkFile(plot, flag: "--plot") }
     if let csv { try OutputPaths.checkFile(csv, flag: "--csv") }
     try options.checkTensorBoardFolder()
     options.applyBackendOptions()
@@ -72,7 +77,14 @@ struct Train: ParsableCommand {
       ).save(to: path)
       say("saved \(path)")
     }
-    if let plot { try result.writePlots(into: plot) }
+    if let plot {
+      try result.writePlot(to: plot)
+      say("wrote \(plot)")
+    }
     if let root = options.tensorboard { say("wrote the TensorBoard run into \(root) (tensorboard --logdir \(root))") }
+    var object = result.json
+    object["arch"] = options.arch.rawValue
+    if let save { object["saved"] = ExportedModel.path(for: save) }
+    try json.write(object)
   }
 }

@@ -8,10 +8,12 @@ import Synchronization
 
 /// The options `train`, `lr-find` and `compare` share: the data, the model, the pipeline.
 struct TrainingOptions: ParsableArguments {
-  @Option(help: "Dataset folder in the ImageNet layout (train/<class>/…, val/<class>/… or valid/), or mnist5k (fetched once).")
+  @Option(help: "Dataset folder in the ImageNet layout (train/<class>/…, val/<class>/… or valid/; a folder of class subfolders alone with --valid-pct), or mnist5k (fetched once).")
   var data = "mnist5k"
 
-  @Option(help: "Architecture: \(Architecture.argumentNames).", transform: Architecture.parse)
+  @OptionGroup var split: ValidationSplitOption
+
+  @Option(help: "Architecture: \(Architecture.argumentNames) (default: resnet34).", transform: Architecture.parse)
   var arch: Architecture = .resnet34
 
   @Option(parsing: .unconditional, help: "Batch size.")
@@ -29,18 +31,26 @@ struct TrainingOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Weight decay (default: each optimizer's fastai default).")
   var wd: Double?
 
-  @Option(parsing: .unconditional, help: "Random seed for the weights, the shuffle and the augmentation.")
-  var seed: UInt64 = 42
+  @Option(name: .customLong("seed"), parsing: .unconditional, help: ArgumentHelp(
+    "Random seed for the weights, the shuffle and the augmentation; compare takes several, comma-separated (42,1,2), and runs every optimizer at each.",
+    valueName: "seed"))
+  var seedList = SeedList("42")
+
+  /// The run's seed: --seed's first (train and lr-find take one; compare sets each in turn).
+  var seed: UInt64 {
+    get { (try? seedList.seeds())?.first ?? 42 }
+    set { seedList = SeedList(String(newValue)) }
+  }
 
   @Option(parsing: .unconditional, help: "Worker threads for the kernels and the data loader (default: all cores).")
   var threads: Int?
 
   @Option(
-    help: "Convolution algorithm: auto (the fastest for each layer, timed once per machine and kept in conv-algorithms.tsv beside the datasets, $DESCENT_HOME or ~/.descent/data, so a rerun with the same seed and --threads is identical), dnnl, im2col or winograd.",
+    help: "Convolution algorithm: auto (the fastest for each layer, timed once per machine and kept in conv-algorithms.tsv beside the datasets, $DESCENT_HOME or ~/.descent/data, so a rerun with the same seed and --threads is identical), dnnl, im2col or winograd (default: auto).",
     transform: ConvolutionAlgorithm.parse)
   var conv: ConvolutionAlgorithm = .auto
 
-  @Option(name: .customLong("bad-files"), help: "What an unreadable image does: fail (stop, naming the file) or skip (leave it out, count and report it).")
+  @Option(name: .customLong("bad-files"), help: "What an unreadable image (or one over --max-pixels) does: fail (stop, naming the file) or skip (leave it out, count and report it).")
   var badFiles = "fail"
 
   @Flag(name: .customLong("mixed-precision"), help: "Run convolutions in bfloat16 (fastai's MixedPrecision; weights and optimizer stay float32).")
@@ -84,8 +94,17 @@ struct TrainingOptions: ParsableArguments {
     guard minScale > 0 && minScale <= 1 else { throw ValidationError("--min-scale must be in (0, 1], not \(minScale)") }
     if let wd, !(wd >= 0) { throw ValidationError("--wd must be ≥ 0, not \(wd)") }
     try Self.validateThreads(threads)
+    _ = try seedList.seeds()
     if let weights, !FileManager.default.fileExists(atPath: weights) {
       throw ValidationError("--weights: no such file: \(weights)")
+    }
+  }
+
+  /// For a command that trains one run: `--seed` is one seed.
+  func validateOneSeed(command: String) throws {
+    let seeds = try seedList.seeds()
+    guard seeds.count == 1 else {
+      throw ValidationError("--seed: \(command) runs one seed, not \(seeds.count) (compare runs several: descent compare --seed \(seedList.text))")
     }
   }
 
@@ -160,12 +179,12 @@ struct TrainingOptions: ParsableArguments {
   /// 2) reported in one line.
   static func loaders(
     _ root: URL, batchSize: Int, resize: Resize, batchTransforms: AugTransforms, seed: UInt64 = 42,
-    workers: Int? = nil, badFiles: BadFilePolicy = .fail
+    workers: Int? = nil, badFiles: BadFilePolicy = .fail, validPct: Double? = nil
   ) throws -> DataLoaders {
     do {
       return try DataLoaders.fromFolder(
         root, batchSize: batchSize, resize: resize, batchTransforms: batchTransforms, seed: seed, workers: workers,
-        badFiles: badFiles)
+        badFiles: badFiles, validPct: validPct)
     } catch let error as DataError {
       throw ValidationError("--data: \(error)")
     }
@@ -178,7 +197,7 @@ struct TrainingOptions: ParsableArguments {
     let loaders = try Self.loaders(
       root, batchSize: bs, resize: Resize(presize),
       batchTransforms: AugTransforms(size: size, minScale: minScale, normalize: .imagenet), seed: seed,
-      workers: threads ?? ProcessGroup.defaultThreads, badFiles: BadFilePolicy(rawValue: badFiles)!)
+      workers: threads ?? ProcessGroup.defaultThreads, badFiles: BadFilePolicy(rawValue: badFiles)!, validPct: split.validPct)
     guard loaders.vocab.count >= 2 else {
       throw ValidationError("--data: \(root.path) has a single class (\(loaders.vocab.classes.first ?? "")); a classifier needs two or more")
     }

@@ -28,6 +28,17 @@ struct TrainingRun {
   /// The run's time as a user waits for it: the finder's, when it ran, and every epoch's.
   var totalSeconds: Double { epochs.reduce(lrFindSeconds) { $0 + $1.seconds } }
 
+  /// The run as `--json` gives it (train's object, and each of compare's runs).
+  var json: [String: Any] {
+    [
+      "optimizer": optimizer, "seed": Int(seed), "lr": lr, "lr_find_seconds": lrFindSeconds,
+      "epochs": epochs.map { e -> [String: Any] in
+        ["epoch": e.epoch, "train_loss": e.train_loss ?? NSNull(), "valid_loss": e.valid_loss ?? NSNull(),
+         "accuracy": e.accuracy ?? NSNull(), "seconds": e.seconds]
+      },
+    ]
+  }
+
   /// Builds the vision learner from a fixed seed (so every optimizer starts from the same
   /// weights and sees the same batches), finds the lr when `lr` is nil (the valley), trains
   /// with one cycle (schedule-free: constant lr), writing the Recorder's rows to `csv` as they come
@@ -43,8 +54,7 @@ struct TrainingRun {
       data: data, arch: options.arch, weights: options.weights, ps: options.ps,
       optimizerFactory: choice.factory(wd: options.wd),
       callbacks: options.mixedPrecision ? [MixedPrecision()] : [],
-      // mpirun hands its processes a terminal even when its own output is piped: no progress.
-      progress: !world.usesMPI && ProgressCallback.stdoutIsTerminal)
+      progress: ProcessGroup.showsProgress)
     // Under mpirun the Recorder writes CSV on rank 0 alone, and DataParallel quiets the others.
     learn.recorder.csvPath = csv
     var run = TrainingRun(optimizer: choice.name, lr: lr ?? 0, seed: options.seed)
@@ -109,14 +119,13 @@ struct TrainingRun {
 
   /// The losses, the lr/mom schedule and (when the finder ran) its curve, as
   /// `folder/OPTIMIZER-losses.png`, `-schedule.png` and `-lr_find.png`, each with its SVG beside.
-  func writePlots(into folder: String) throws {
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let prefix = (folder as NSString).appendingPathComponent(optimizer)
-    var figures = [("losses", Figure([Plot.losses(learner.recorder)]), 640), ("schedule", Plot.schedule(learner.recorder), 960)]
-    if let lrFind { figures.append(("lr_find", Figure([Plot.lrFind(lrFind)]), 640)) }
-    for (name, figure, width) in figures {
-      for format in ["png", "svg"] { try PlotOutput.write(figure, to: "\(prefix)-\(name).\(format)", width: width) }
-    }
+  /// The run's plot, one panel each: the losses (fastai's `plot_loss`), the lr and mom
+  /// schedule (`plot_sched`) and, when it ran, lr_find's curve; PNG or SVG by `path`'s extension.
+  func writePlot(to path: String) throws {
+    var panels = [Plot.losses(learner.recorder)] + Plot.schedule(learner.recorder).panels
+    if let lrFind { panels.append(Plot.lrFind(lrFind)) }
+    try TrainingOptions.createParentFolder(of: path)
+    try PlotOutput.write(Figure(panels), to: path, width: 320 * panels.count)
   }
 }
 

@@ -5,6 +5,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
   case noImages(String)
   case emptyClassFolder(String)
   case singleClass(folder: String, label: String)
+  case unsplitFolder(String)
+  case alreadySplit(String)
   case unreadableFile(String, reason: String)
   case emptyFile(String)
   case unsupportedFormat(String)
@@ -21,6 +23,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     case .noImages(let p): return "no images (.jpg, .jpeg, .png) found under \(p)"
     case .emptyClassFolder(let p): return "class folder \(p) holds no images"
     case .singleClass(let f, let l): return "only one class (\(l)) under \(f): a classifier needs at least two"
+    case .unsplitFolder(let p):
+      return "\(p) holds class folders but no train/ and valid/ (or val/): hold a share out for validation (descent: --valid-pct 0.2)"
+    case .alreadySplit(let p): return "\(p) is already split into train/ and valid/ (or val/): a validation percentage would mix them"
     case .unreadableFile(let p, let r): return "cannot read \(p): \(r)"
     case .emptyFile(let p): return "\(p) is empty (zero bytes)"
     case .unsupportedFormat(let p): return "\(p) is neither a JPEG nor a PNG file"

@@ -81,4 +81,24 @@ struct ItemTests {
     }
     #expect(throws: DataError.noImages(bare.appendingPathComponent("train").path)) { try ImageFolder(bare) }
   }
+
+  /// A folder of class subfolders alone, split as fastai's `RandomSplitter(valid_pct, seed=42)`.
+  @Test func aFlatFolderIsSplitAtRandom() throws {
+    let root = try TestImages.folder()
+    try TestImages.imageFolder(at: root.appendingPathComponent("train"), classes: ["cat", "dog"], perClass: 10, splits: ["."])
+    let flat = root.appendingPathComponent("train")
+    let data = try ImageFolder(flat, validPct: 0.2)
+    #expect(data.valid.count == 4 && data.train.count == 16)
+    #expect(data.vocab.classes == ["cat", "dog"])
+    let files = try getImageFiles(flat)
+    let split = RandomSplitter(validPct: 0.2, seed: 42).split(files)
+    #expect(data.valid.files == split.valid.map { files[$0] })
+    #expect(data.valid.labels == split.valid.map { files[$0].deletingLastPathComponent().lastPathComponent == "cat" ? 0 : 1 })
+    // The same split every time: interpret validates on the images train held out.
+    #expect(try ImageFolder(flat, validPct: 0.2).valid.files == data.valid.files)
+    // Unsplit without a percentage, or split with one: refused, naming the folder.
+    #expect(throws: DataError.unsplitFolder(flat.path)) { try ImageFolder(flat) }
+    try TestImages.imageFolder(at: root, classes: ["cat", "dog"], perClass: 2, splits: ["valid"])
+    #expect(throws: DataError.alreadySplit(root.path)) { try ImageFolder(root, validPct: 0.2) }
+  }
 }

@@ -21,6 +21,39 @@ import Testing
     #expect(AxisTicks.linear(0, 20, target: 5, integers: true).map(\.label) == ["0", "5", "10", "15", "20"])
   }
 
+  /// A log axis spanning few decades still gets labelled ticks: 1, 2, 5 per decade, then every
+  /// digit (a compare's valid_loss between 0.3 and 0.9 had none).
+  @Test func logTicksWithinFewDecades() {
+    #expect(AxisTicks.log(log10(0.003), log10(0.2)).map(\.label) == ["5e-3", "1e-2", "2e-2", "5e-2", "1e-1", "2e-1"])
+    #expect(AxisTicks.log(log10(0.3), log10(0.9)).map(\.label) == ["3e-1", "4e-1", "5e-1", "6e-1", "7e-1", "8e-1", "9e-1"])
+    #expect(AxisTicks.log(-7, 1, maxTicks: 4).map(\.label) == ["1e-7", "1e-4", "1e-1"])
+  }
+
+  static func circles(_ shapes: [Shape]) -> Int { shapes.count { if case .circle = $0 { return true }; return false } }
+
+  /// One epoch: a one-point line is drawn as a marker and its band as a bar; the legend says
+  /// what the shading is.
+  @Test func aOnePointSeriesIsDrawn() {
+    let band = Plot.Series("adam", xs: [0], ys: [0.8], color: .blue, band: (low: [0.7], high: [0.9]))
+    let plot = Plot(series: [band, Plot.Series("sgd", xs: [0], ys: [0.5])], bandLabel: "shaded: min–max over 3 seeds")
+    let shapes = PlotLayout(plot: plot, frame: Rect(x: 0, y: 0, width: 480, height: 400)).shapes()
+    #expect(Self.circles(shapes) == 2)
+    #expect(shapes.contains { if case .polygon(let points, _) = $0 { return points.count == 4 && points[0].x > 100 }; return false })
+    #expect(shapes.contains { if case .text(let t, _, _, _, _) = $0 { return t == "shaded: min–max over 3 seeds" }; return false })
+  }
+
+  /// lr_find's minimum is marked at the lowest loss's lr, as fastai marks it; its legend says
+  /// that the suggestion is a tenth of that.
+  @Test func lrFindLegendAgreesWithItsMarkers() throws {
+    let result = Self.lrFindResult()
+    let minimum = try #require(result[.minimum])
+    let series = Plot.lrFind(result).series
+    let marked = try #require(series.first { $0.name.hasPrefix("minimum") })
+    #expect(marked.xs == [minimum.point.lr] && abs(minimum.point.lr / minimum.lr - 10) < 1e-9)
+    #expect(marked.name == "minimum \(String(format: "%.2e", minimum.lr)) = marked lr ÷ 10")
+    #expect(try #require(series.first { $0.name.hasPrefix("valley") }).name == "valley \(String(format: "%.2e", result[.valley]!.lr))")
+  }
+
   /// The legend goes to a corner the lines leave free: away from the upper right where rising
   /// accuracy curves end, there (the default) over falling losses.
   @Test(arguments: [([0.1, 0.6, 0.85], false), ([5.0, 1.0, 0.5], true)])

@@ -48,9 +48,9 @@ public final class ProgressCallback: Callback {
     draw(learn, done: 0, now: start)
   }
 
-  /// The bar's text for `done` of `total` batches after `elapsed` seconds.
+  /// The bar's text for `done` of `total` batches after `elapsed` seconds (`total` > 0).
   public static func line(epoch: Int, epochs: Int, done: Int, total: Int, elapsed: Double, loss: Double?, barWidth: Int) -> String {
-    let fraction = total > 0 ? Double(done) / Double(total) : 1
+    let fraction = total > 0 ? Double(min(done, total)) / Double(total) : 0
     let filled = Int(Double(barWidth) * fraction)
     let bar = String(repeating: "█", count: filled) + String(repeating: "-", count: barWidth - filled)
     let rate = elapsed > 0 ? Double(done) / elapsed : 0
@@ -63,6 +63,8 @@ public final class ProgressCallback: Callback {
   }
 
   private func draw(_ learn: Learner, done: Int, now: Double) {
+    // Before the pass knows its batches there is nothing to show (no "100% [0/0]" frame).
+    guard learn.batchCount > 0 else { return }
     let text = Self.line(epoch: learn.epoch, epochs: learn.epochCount, done: done, total: learn.batchCount,
                          elapsed: now - start, loss: learn.training ? learn.smoothLoss : nil, barWidth: max(10, width - 60))
     longest = max(longest, text.count)

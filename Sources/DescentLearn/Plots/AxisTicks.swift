@@ -1,7 +1,8 @@
 import Foundation
 
-/// Tick positions and labels for an axis: "nice" steps (1, 2, 5 × 10ⁿ) on a linear axis,
-/// powers of ten on a log axis.
+/// Tick positions and labels for an axis: "nice" steps (1, 2, 5 × 10ⁿ) on a linear axis;
+/// on a log axis, powers of ten, with 2 and 5 (or every digit) in each decade when the axis
+/// spans few decades, so that it always has labelled ticks.
 enum AxisTicks {
   /// About `target` ticks covering [lo, hi], with labels; whole numbers only when `integers`
   /// (an epoch axis has no tick at 0.5).
@@ -20,12 +21,26 @@ enum AxisTicks {
     return out
   }
 
-  /// Powers of ten within [lo, hi] given as log10 values (every `stride`-th one if crowded).
+  /// Ticks within [lo, hi] given as log10 values: powers of ten (every `stride`-th one if
+  /// crowded); where that gives fewer than three, 1, 2 and 5 × 10ⁿ, then every digit × 10ⁿ.
   static func log(_ lo: Double, _ hi: Double, maxTicks: Int = 10) -> [(value: Double, label: String)] {
-    let first = Int(ceil(lo - 1e-9)), last = Int(floor(hi + 1e-9))
-    guard first <= last else { return [] }
-    let stride = max(1, (last - first + maxTicks) / maxTicks)
-    return Swift.stride(from: first, through: last, by: stride).map { (Double($0), "1e\($0)") }
+    guard lo.isFinite, hi.isFinite, hi >= lo else { return [] }
+    let first = Int(floor(lo)), last = Int(ceil(hi))
+    for digits in [[1.0], [1, 2, 5], Array(stride(from: 1.0, through: 9, by: 1))] {
+      var ticks: [(value: Double, label: String)] = []
+      for e in first...last {
+        for d in digits {
+          let v = log10(d) + Double(e)
+          if v >= lo - 1e-9 && v <= hi + 1e-9 { ticks.append((v, d == 1 ? "1e\(e)" : "\(Int(d))e\(e)")) }
+        }
+      }
+      if digits.count == 1 && ticks.count > maxTicks {
+        let stride = (ticks.count + maxTicks - 1) / maxTicks
+        return ticks.enumerated().filter { $0.offset % stride == 0 }.map(\.element)
+      }
+      if ticks.count >= 3 || digits.count == 9 { return Array(ticks.prefix(Swift.max(maxTicks, 2))) }
+    }
+    return []
   }
 
   /// A label with as many decimals as the step needs.

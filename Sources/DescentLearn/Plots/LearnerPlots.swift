@@ -9,7 +9,9 @@ extension Plot {
     let n = max(0, result.lrs.count - skipEnd)
     var series = [Series("", xs: Array(result.lrs.prefix(n)), ys: Array(result.losses.prefix(n)))]
     for (i, (method, s)) in result.suggestions.enumerated() {
-      series.append(Series("\(method.rawValue) \(String(format: "%.2e", s.lr))", xs: [s.point.lr],
+      // fastai marks `minimum` at the lowest loss's lr and suggests a tenth of it: say so.
+      let note = s.point.lr != s.lr ? " = marked lr ÷ \(String(format: "%g", s.point.lr / s.lr))" : ""
+      series.append(Series("\(method.rawValue) \(String(format: "%.2e", s.lr))\(note)", xs: [s.point.lr],
                            ys: [s.point.loss], style: .markers, color: PlotColor.cycle[(i + 1) % PlotColor.cycle.count]))
     }
     return Plot(title: "learning rate finder", xLabel: "Learning Rate", yLabel: "Loss", logX: true, series: series)

@@ -38,9 +38,11 @@ public struct Plot: Sendable {
   public var series: [Series]
   /// x positions of dashed vertical lines.
   public var verticalLines: [Double]
+  /// What the series' shaded bands are (`min–max over 3 seeds`), shown in the legend.
+  public var bandLabel: String?
 
   public init(title: String = "", xLabel: String = "", yLabel: String = "", logX: Bool = false, logY: Bool = false,
-              series: [Series] = [], verticalLines: [Double] = []) {
+              series: [Series] = [], verticalLines: [Double] = [], bandLabel: String? = nil) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -48,6 +50,7 @@ public struct Plot: Sendable {
     self.logY = logY
     self.series = series
     self.verticalLines = verticalLines
+    self.bandLabel = bandLabel
   }
 
   /// Standalone SVG of this plot alone.

@@ -69,6 +69,12 @@ struct PlotLayout {
       guard let band = s.band else { continue }
       let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
       let points = zip(s.xs, zip(band.low, band.high)).filter { tx($0.0).isFinite && ty($0.1.0).isFinite && ty($0.1.1).isFinite }
+      if points.count == 1, let (x, (low, high)) = points.first {
+        // One x (a one-epoch comparison): the band is a bar across the point.
+        let (cx, lowY, highY) = (px(x), py(low), py(high))
+        out.append(.polygon([Point(x: cx - 4, y: highY), Point(x: cx + 4, y: highY), Point(x: cx + 4, y: lowY), Point(x: cx - 4, y: lowY)], color: color))
+        continue
+      }
       guard points.count > 1 else { continue }
       let upper = points.map { Point(x: px($0.0), y: py($0.1.1)) }
       let lower = points.reversed().map { Point(x: px($0.0), y: py($0.1.0)) }
@@ -78,6 +84,11 @@ struct PlotLayout {
       let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
       var run: [Point] = []
       func flush() {
+        if run.count == 1 {
+          // A one-point line (one epoch) would draw nothing: a marker shows it.
+          out.append(.circle(run[0], radius: 4, color: color))
+          drawn.append(run[0])
+        }
         if run.count > 1 {
           out.append(.polyline(run, color: color, width: 2, dashed: false))
           for (a, b) in zip(run, run.dropFirst()) {
@@ -115,9 +126,11 @@ struct PlotLayout {
       out.append(.text(plot.yLabel, at: Point(x: frame.x + 14, y: area.y + area.height / 2), anchor: .middle, color: .black, vertical: true))
     }
     let named = plot.series.enumerated().filter { !$0.element.name.isEmpty }
-    if named.count > 1 || named.contains(where: { $0.element.style == .markers }) {
-      let width = (named.map { TextMetrics.width($0.element.name) }.max() ?? 0) + 44
-      let box = legendBox(width: width, height: Double(named.count) * 20 + 8, in: area, avoiding: drawn)
+    let bandLabel = plot.series.contains { $0.band != nil } ? plot.bandLabel : nil
+    if named.count > 1 || named.contains(where: { $0.element.style == .markers }) || bandLabel != nil {
+      let width = ((named.map { TextMetrics.width($0.element.name) } + [bandLabel.map(TextMetrics.width) ?? 0]).max() ?? 0) + 44
+      let rows = named.count + (bandLabel == nil ? 0 : 1)
+      let box = legendBox(width: width, height: Double(rows) * 20 + 8, in: area, avoiding: drawn)
       out.append(.rect(box, stroke: .gray, fill: .white))
       for (row, (i, s)) in named.enumerated() {
         let color = s.color ?? PlotColor.cycle[i % PlotColor.cycle.count]
@@ -128,6 +141,13 @@ struct PlotLayout {
           out.append(.polyline([Point(x: box.x + 6, y: y), Point(x: box.x + 30, y: y)], color: color, width: 2, dashed: false))
         }
         out.append(.text(s.name, at: Point(x: box.x + 36, y: y), anchor: .start, color: .black, vertical: false))
+      }
+      if let bandLabel {
+        let y = box.y + 14 + Double(named.count) * 20
+        let swatch = Rect(x: box.x + 6, y: y - 6, width: 24, height: 12)
+        out.append(.polygon([Point(x: swatch.x, y: swatch.y), Point(x: swatch.maxX, y: swatch.y), Point(x: swatch.maxX, y: swatch.maxY),
+                             Point(x: swatch.x, y: swatch.maxY)], color: PlotColor.cycle[0]))
+        out.append(.text(bandLabel, at: Point(x: box.x + 36, y: y), anchor: .start, color: .black, vertical: false))
       }
     }
     return out

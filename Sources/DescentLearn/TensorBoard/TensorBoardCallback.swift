@@ -4,11 +4,14 @@ import Foundation
 /// Writes a run for TensorBoard (fastai's `TensorBoardCallback`) into `runDirectory`, one run
 /// folder per run: `tensorboard --logdir` on the folder above shows every run side by side.
 ///
-/// - Each training batch, at step = training batches done (counted from 1, across fits): the
-///   batch's `train_loss`, the Recorder's `smooth_loss`, and per parameter group k
-///   `lr/group_k` and, where the optimizer has them, `mom/group_k` and `beta1/group_k`.
-/// - Each epoch, at step = the epoch: `valid_loss` and every metric by its name, as the table
-///   shows them, and `images_per_second` (training images over the epoch's training time).
+/// Tags and steps are fastai's, so that curves line up and read as fastai's do:
+/// - Each training batch, at step = training batches done (counted from 1, across fits):
+///   `train_loss`, the Recorder's smoothed loss (fastai logs `smooth_loss` under that name),
+///   `batch_loss`, the batch's own loss, and for every hyper-parameter h of parameter group k,
+///   `h_k` (`lr_0`, `mom_0`, `wd_0`, …).
+/// - Each epoch, at the same step (the training batches done by its end): `valid_loss` and
+///   every metric by its name, as the table shows them, and `images_per_second` (training images
+///   over the epoch's training time).
 /// - With `hparams`, a session of the HParams plugin: the experiment (the hyper-parameters and,
 ///   as metrics, `valid_loss` and the metrics) and the session's start at the first fit, its end
 ///   (success, or failure when the fit was cancelled) at the end of that fit. The plugin's table
@@ -29,7 +32,7 @@ public final class TensorBoardCallback: Callback {
   public private(set) var writer: EventFileWriter?
 
   // Steps keep counting over several fits (fine_tune's two), so that their curves follow on.
-  private var iterationOffset = 0, epochOffset = 0
+  private var iterationOffset = 0
   private var sessionStarted = false, sessionEnded = false, cancelled = false
   private var images = 0, trainStarted = 0.0, trainSeconds = 0.0, rowsBefore = 0
 
@@ -76,11 +79,9 @@ public final class TensorBoardCallback: Callback {
   public override func afterBatch(_ learn: Learner) throws {
     images += learn.xb?.shape.first ?? 0
     guard let writer else { return }
-    var values: [SummaryValue] = [.scalar("train_loss", learn.lossValue), .scalar("smooth_loss", Float(learn.smoothLoss))]
+    var values: [SummaryValue] = [.scalar("train_loss", Float(learn.smoothLoss)), .scalar("batch_loss", learn.lossValue)]
     for (k, group) in (learn.optimizer?.hypers ?? []).enumerated() {
-      for name in ["lr", "mom", "beta1"] {
-        if let v = group[name] { values.append(.scalar("\(name)/group_\(k)", Float(v))) }
-      }
+      for (name, v) in group.sorted(by: { $0.key < $1.key }) { values.append(.scalar("\(name)_\(k)", Float(v))) }
     }
     try writer.write(SummaryEvent(wallTime: Self.now, step: Int64(iterationOffset + learn.trainIteration), values: values))
   }
@@ -101,7 +102,7 @@ public final class TensorBoardCallback: Callback {
       values.append(.scalar("images_per_second", Float(rate)))
     }
     if !values.isEmpty {
-      try writer.write(SummaryEvent(wallTime: Self.now, step: Int64(epochOffset + learn.epoch), values: values))
+      try writer.write(SummaryEvent(wallTime: Self.now, step: Int64(iterationOffset + learn.trainIteration), values: values))
     }
     try writer.flush()
   }
@@ -110,7 +111,6 @@ public final class TensorBoardCallback: Callback {
 
   public override func afterFit(_ learn: Learner) throws {
     iterationOffset += learn.trainIteration
-    epochOffset += learn.epochCount
     try end(status: cancelled ? .failure : .success)
   }
 
