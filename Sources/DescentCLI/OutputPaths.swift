@@ -1,10 +1,13 @@
 import ArgumentParser
+import DescentData
 import Foundation
+import Synchronization
 
 /// Every output a command will write (`--save`, `--plot`, `--csv`, `--json`, `--out`, `--tensorboard`) is checked
 /// before any work starts, so that an hour of training is never lost to a path that cannot be
 /// written: its folder is created and a file is made and removed in it. A failure is a usage
-/// error naming the flag, the path and the reason.
+/// error naming the flag, the path and the reason. A file is also claimed for the run: a second
+/// descent process writing the same path at the same time is refused before it trains.
 enum OutputPaths {
   /// `path` will be written as a file.
   static func checkFile(_ path: String, flag: String) throws {
@@ -14,6 +17,39 @@ enum OutputPaths {
     }
     let folder = (path as NSString).deletingLastPathComponent
     try checkFolder(folder.isEmpty ? "." : folder, flag: flag, for: path)
+    try claim(path, flag: flag)
+  }
+
+  /// The lock file for an output path: `locks/` in the data home, named by the FNV-1a hash of
+  /// the absolute path; nil where that folder cannot be made.
+  static func lockFile(for path: String) -> String? {
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    let folder = descentDataHome().appendingPathComponent("locks").path
+    guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return nil }
+    let hash = absolute.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    return (folder as NSString).appendingPathComponent(String(hash, radix: 16) + ".lock")
+  }
+
+  /// The lock file descriptors of the paths this process claimed, held until it exits (the
+  /// kernel then releases them, however it ends).
+  private static let claimed = Mutex<[String: Int32]>([:])
+
+  /// Takes an exclusive `flock` for `path` (on the main process: it alone writes), in
+  /// `locks/` beside the datasets so that no lock file lands beside a user's outputs. Where that
+  /// folder cannot be made, nothing is locked.
+  static func claim(_ path: String, flag: String) throws {
+    guard ProcessGroup.isMain, let lockPath = lockFile(for: path) else { return }
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    try claimed.withLock { held in
+      guard held[absolute] == nil else { return }
+      let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+      guard fd >= 0 else { return }
+      guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        close(fd)
+        throw ValidationError("\(flag): \(path) is being written by another descent run; wait for it to end or choose another path")
+      }
+      held[absolute] = fd
+    }
   }
 
   /// Files will be written into the folder `path`.

@@ -198,6 +198,10 @@ struct TrainingOptions: ParsableArguments {
       root, batchSize: bs, resize: Resize(presize),
       batchTransforms: AugTransforms(size: size, minScale: minScale, normalize: .imagenet), seed: seed,
       workers: threads ?? ProcessGroup.defaultThreads, badFiles: BadFilePolicy(rawValue: badFiles)!, validPct: split.validPct)
+    guard loaders.train.count > 0 else {
+      throw ValidationError(
+        "--bs \(bs) is more than the \(loaders.train.items.count) training images of \(root.path): no full batch to train on (the last partial batch is dropped, as in fastai)")
+    }
     guard loaders.vocab.count >= 2 else {
       throw ValidationError("--data: \(root.path) has a single class (\(loaders.vocab.classes.first ?? "")); a classifier needs two or more")
     }

@@ -12,6 +12,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
   case unsupportedFormat(String)
   case corruptImage(String, reason: String)
   case imageTooLarge(String, width: Int, height: Int, limit: Int)
+  case imageExceedsMemory(String, width: Int, height: Int, bytes: Int, available: Int)
   case sizeMismatch(String, expected: String, found: String)
   case writeFailed(String, reason: String)
   case fetchFailed(dataset: String, reason: String, manual: String)
@@ -32,6 +33,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     case .corruptImage(let p, let r): return "\(p) is corrupt or truncated: \(r)"
     case .imageTooLarge(let p, let w, let h, let limit):
       return "\(p) claims \(w) × \(h) = \(w * h) pixels, above the limit of \(limit) (a decompression bomb?); --max-pixels raises it"
+    case .imageExceedsMemory(let p, let w, let h, let bytes, let available):
+      return "\(p) is \(w) × \(h) pixels: decoding it needs about \(bytes >> 20) MiB, more than the \(available >> 20) MiB of memory free"
     case .sizeMismatch(let p, let e, let f):
       return "\(p) is \(f) but the batch holds \(e) images: add a Resize item transform"
     case .writeFailed(let p, let r): return "cannot write \(p): \(r)"

@@ -106,7 +106,8 @@ public final class DataLoader: Sendable {
         labels.append(items.labels[i])
         files.append(items.files[i].path)
       } catch let error as DataError where badFiles == .skip {
-        skippedFiles.withLock { $0.append(error) }
+        // Once per file, however many epochs meet it.
+        skippedFiles.withLock { if !$0.contains(error) { $0.append(error) } }
       }
     }
     guard let first = images.first else { return nil }

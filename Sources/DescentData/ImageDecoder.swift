@@ -20,11 +20,18 @@ public enum ImageDecoder {
     }
   }
 
-  /// Throws `imageTooLarge` when a header's size is above `maxPixels`.
+  /// Throws `imageTooLarge` when a header's size is above `maxPixels`, and `imageExceedsMemory`
+  /// when decoding it would need more memory than the machine has free (a `--max-pixels` raised
+  /// past it would otherwise end the process in a failed allocation).
   static func checkSize(_ name: String, width: Int, height: Int) throws {
     let limit = maxPixels
     if width.multipliedReportingOverflow(by: height).partialValue > limit || width > limit || height > limit {
       throw DataError.imageTooLarge(name, width: width, height: height, limit: limit)
+    }
+    // The decoder's buffer at its widest (4 channels of 16 bits), and the 8-bit image made from it.
+    let needed = width * height * 12
+    if needed > 1 << 28, let free = MachineMemory.availableBytes(), needed > free {
+      throw DataError.imageExceedsMemory(name, width: width, height: height, bytes: needed, available: free)
     }
   }
 

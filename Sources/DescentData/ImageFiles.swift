@@ -7,17 +7,17 @@ public let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
 /// fastai's `get_image_files`: every image file under `root`, recursively, skipping hidden files
 /// and folders (names starting with "."), sorted by path so that a run is reproducible whatever
 /// order the file system lists them in. Symbolic links to folders are followed, as fastai's
-/// `os.walk(followlinks=True)` does, but each real folder (by device and inode) is walked once,
-/// so a link loop neither hangs the walk nor lists an image twice. A link to an image that is not
-/// there is listed, so that reading it fails (or is skipped) naming it, like any bad file.
+/// `os.walk(followlinks=True)` does: a class folder that links to another class is a class of
+/// its own with the same images, as in fastai. A link back to a folder being walked (by device
+/// and inode: a loop) is not followed, so the walk ends. A link to an image that is not there is
+/// listed, so that reading it fails (or is skipped) naming it, like any bad file.
 public func getImageFiles(_ root: URL) throws -> [URL] {
   var isDirectory: ObjCBool = false
   guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
     throw DataError.missingFolder(root.path)
   }
   var files: [URL] = []
-  var walked: Set<FolderIdentity> = []
-  collectImages(in: root, into: &files, walked: &walked)
+  collectImages(in: root, into: &files, ancestors: [])
   files.sort { $0.path < $1.path }
   return files
 }
@@ -33,10 +33,11 @@ private struct FolderIdentity: Hashable {
   }
 }
 
-private func collectImages(in folder: URL, into files: inout [URL], walked: inout Set<FolderIdentity>) {
-  guard let identity = FolderIdentity(folder.path), walked.insert(identity).inserted else { return }
+/// `ancestors`: the folders on the path from the root to `folder`, which a link may not enter again.
+private func collectImages(in folder: URL, into files: inout [URL], ancestors: Set<FolderIdentity>) {
+  guard let identity = FolderIdentity(folder.path), !ancestors.contains(identity) else { return }
   guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-  // In name order, so that of two links to one folder the same one is walked every time.
+  let path = ancestors.union([identity])
   for name in names.sorted() where !name.hasPrefix(".") {
     let url = folder.appendingPathComponent(name)
     let isImage = imageExtensions.contains(url.pathExtension.lowercased())
@@ -47,7 +48,7 @@ private func collectImages(in folder: URL, into files: inout [URL], walked: inou
       continue
     }
     if isDirectory.boolValue {
-      collectImages(in: url, into: &files, walked: &walked)
+      collectImages(in: url, into: &files, ancestors: path)
     } else if isImage {
       files.append(url)
     }

@@ -8,6 +8,43 @@ public enum PNGCodec {
   /// Decodes PNG bytes (any bit depth, palette or not) into an 8-bit gray, RGB or RGBA image in
   /// the file's own layout; gray with alpha comes back as RGBA so that alpha is kept, not blended.
   public static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> Image8 {
+    // Pillow hands fastai a PNG's stored samples, whatever its gamma or colour-space chunks say;
+    // libpng's simplified API would gamma-correct them (gAMA 1.0 moved the mean pixel by 13–60).
+    if let plain = withoutColorSpaceChunks(bytes) {
+      return try plain.withUnsafeBytes { try decodeStored($0, name: name) }
+    }
+    return try decodeStored(bytes, name: name)
+  }
+
+  /// The chunks that make libpng convert samples (gamma, chromaticities, sRGB intent, ICC
+  /// profile); by the PNG specification they all come before the first IDAT.
+  static let colorSpaceChunks: Set<String> = ["gAMA", "cHRM", "sRGB", "iCCP"]
+
+  /// `bytes` without its colour-space chunks, or nil when it has none (or is not a PNG whose
+  /// chunks can be walked: the decoder then reports it as it is).
+  static func withoutColorSpaceChunks(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+    var offset = 8, dropped: [Range<Int>] = []
+    while offset + 8 <= bytes.count {
+      let length = (0..<4).reduce(0) { $0 << 8 | Int(bytes[offset + $1]) }
+      let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
+      let end = offset + 12 + length
+      guard length >= 0, end <= bytes.count, type != "IDAT" else { break }
+      if colorSpaceChunks.contains(type) { dropped.append(offset..<end) }
+      offset = end
+    }
+    guard !dropped.isEmpty else { return nil }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var kept = 0
+    for range in dropped {
+      out.append(contentsOf: bytes[kept..<range.lowerBound])
+      kept = range.upperBound
+    }
+    out.append(contentsOf: bytes[kept...])
+    return out
+  }
+
+  private static func decodeStored(_ bytes: UnsafeRawBufferPointer, name: String) throws -> Image8 {
     var image = png_image()
     image.version = png_uint_32(PNG_IMAGE_VERSION)
     defer { png_image_free(&image) }

@@ -165,3 +165,21 @@ import Testing
     #expect(CommandLineVocabulary.editDistance("", "abc") == 3)
   }
 }
+
+/// An output file is claimed for the run: another process (here, another open file description
+/// of the same lock, which flock treats alike) cannot take it while this one holds it.
+@Suite struct OutputClaimTests {
+  @Test func aClaimedOutputIsLocked() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("claimed-\(UUID().uuidString).csv").path
+    try OutputPaths.checkFile(path, flag: "--csv")
+    try OutputPaths.claim(path, flag: "--csv")  // this process again: still its own
+    let lock = try #require(OutputPaths.lockFile(for: path))
+    let fd = open(lock, O_RDWR)
+    defer { close(fd) }
+    #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0)
+    let other = FileManager.default.temporaryDirectory.appendingPathComponent("free-\(UUID().uuidString).csv").path
+    let free = open(try #require(OutputPaths.lockFile(for: other)), O_RDWR | O_CREAT, 0o644)
+    defer { close(free) }
+    #expect(flock(free, LOCK_EX | LOCK_NB) == 0)
+  }
+}

@@ -85,5 +85,8 @@ struct DataLoaderTests {
     #expect(skipping.skipped.count == 1)
     #expect(skipping.skipped.allSatisfy { $0.description.contains(bad.path) })
     #expect(!batches.flatMap(\.files).contains(bad.path))
+    // A second epoch meets the same file: still one skipped file, not two.
+    _ = try collect(skipping.epoch(1))
+    #expect(skipping.skipped.count == 1)
   }
 }

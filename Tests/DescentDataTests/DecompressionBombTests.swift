@@ -45,6 +45,24 @@ import Testing
     }
   }
 
+  /// With `--max-pixels` raised past the memory, a header whose image cannot fit is refused in
+  /// one error before the decoder allocates (it used to end the process: "failed to allocate").
+  @Test func anImageThatCannotFitInMemoryIsRefused() throws {
+    let free = try #require(MachineMemory.availableBytes())
+    ImageDecoder.maxPixels = 1 << 50
+    defer { ImageDecoder.maxPixels = ImageDecoder.defaultMaxPixels }
+    // 1,000,000² pixels: 12 TB at 12 bytes a pixel, far beyond any machine this runs on.
+    let error = #expect(throws: DataError.self) {
+      try ImageDecoder.decode(Self.pngHeader(width: 1_000_000, height: 1_000_000), name: "huge.png")
+    }
+    guard case .imageExceedsMemory("huge.png", 1_000_000, 1_000_000, let bytes, let available) = error else {
+      Issue.record("not imageExceedsMemory: \(String(describing: error))")
+      return
+    }
+    #expect(bytes == 12_000_000_000_000 && available > 0 && available <= 2 * free)
+    #expect(error?.description.hasPrefix("huge.png is 1000000 × 1000000 pixels: decoding it needs about 11444091 MiB") == true)
+  }
+
   @Test func jpegClaimingFourBillionPixelsIsRefused() throws {
     #expect(throws: DataError.imageTooLarge("bomb.jpg", width: 65_500, height: 65_500, limit: 178_956_970)) {
       try ImageDecoder.decode(Self.jpegHeader(width: 65_500, height: 65_500), name: "bomb.jpg")

@@ -18,7 +18,7 @@ struct ItemTests {
     #expect(files.contains { $0.lastPathComponent == "2.JPG" })
   }
 
-  /// Linked folders are followed, each real folder once: loops end, nothing is listed twice, and
+  /// Linked folders are followed; a link back into the folders being walked (a loop) is not, and
   /// a link to a missing image is listed so that reading it names it.
   @Test func symbolicLinksAreFollowedOnceAndLoopsEnd() throws {
     let root = try TestImages.folder()
@@ -39,6 +39,22 @@ struct ItemTests {
     let gone = root.appendingPathComponent("train/cat/gone.png")
     #expect(files.contains(gone))
     #expect(throws: DataError.self) { try ImageDecoder.decode(file: gone) }
+  }
+
+  /// A class folder that links to another class is a class of its own with the same images,
+  /// as fastai's `os.walk(followlinks=True)` makes it, whether its name sorts before or after.
+  @Test func aLinkedClassFolderIsAClass() throws {
+    let root = try TestImages.folder()
+    try TestImages.imageFolder(at: root, classes: ["cat", "dog"], perClass: 3)
+    let fm = FileManager.default
+    for name in ["bird", "zebra"] {
+      try fm.createSymbolicLink(atPath: root.appendingPathComponent("train/\(name)").path, withDestinationPath: "cat")
+    }
+    let data = try ImageFolder(root)
+    #expect(data.vocab.classes == ["bird", "cat", "dog", "zebra"])
+    let counts = data.vocab.classes.indices.map { c in data.train.labels.count { $0 == c } }
+    #expect(counts == [3, 3, 3, 3])
+    #expect(data.valid.count == 6)
   }
 
   @Test func imageFolderSplitsAndLabels() throws {

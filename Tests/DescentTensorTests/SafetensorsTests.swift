@@ -230,11 +230,27 @@ private func temporaryFolder() throws -> String {
         == .headerLengthOutOfRange(file: "corrupt.safetensors", headerLength: 100, available: 2))
     var huge = file("{}")
     for i in 0..<8 { huge[i] = 0xFF }
-    #expect(
-      decodeError(huge)
-        == .headerLengthOutOfRange(file: "corrupt.safetensors", headerLength: .max, available: 2))
+    #expect(decodeError(huge) == .headerTooLarge(file: "corrupt.safetensors", headerLength: .max, limit: 100_000_000))
     let e = decodeError([1, 2])
     #expect(e?.description.contains("corrupt.safetensors") == true)
+  }
+
+  /// A header over the reference library's 100 MB is refused from its length alone, before the
+  /// file is read (a 1 GiB header of spaces took 3.1 GB to load); 100 MB itself is allowed.
+  @Test func aHeaderOverTheLimitIsRefusedBeforeReading() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("huge-header-\(UUID().uuidString).safetensors").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var bytes = [UInt8](repeating: 0x20, count: 16)
+    withUnsafeBytes(of: UInt64(100_000_001).littleEndian) { for i in 0..<8 { bytes[i] = $0[i] } }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    #expect(throws: SafetensorsError.headerTooLarge(file: path, headerLength: 100_000_001, limit: 100_000_000)) {
+      try Safetensors.read(path: path)
+    }
+    #expect(SafetensorsError.headerTooLarge(file: "m", headerLength: 100_000_001, limit: 100_000_000).description
+      == "m: safetensors header of 100000001 bytes, above the 100000000-byte limit (safetensors' MAX_HEADER_SIZE)")
+    var atLimit = file("{}")
+    withUnsafeBytes(of: UInt64(100_000_000).littleEndian) { for i in 0..<8 { atLimit[i] = $0[i] } }
+    #expect(decodeError(atLimit) == .headerLengthOutOfRange(file: "corrupt.safetensors", headerLength: 100_000_000, available: 2))
   }
 
   @Test func invalidHeaders() {

@@ -17,8 +17,8 @@ enum FileIO {
     .io(path: path, operation: operation, message: String(cString: strerror(code)))
   }
 
-  /// The whole contents of the file at `path`.
-  static func readAll(path: String) throws(SafetensorsError) -> [UInt8] {
+  /// The whole contents of the file at `path`, or its first `limit` bytes.
+  static func readAll(path: String, limit: Int? = nil) throws(SafetensorsError) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
       let code = errno
@@ -28,7 +28,7 @@ enum FileIO {
     defer { close(fd) }
     var info = stat()
     if fstat(fd, &info) != 0 { throw failure(path, "stat", errno) }
-    let capacity = Int(info.st_size)
+    let capacity = min(Int(info.st_size), limit ?? .max)
 
     var readError: Int32 = 0
     var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
@@ -45,6 +45,7 @@ enum FileIO {
       }
     }
     if readError != 0 { throw failure(path, "read", readError) }
+    if let limit, bytes.count >= limit { return bytes }
     // A file that grew since fstat (or one that reports size 0, like those in /proc): read the rest.
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {

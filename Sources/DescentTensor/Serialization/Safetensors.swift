@@ -32,9 +32,18 @@ public enum Safetensors {
     try Decoder(bytes: bytes, file: file).decode()
   }
 
+  /// The largest header read, as the reference library (`safetensors`' MAX_HEADER_SIZE):
+  /// a larger one is refused before the file is read.
+  public static let maxHeaderBytes: UInt64 = 100_000_000
+
   /// Reads and decodes the safetensors file at `path`.
   public static func read(path: String) throws(SafetensorsError) -> SafetensorsFile {
-    try decode(try FileIO.readAll(path: path), file: path)
+    let head = try FileIO.readAll(path: path, limit: 8)
+    if head.count == 8 {
+      let n = head.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+      if n > maxHeaderBytes { throw .headerTooLarge(file: path, headerLength: n, limit: maxHeaderBytes) }
+    }
+    return try decode(try FileIO.readAll(path: path), file: path)
   }
 
   /// Writes `file` to `path` atomically: the bytes go to a temporary file in the same folder, which
@@ -130,6 +139,9 @@ public enum Safetensors {
       guard bytes.count >= 8 else { throw .fileTooShort(file: file, size: bytes.count) }
       let n = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
       let available = bytes.count - 8
+      guard n <= Safetensors.maxHeaderBytes else {
+        throw .headerTooLarge(file: file, headerLength: n, limit: Safetensors.maxHeaderBytes)
+      }
       guard n <= UInt64(available) else {
         throw .headerLengthOutOfRange(file: file, headerLength: n, available: available)
       }

@@ -219,6 +219,8 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable, Sendabl
   case fileTooShort(file: String, size: Int)
   /// The header length runs past the end of the file.
   case headerLengthOutOfRange(file: String, headerLength: UInt64, available: Int)
+  /// The header length is above the limit the reference library reads (100 MB).
+  case headerTooLarge(file: String, headerLength: UInt64, limit: UInt64)
   /// The header is not UTF-8, not JSON, or not a JSON object.
   case invalidHeader(file: String, reason: String)
   /// A tensor's header entry is not an object, lacks a key, or has a value of the wrong type.
@@ -258,6 +260,8 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable, Sendabl
     case .headerLengthOutOfRange(let file, let n, let available):
       return
         "\(file): header length \(n) runs past the end of the file (\(available) bytes after the length)"
+    case .headerTooLarge(let file, let n, let limit):
+      return "\(file): safetensors header of \(n) bytes, above the \(limit)-byte limit (safetensors' MAX_HEADER_SIZE)"
     case .invalidHeader(let file, let reason):
       return "\(file): invalid safetensors header: \(reason)"
     case .invalidEntry(let file, let tensor, let reason):
