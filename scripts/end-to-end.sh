@@ -29,6 +29,8 @@ source "$here/predict-and-vocabulary.sh"
 source "$here/bad-input-and-interrupts.sh"
 # shellcheck source=end-to-end/usage-and-conv-choices.sh
 source "$here/usage-and-conv-choices.sh"
+# shellcheck source=end-to-end/resume.sh
+source "$here/resume.sh"
 # shellcheck source=end-to-end/distributed.sh
 source "$here/distributed.sh"
 # shellcheck source=end-to-end/network.sh

@@ -72,6 +72,22 @@ struct TrainingOptions: ParsableArguments {
 
   @OptionGroup var imageLimit: ImageLimitOptions
 
+  @OptionGroup var checkpointing: CheckpointOptions
+
+  /// Every setting that changes a run's numbers, by flag: a checkpoint records them, and a
+  /// resume with others is refused.
+  func settings(_ choice: OptimizerChoice, epochs: Int, lr: Double?) -> [String: String] {
+    let dataPath = data == "mnist5k" ? data : URL(fileURLWithPath: data).standardizedFileURL.path
+    return [
+      "--data": dataPath, "--arch": arch.rawValue, "--bs": String(bs), "--presize": String(presize), "--size": String(size),
+      "--min-scale": String(minScale), "--wd": wd.map { String($0) } ?? "default", "--seed": String(seed),
+      "--threads": String(Parallel.threads), "--conv": "\(conv)", "--mixed-precision": String(mixedPrecision),
+      "--weights": weights ?? "none", "--ps": String(ps), "--sync-bn": String(syncBN),
+      "--valid-pct": split.validPct.map { String($0) } ?? "none", "--bad-files": badFiles, "--epochs": String(epochs),
+      "--opt": choice.name, "--lr": lr.map { String($0) } ?? "valley",
+    ]
+  }
+
   /// The image sizes training (and so a saved model) may use.
   static var presizeRange: ClosedRange<Int> { SavedModelMetadata.sizeRange }
 

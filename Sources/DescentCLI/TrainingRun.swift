@@ -43,7 +43,8 @@ struct TrainingRun {
   /// weights and sees the same batches), finds the lr when `lr` is nil (the valley), trains
   /// with one cycle (schedule-free: constant lr), writing the Recorder's rows to `csv` as they come
   /// and, with --tensorboard, the run and the finder's curve as TensorBoard runs (`differing`:
-  /// the hyper-parameters that differ between the command's runs).
+  /// the hyper-parameters that differ between the command's runs). With --checkpoint, the run
+  /// is checkpointed after every epoch; with --resume, it carries on from its checkpoint.
   static func run(
     _ choice: OptimizerChoice, options: TrainingOptions, data: DataLoaders, epochs: Int, lr: Double?,
     csv: String?, differing: Set<String> = []
@@ -58,8 +59,21 @@ struct TrainingRun {
     // Under mpirun the Recorder writes CSV on rank 0 alone, and DataParallel quiets the others.
     learn.recorder.csvPath = csv
     var run = TrainingRun(optimizer: choice.name, lr: lr ?? 0, seed: options.seed)
+    let name = TensorBoardRuns.runName(choice, seed: options.seed)
+    let checkpoint = options.checkpointing.folder.map {
+      RunCheckpoint(folder: $0, name: name, settings: options.settings(choice, epochs: epochs, lr: lr))
+    }
+    var startEpoch = 0, tensorBoardFolder: String?
+    if options.checkpointing.resume != nil, let checkpoint {
+      if let resumed = try checkpoint.resume(into: learn) {
+        (run, startEpoch, tensorBoardFolder) = (resumed.run, resumed.epochsDone, resumed.tensorBoardFolder)
+        say("resumed \(name) from \(checkpoint.path): \(startEpoch) of \(epochs) epoch(s) done")
+      } else {
+        say("no checkpoint of \(name) in \(checkpoint.folder) yet: it starts from the beginning")
+      }
+    }
     run.learner = learn
-    if lr == nil {
+    if lr == nil && startEpoch == 0 {
       // Under mpirun, rank 0 alone runs the finder (on all the data, as one process would)
       // and the others take its suggestion.
       let finderStarted = Date()
@@ -85,30 +99,38 @@ struct TrainingRun {
       if options.syncBN { parallel.synchronizeBatchNorm(learn.model) }
       learn.add(parallel)
     }
+    // A resumed run's TensorBoard folder is the one it began (its steps go on there).
+    tensorBoardFolder = options.tensorboard.map { root in tensorBoardFolder ?? TensorBoardRuns.folder(root, name) }
     var started = Date()
-    // After the Recorder (order 50), which adds the epoch's row at afterEpoch.
+    // After the Recorder (order 50), which adds the epoch's row at afterEpoch; before the
+    // checkpoint, which records this epoch's result with it.
     let timer = EventCallback(name: "EpochTimer", order: 60, [
       .beforeEpoch: { _ in started = Date() },
       .afterEpoch: { learn in
         let row = learn.recorder.values.count - 1
+        // An epoch a resumed run skips adds no row.
+        guard row >= run.epochs.count else { return }
         run.epochs.append(
           EpochResult(
             epoch: learn.epoch, train_loss: learn.recorder.value("train_loss", row: row),
             valid_loss: learn.recorder.value("valid_loss", row: row),
             accuracy: learn.recorder.value("accuracy", row: row), seconds: Date().timeIntervalSince(started)))
+        guard let checkpoint else { return }
+        try checkpoint.save(learn, run: run, epochsDone: learn.epoch + 1, tensorBoardFolder: tensorBoardFolder)
       },
     ])
     // Under mpirun the callback writes on rank 0 alone.
-    let tensorBoard = options.tensorboard.map { root in
+    let tensorBoard = tensorBoardFolder.map { folder in
       [TensorBoardCallback(
-        runDirectory: TensorBoardRuns.folder(root, TensorBoardRuns.runName(choice, seed: options.seed)),
-        hparams: TensorBoardRuns.hparams(choice, options: options, lr: run.lr, epochs: epochs),
+        runDirectory: folder, hparams: TensorBoardRuns.hparams(choice, options: options, lr: run.lr, epochs: epochs),
         differingHParams: differing)]
     } ?? []
     if choice.isScheduleFree {
-      try learn.fit(epochs, lr: .all(run.lr), callbacks: [timer, ScheduleFreeCallback(warmupFraction: 0.05)] + tensorBoard)
+      try learn.fit(epochs, lr: .all(run.lr), callbacks: [timer, ScheduleFreeCallback(warmupFraction: 0.05)] + tensorBoard,
+                    startEpoch: startEpoch)
     } else {
-      try learn.fitOneCycle(epochs, lrMax: .all(run.lr), moms: choice.oneCycleMoms, callbacks: [timer] + tensorBoard)
+      try learn.fitOneCycle(epochs, lrMax: .all(run.lr), moms: choice.oneCycleMoms, callbacks: [timer] + tensorBoard,
+                            startEpoch: startEpoch)
     }
     let skipped = data.train.skipped + data.valid.skipped
     if let first = skipped.first {
@@ -117,8 +139,6 @@ struct TrainingRun {
     return run
   }
 
-  /// The losses, the lr/mom schedule and (when the finder ran) its curve, as
-  /// `folder/OPTIMIZER-losses.png`, `-schedule.png` and `-lr_find.png`, each with its SVG beside.
   /// The run's plot, one panel each: the losses (fastai's `plot_loss`), the lr and mom
   /// schedule (`plot_sched`) and, when it ran, lr_find's curve; PNG or SVG by `path`'s extension.
   func writePlot(to path: String) throws {

@@ -17,6 +17,14 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     s = (splitmix(), splitmix(), splitmix(), splitmix())
   }
 
+  /// The generator's whole state, for a checkpoint: `init(state:)` continues the same sequence.
+  public var state: [UInt64] { [s.0, s.1, s.2, s.3] }
+
+  public init(state: [UInt64]) {
+    precondition(state.count == 4, "RandomGenerator: a state is 4 words, not \(state.count)")
+    s = (state[0], state[1], state[2], state[3])
+  }
+
   @inlinable @inline(__always)
   static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
@@ -67,13 +75,26 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
 public enum Random {
   static let shared = Locked(RandomGenerator(seed: 0))
 
+  /// A generator that stands in for the shared one within a task (tests that check exact
+  /// reproduction run beside others that draw too).
+  @TaskLocal public static var scoped: Locked<RandomGenerator>?
+
+  static var current: Locked<RandomGenerator> { scoped ?? shared }
+
   public static func seed(_ seed: UInt64) {
-    shared.withLock { $0 = RandomGenerator(seed: seed) }
+    current.withLock { $0 = RandomGenerator(seed: seed) }
   }
 
   /// Runs `body` with exclusive use of the shared generator.
   public static func withGenerator<R>(_ body: (inout RandomGenerator) -> R) -> R {
-    shared.withLock { body(&$0) }
+    current.withLock { body(&$0) }
+  }
+
+  /// The shared generator's state (dropout masks draw from it as training goes), and setting it
+  /// back, so that a resumed run draws what the uninterrupted one would have.
+  public static var state: [UInt64] {
+    get { withGenerator { $0.state } }
+    set { current.withLock { $0 = RandomGenerator(state: newValue) } }
   }
 
   /// A new independent generator drawn from the shared one (for worker threads).

@@ -100,7 +100,7 @@ import Testing
   /// An option that takes a value shows its default, in ArgumentParser's "(default: …)" or in
   /// its help; those without one are outputs or inputs whose absence means "none".
   @Test func defaultsAreShown() throws {
-    let absentMeansNone: Set<String> = ["--csv", "--save", "--json", "--plot", "--tensorboard", "--weights", "--folder", "--lr", "--wd", "--threads", "--valid-pct"]
+    let absentMeansNone: Set<String> = ["--csv", "--save", "--json", "--plot", "--tensorboard", "--weights", "--folder", "--lr", "--wd", "--threads", "--valid-pct", "--checkpoint", "--resume"]
     for command in try Self.commands() {
       for option in command.options where option["kind"] as? String == "option" && (option["isOptional"] as? Bool) == true {
         let name = Self.names(option).first ?? ""

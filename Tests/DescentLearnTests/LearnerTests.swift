@@ -1,4 +1,5 @@
 import DescentNN
+import DescentOptim
 import DescentTensor
 import Foundation
 import Testing
@@ -68,6 +69,50 @@ import Testing
     try resumed.fitOneCycle(2, lrMax: 0.02, startEpoch: info.epochsDone!)
     #expect(Toy.weights(resumed.model) == Toy.weights(whole.model))
     #expect(Toy.weights(resumed.model) != Toy.weights(first.model))
+  }
+
+  /// With dropout, whose masks draw from the shared generator, and the Recorder's smoothed
+  /// loss carrying over epochs: the resumed run restores both, so its weights, its table rows and
+  /// its CSV are the uninterrupted run's.
+  @Test func resumeRestoresTheGeneratorAndTheRecorder() throws {
+    // Its own shared generator: tests beside it draw from theirs.
+    try Random.$scoped.withValue(Locked(RandomGenerator(seed: 0))) { try resumeWithDropout() }
+  }
+
+  func resumeWithDropout() throws {
+    func learner(_ dir: String, seed: UInt64 = 1) -> Learner {
+      var g = RandomGenerator(seed: seed)
+      let model = Sequential(Linear(2, 8, using: &g), ReLU(), Dropout(0.5), Linear(8, 2, using: &g))
+      let learn = Learner(data: Toy.data(), model: model, lossFunc: { $0.crossEntropy($1) },
+                          optimizerFactory: { Adam($0, lr: 1e-3) }, metrics: [AvgMetric.accuracy()], modelDirectory: dir, progress: false)
+      learn.logger = nil
+      learn.recorder.csvPath = dir + "/history.csv"
+      return learn
+    }
+    let wholeDir = Toy.temporaryDirectory(), dir = Toy.temporaryDirectory()
+    Random.seed(3)
+    let whole = learner(wholeDir)
+    try whole.fitOneCycle(3, lrMax: 0.02)
+
+    Random.seed(3)
+    let first = learner(dir)
+    let stop = EventCallback(order: 70, [.afterEpoch: { l in if l.epoch == 1 { throw CancelSignal.fit } }])
+    try first.fitOneCycle(3, lrMax: 0.02, callbacks: [SaveCheckpoint("run"), stop])
+
+    Random.seed(99)  // another generator state, as a new process would have
+    let resumed = learner(dir, seed: 5)
+    let info = try resumed.load("run")
+    #expect(info.epochsDone == 2)
+    try resumed.fitOneCycle(3, lrMax: 0.02, startEpoch: 2)
+    #expect(Toy.weights(resumed.model) == Toy.weights(whole.model))
+    #expect(resumed.recorder.values == whole.recorder.values && resumed.recorder.losses == whole.recorder.losses)
+    #expect(resumed.recorder.lrs == whole.recorder.lrs && resumed.recorder.iters == whole.recorder.iters)
+    func csvNumbers(_ d: String) throws -> [String] {
+      // Every column but the time.
+      try String(contentsOfFile: d + "/history.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+    }
+    #expect(try csvNumbers(dir) == csvNumbers(wholeDir))
+    #expect(try csvNumbers(dir).count == 4)
   }
 
   /// A NaN loss at epoch 1, batch 2 stops training with an error naming the place; the

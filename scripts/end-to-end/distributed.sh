@@ -64,10 +64,26 @@ failing_rank() {
   [ $rc -eq 0 ] || echo "$out" | tail -5
   return $rc
 }
+mpirun_resumes_exactly() {
+  # 2 processes, stopped (SIGTERM, which mpirun passes on) after epoch 1's checkpoint and resumed
+  # under 2 again: the uninterrupted run's weights, bit for bit; under 1 process: refused.
+  local dir=$1
+  local common=(train --data "$dir/j" "${tiny[@]}" --epochs 3 --threads 1)
+  tiny_folder "$dir/j" &&
+    DESCENT_HOME="$dir/home" "${mpi[@]}" "$descent" "${common[@]}" --save "$dir/whole.safetensors" >/dev/null 2>&1 &&
+    kill_after_checkpoint TERM "$dir/ck/adam-seed42.safetensors" \
+      env DESCENT_HOME="$dir/home" "${mpi[@]}" "$descent" "${common[@]}" --checkpoint "$dir/ck" &&
+    ! DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --resume "$dir/ck" >/dev/null 2>"$dir/err" &&
+    grep -q "trained by 2 process(es) and this run has 1" "$dir/err" &&
+    DESCENT_HOME="$dir/home" "${mpi[@]}" "$descent" "${common[@]}" --resume "$dir/ck" --save "$dir/resumed.safetensors" \
+      >"$dir/out.txt" 2>&1 &&
+    grep -q "resumed adam-seed42" "$dir/out.txt" && cmp "$dir/whole.safetensors" "$dir/resumed.safetensors"
+}
 if command -v mpirun >/dev/null; then
   check "mpirun -np 2 --sync-bn: the weights and validation of one process at twice the batch" with_temp_dir data_parallel_equivalence
   check "mpirun: a killed rank ends the run within 10 s" with_temp_dir killed_rank
   check "mpirun: a failing rank stops all with its message; different arguments are one line" with_temp_dir failing_rank
+  check "mpirun -np 2 stopped after an epoch and resumed under 2: bit for bit; under 1: refused" with_temp_dir mpirun_resumes_exactly
 else
   echo "skip mpirun checks: no mpirun (scripts/install-deps.sh installs openmpi-bin)"
 fi

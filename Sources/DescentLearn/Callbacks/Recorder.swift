@@ -32,8 +32,30 @@ public final class Recorder: Callback {
   private var csv: FileHandle?
 
   private var log: [LogValue] = []
+  private var times: [String] = []
   private var cancelledTrain = false, cancelledValid = false, cancelledEpoch = false
   private var epochStart = 0.0
+
+  /// What the Recorder has recorded, for a checkpoint: a resumed run starts from it, so that
+  /// its table, CSV, plots and smoothed loss carry on as the uninterrupted run's.
+  public struct State: Codable, Equatable, Sendable {
+    public var lrs: [Double], moms: [Double], losses: [Double], iters: [Int]
+    public var values: [[LogValue]]
+    /// Each row's time column, as printed (empty without `addTime`).
+    public var times: [String]
+    public var smoothCount: Int
+    /// The smoothed loss's running average, as its bit pattern (exact through JSON).
+    public var smoothAverageBits: UInt32
+  }
+
+  public var state: State {
+    State(lrs: lrs, moms: moms, losses: losses, iters: iters, values: values, times: times, smoothCount: smooth.state.count,
+          smoothAverageBits: smooth.state.average.bitPattern)
+  }
+
+  /// Set before a fit that resumes a run (`Learner.load` does): the fit starts from it instead of
+  /// empty, writing its rows to the CSV again first.
+  public var resumeFrom: State?
 
   public init(addTime: Bool = true, trainMetrics: Bool = false, validMetrics: Bool = true, beta: Float = 0.98) {
     self.addTime = addTime
@@ -55,7 +77,7 @@ public final class Recorder: Callback {
   }
 
   public override func beforeFit(_ learn: Learner) throws {
-    lrs = []; moms = []; losses = []; iters = []; values = []
+    lrs = []; moms = []; losses = []; iters = []; values = []; times = []
     let names = learn.metrics.map(\.name)
     var columns: [String]
     if trainMetrics && validMetrics {
@@ -69,6 +91,15 @@ public final class Recorder: Callback {
     smooth.reset()
     learn.logger?(table.header)
     try openCSV()
+    if let resumed = resumeFrom {
+      resumeFrom = nil
+      (lrs, moms, losses, iters, values, times) = (resumed.lrs, resumed.moms, resumed.losses, resumed.iters, resumed.values, resumed.times)
+      smooth.restore(count: resumed.smoothCount, average: Float(bitPattern: resumed.smoothAverageBits))
+      for (epoch, row) in values.enumerated() {
+        let time = addTime && epoch < times.count ? [LogValue.text(times[epoch])] : []
+        try writeCSV(([LogValue.integer(epoch)] + row + time).map(\.csvText))
+      }
+    }
   }
 
   private func openCSV() throws {
@@ -138,7 +169,11 @@ public final class Recorder: Callback {
     // prints one holding just the epoch number.
     if cancelledEpoch && log.count == 1 { return }
     values.append(Array(log.dropFirst()))
-    if addTime { log.append(.text(formatTime(Date().timeIntervalSinceReferenceDate - epochStart))) }
+    if addTime {
+      let time = formatTime(Date().timeIntervalSinceReferenceDate - epochStart)
+      log.append(.text(time))
+      times.append(time)
+    }
     lastLog = log
     learn.logger?(table.row(log))
     try writeCSV(log.map(\.csvText))

@@ -12,8 +12,10 @@ final class TrainEvalCallback: Callback {
   }
 
   override func beforeTrain(_ learn: Learner) throws {
-    // Set from the epoch, so that a run resumed at a later epoch starts its schedules there.
+    // Set from the epoch, so that a run resumed at a later epoch starts its schedules there, and
+    // counts its batches (TensorBoard's steps) from the epochs it skipped.
     learn.pctTrain = Double(learn.epoch) / Double(learn.epochCount)
+    learn.trainIteration = max(learn.trainIteration, learn.epoch * learn.data.train.count)
     learn.model.train()
     learn.training = true
   }

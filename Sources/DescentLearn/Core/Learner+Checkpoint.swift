@@ -10,12 +10,16 @@ public struct CheckpointInfo: Sendable {
   public let epochsDone: Int?
   /// Whether the optimizer state was restored too.
   public let optimizerLoaded: Bool
+  /// The file's metadata, with what its saver added (`save(extraMetadata:)`).
+  public let metadata: [String: String]
 }
 
 enum CheckpointKeys {
   static let format = "descent.checkpoint"
   static let epochsDone = "descent.epochs_done"
   static let processes = "descent.processes"
+  static let random = "descent.random"
+  static let recorder = "descent.recorder"
   static let model = "model."
   static let optimizer = "opt."
 }
@@ -31,9 +35,11 @@ enum CheckpointKeys {
 extension Learner {
   public func checkpointPath(_ name: String) -> String { modelDirectory + "/" + name + ".safetensors" }
 
-  /// Saves model (and optimizer) state; returns the file's path.
+  /// Saves model (and optimizer) state, with `extraMetadata` (a program's own keys, not
+  /// `descent.`-prefixed ones); returns the file's path.
   @discardableResult
-  public func save(_ name: String, withOptimizer: Bool = true, epochsDone: Int? = nil) throws -> String {
+  public func save(_ name: String, withOptimizer: Bool = true, epochsDone: Int? = nil,
+                   extraMetadata: [String: String] = [:]) throws -> String {
     let path = checkpointPath(name)
     guard Communicator.world.isMain else { return path }
     do {
@@ -43,8 +49,15 @@ extension Learner {
     }
     var tensors: [String: Tensor] = [:]
     for (name, t) in model.namedState() { tensors[CheckpointKeys.model + name] = t }
-    var metadata = [CheckpointKeys.format: "1", CheckpointKeys.processes: String(Communicator.world.size)]
-    if let epochsDone { metadata[CheckpointKeys.epochsDone] = String(epochsDone) }
+    var metadata = extraMetadata
+    metadata[CheckpointKeys.format] = "1"
+    metadata[CheckpointKeys.processes] = String(Communicator.world.size)
+    if let epochsDone {
+      // A training checkpoint: what a resumed fit needs to draw and record as this one would.
+      metadata[CheckpointKeys.epochsDone] = String(epochsDone)
+      metadata[CheckpointKeys.random] = Random.state.map { String($0, radix: 16) }.joined(separator: " ")
+      if let json = try? JSONEncoder().encode(recorder.state) { metadata[CheckpointKeys.recorder] = String(decoding: json, as: UTF8.self) }
+    }
     if withOptimizer, let opt = optimizer {
       let dict = opt.stateDict()
       for (k, t) in dict.tensors { tensors[CheckpointKeys.optimizer + k] = t }
@@ -107,7 +120,14 @@ extension Learner {
       }
       optimizerLoaded = true
     }
-    return CheckpointInfo(path: path, epochsDone: epochsDone(file.metadata), optimizerLoaded: optimizerLoaded)
+    resumeState = nil
+    if let words = file.metadata[CheckpointKeys.random]?.split(separator: " ").compactMap({ UInt64($0, radix: 16) }), words.count == 4,
+       let json = file.metadata[CheckpointKeys.recorder],
+       let recorded = try? JSONDecoder().decode(Recorder.State.self, from: Data(json.utf8)) {
+      resumeState = (words, recorded)
+    }
+    return CheckpointInfo(path: path, epochsDone: epochsDone(file.metadata), optimizerLoaded: optimizerLoaded,
+                          metadata: file.metadata)
   }
 
   private func epochsDone(_ metadata: [String: String]) -> Int? { metadata[CheckpointKeys.epochsDone].flatMap { Int($0) } }

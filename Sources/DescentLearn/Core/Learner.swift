@@ -32,6 +32,9 @@ public final class Learner {
   public var moms: (Double, Double, Double) = (0.95, 0.85, 0.95)
   /// Where `save`/`load` put checkpoints.
   public var modelDirectory: String
+  /// What `load` read from a training checkpoint for the fit that resumes it (`startEpoch` > 0):
+  /// the shared generator's state and the Recorder's, restored as that fit starts.
+  public var resumeState: (random: [UInt64], recorder: Recorder.State)?
   /// Receives the results table, one line at a time; nil keeps it quiet.
   public var logger: ((String) -> Void)? = { line in
     // Unbuffered, so that each row shows as its epoch ends even when piped.
@@ -168,6 +171,11 @@ public final class Learner {
     precondition(startEpoch >= 0 && startEpoch <= epochs, "fit: start epoch \(startEpoch) is outside 0…\(epochs)")
     guard data.train.count > 0 else { throw LearnerError.emptyData(which: "training") }
     let added = extra + (startEpoch > 0 ? [SkipToEpoch(startEpoch)] : [])
+    if startEpoch > 0, let resumed = resumeState {
+      Random.state = resumed.random
+      recorder.resumeFrom = resumed.recorder
+    }
+    resumeState = nil
     try with(added) {
       if resetOptimizer || optimizer == nil { createOptimizer() }
       if let wd = wd ?? self.wd { opt.setScheduledHyper("wd", .all(wd)) }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One cell of the results table: the epoch, a number, or a time.
-public enum LogValue: Equatable, Sendable {
+public enum LogValue: Equatable, Sendable, Codable {
   case integer(Int)
   case number(Double)
   case text(String)

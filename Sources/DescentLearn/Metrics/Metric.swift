@@ -88,6 +88,13 @@ public final class AvgSmoothLoss: Metric {
   }
   public func accumulate(_ learn: Learner) { add(learn.lossValue) }
 
+  /// The running average and its count, as a checkpoint keeps them (the average's bits).
+  public var state: (count: Int, average: Float) { (count, average) }
+  public func restore(count: Int, average: Float) {
+    self.count = count
+    self.average = average
+  }
+
   /// average ← lerp(loss, average, beta), computed as torch's CPU lerp does (fused
   /// multiply-add, from the nearer end), which keeps the curve bit-identical to fastai's.
   public func add(_ loss: Float) {

@@ -1,0 +1,79 @@
+import ArgumentParser
+import DescentLearn
+import Foundation
+
+/// One run's checkpoint under `--checkpoint DIR`: `DIR/OPTIMIZER-seedSEED.safetensors`, the
+/// Learner's checkpoint (model, optimizer, random and Recorder state) with what the command
+/// needs to carry on: the settings the run trains with (a resume with others is refused, naming
+/// the first that differs), its per-epoch results and lr, and its TensorBoard folder.
+struct RunCheckpoint {
+  static let settingsKey = "cli.settings", runKey = "cli.run", tensorBoardKey = "cli.tensorboard", lrKey = "cli.lr_bits"
+
+  let folder: String
+  let name: String
+  /// Every setting that changes the run's numbers, by flag.
+  let settings: [String: String]
+
+  var path: String { (folder as NSString).appendingPathComponent(name + ".safetensors") }
+
+  /// What a resumed run starts from.
+  struct Resumed {
+    let epochsDone: Int
+    let run: TrainingRun
+    let tensorBoardFolder: String?
+  }
+
+  /// Writes the checkpoint after an epoch (on the main process; atomically).
+  func save(_ learn: Learner, run: TrainingRun, epochsDone: Int, tensorBoardFolder: String?) throws {
+    let saved = learn.modelDirectory
+    learn.modelDirectory = folder
+    defer { learn.modelDirectory = saved }
+    // The lr as its bits: the resumed run trains at exactly it (lr_find's valley included).
+    var extra = [Self.settingsKey: Self.encode(settings), Self.runKey: Self.encode(run.json),
+                 Self.lrKey: String(run.lr.bitPattern, radix: 16)]
+    if let tensorBoardFolder { extra[Self.tensorBoardKey] = tensorBoardFolder }
+    try learn.save(name, epochsDone: epochsDone, extraMetadata: extra)
+  }
+
+  /// Loads the run's checkpoint into `learn`, or nil when there is none yet (a run that had not
+  /// started when the command was stopped).
+  func resume(into learn: Learner) throws -> Resumed? {
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    let saved = learn.modelDirectory
+    learn.modelDirectory = folder
+    defer { learn.modelDirectory = saved }
+    let info = try learn.load(name)
+    guard let epochsDone = info.epochsDone, let settingsText = info.metadata[Self.settingsKey],
+          let runText = info.metadata[Self.runKey],
+          let stored = Self.decode(settingsText) as? [String: String], let json = Self.decode(runText) as? [String: Any],
+          var run = TrainingRun(json: json), let lrBits = info.metadata[Self.lrKey].flatMap({ UInt64($0, radix: 16) }) else {
+      throw ValidationError("--resume: \(path) is not a checkpoint of descent's train or compare")
+    }
+    for flag in Set(settings.keys).union(stored.keys).sorted() where settings[flag] != stored[flag] {
+      throw ValidationError("--resume: \(path) was trained with \(flag) \(stored[flag] ?? "unset"), not \(settings[flag] ?? "unset"); resume with the same arguments")
+    }
+    run.lr = Double(bitPattern: lrBits)
+    return Resumed(epochsDone: epochsDone, run: run, tensorBoardFolder: info.metadata[Self.tensorBoardKey])
+  }
+
+  static func encode(_ object: Any) -> String {
+    (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+  }
+
+  static func decode(_ text: String) -> Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8)) }
+}
+
+extension TrainingRun {
+  /// A run read back from its `json` (a checkpoint's record of the epochs done).
+  init?(json: [String: Any]) {
+    guard let optimizer = json["optimizer"] as? String, let lr = json["lr"] as? Double, let seed = json["seed"] as? Int,
+          let epochs = json["epochs"] as? [[String: Any]] else { return nil }
+    self.init(optimizer: optimizer, lr: lr, seed: UInt64(seed))
+    lrFindSeconds = json["lr_find_seconds"] as? Double ?? 0
+    for e in epochs {
+      guard let epoch = e["epoch"] as? Int, let seconds = e["seconds"] as? Double else { return nil }
+      self.epochs.append(EpochResult(epoch: epoch, train_loss: e["train_loss"] as? Double, valid_loss: e["valid_loss"] as? Double,
+                                     accuracy: e["accuracy"] as? Double, seconds: seconds))
+    }
+  }
+}

@@ -1,0 +1,58 @@
+# shellcheck shell=bash disable=SC2154  # $descent, $tiny and $python_dir come from end-to-end.sh and helpers.sh
+# Sourced by end-to-end.sh: --checkpoint and --resume. A run killed during epoch 2 of 3 and
+# resumed ends with the weights of the uninterrupted run, bit for bit.
+
+# kill_after_checkpoint SIGNAL FILE COMMAND...: runs COMMAND, and once FILE (a checkpoint) exists,
+# sends SIGNAL; waits for it to end.
+kill_after_checkpoint() {
+  local signal=$1 file=$2 pid; shift 2
+  "$@" >/dev/null 2>&1 &
+  pid=$!
+  until [ -f "$file" ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+  kill "-$signal" "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  [ -f "$file" ]
+}
+train_resumes_exactly() {  # DIR SIGNAL EXTRA...: kill with SIGNAL after epoch 1's checkpoint
+  local dir=$1 signal=$2; shift 2
+  local common=(train --data "$dir/j" "${tiny[@]}" --epochs 3 "$@")
+  tiny_folder "$dir/j" &&
+    DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --save "$dir/whole.safetensors" >/dev/null 2>&1 &&
+    kill_after_checkpoint "$signal" "$dir/ck/adam-seed42.safetensors" \
+      env DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --checkpoint "$dir/ck" &&
+    DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --resume "$dir/ck" --save "$dir/resumed.safetensors" >"$dir/out.txt" 2>&1 &&
+    grep -q "resumed adam-seed42 from $dir/ck/adam-seed42.safetensors: [12] of 3 epoch(s) done" "$dir/out.txt" &&
+    cmp "$dir/whole.safetensors" "$dir/resumed.safetensors"
+}
+check "train killed (-9) after an epoch and resumed: the weights are the uninterrupted run's, bit for bit" \
+  with_temp_dir train_resumes_exactly KILL
+check "train stopped (SIGTERM) after an epoch and resumed: bit for bit" with_temp_dir train_resumes_exactly TERM
+check "train --mixed-precision killed and resumed: bit for bit" with_temp_dir train_resumes_exactly KILL --mixed-precision
+compare_resumes_exactly() {
+  # compare over three optimizers with state of their own (factored moments, d, the averaged
+  # weights), killed during the second one's epochs: every run's final checkpoint equals the
+  # uninterrupted command's.
+  local dir=$1
+  local common=(compare --data "$dir/j" "${tiny[@]}" --epochs 2 --opt adafactor,prodigy,sf-adamw)
+  tiny_folder "$dir/j" &&
+    DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --checkpoint "$dir/whole" --plot "$dir/w.png" >/dev/null 2>&1 &&
+    kill_after_checkpoint KILL "$dir/ck/prodigy-seed42.safetensors" \
+      env DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --checkpoint "$dir/ck" --plot "$dir/k.png" &&
+    DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --resume "$dir/ck" --plot "$dir/r.png" --json "$dir/r.json" >"$dir/out.txt" 2>&1 &&
+    grep -q "resumed adafactor-seed42 from .*: 2 of 2 epoch(s) done" "$dir/out.txt" &&
+    for run in adafactor prodigy sf-adamw; do
+      python3 "$python_dir/compare_safetensors_weights.py" "$dir/ck/$run-seed42.safetensors" "$dir/whole/$run-seed42.safetensors" 0 || return 1
+    done &&
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert [len(x["epochs"]) for x in r["runs"]] == [2, 2, 2], r' "$dir/r.json"
+}
+check "compare --opt adafactor,prodigy,sf-adamw killed and resumed: every run's final weights and state, bit for bit" \
+  with_temp_dir compare_resumes_exactly
+resume_with_other_arguments() {
+  local dir=$1
+  tiny_folder "$dir/j" &&
+    DESCENT_HOME="$dir/home" "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --checkpoint "$dir/ck" >/dev/null 2>&1 &&
+    ! DESCENT_HOME="$dir/home" "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 4 --epochs 1 \
+      --resume "$dir/ck" >/dev/null 2>"$dir/err" &&
+    grep -q "^Error: --resume: .*adam-seed42.safetensors was trained with --bs 8, not 4; resume with the same arguments" "$dir/err"
+}
+check "--resume with other arguments is refused, naming the flag" with_temp_dir resume_with_other_arguments
