@@ -33,6 +33,8 @@ source "$here/usage-and-conv-choices.sh"
 source "$here/resume.sh"
 # shellcheck source=end-to-end/distributed.sh
 source "$here/distributed.sh"
+# shellcheck source=end-to-end/two-hosts.sh
+source "$here/two-hosts.sh"
 # shellcheck source=end-to-end/network.sh
 source "$here/network.sh"
 

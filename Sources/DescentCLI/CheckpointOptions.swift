@@ -21,7 +21,8 @@ struct CheckpointOptions: ParsableArguments {
     if let checkpoint, let resume, checkpoint != resume {
       throw ValidationError("--resume \(resume) keeps checkpointing into its own folder: give --checkpoint the same folder, or leave it out")
     }
-    if let resume {
+    // Under mpirun the folder is the first process's: the others' hosts get its files from it.
+    if let resume, ProcessGroup.isMain {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: resume, isDirectory: &isDirectory), isDirectory.boolValue else {
         throw ValidationError("--resume: no such folder: \(resume)")

@@ -24,33 +24,79 @@ enum ProcessGroup {
     return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, local))
   }
 
+  /// FNV-1a of `bytes`, cut to 48 bits so that it travels exactly in a Double.
+  static func hash48<S: Sequence>(_ bytes: S) -> Double where S.Element == UInt8 {
+    Double(bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 } & 0xFFFF_FFFF_FFFF)
+  }
+
   /// Every process must run the same command: a different one would deadlock in the first
   /// collective that the others do not make.
   static func checkSameArguments() throws {
     guard world.isDistributed else { return }
-    // FNV-1a, cut to 48 bits so that it travels exactly in a Double.
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in CommandLine.arguments.dropFirst().joined(separator: "\u{0}").utf8 {
-      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-    }
-    let h = Double(hash & 0xFFFF_FFFF_FFFF)
+    let h = hash48(CommandLine.arguments.dropFirst().joined(separator: "\u{0}").utf8)
     let extremes = world.allReduceMax([h, -h])
     guard extremes[0] == -extremes[1] else {
       throw ValidationError("mpirun started the \(world.size) processes with different arguments; every process must run the same command")
     }
   }
 
-  /// Runs `prepare` on rank 0 first (a dataset fetch, a file creation), then on the others
-  /// once it has finished, so that they find its result instead of racing it.
-  static func mainFirst<T>(_ prepare: () throws -> T) throws -> T {
+  /// Every process's host name, by rank (gathered on first use: every process must ask at the
+  /// same point, as for any collective).
+  static let hostNames: [String] = gather(hostName())
+
+  /// This machine's name (gethostname: no name lookup).
+  static func hostName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "?" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// Every process's `text` (at most 255 bytes), by rank: each writes its bytes into its own
+  /// slot of zeros and a sum gathers them (exact: each slot has one non-zero term).
+  static func gather(_ text: String) -> [String] {
+    guard world.isDistributed else { return [text] }
+    let width = 256
+    var slots = [Double](repeating: 0, count: world.size * width)
+    for (i, byte) in text.utf8.prefix(width - 1).enumerated() { slots[world.rank * width + i] = Double(byte) }
+    let all = world.allReduceSum(slots)
+    return (0..<world.size).map { r in
+      String(decoding: all[r * width..<(r + 1) * width].prefix { $0 != 0 }.map { UInt8($0) }, as: UTF8.self)
+    }
+  }
+
+  /// Runs `prepare` first on the lowest-ranked process of each host (a dataset fetch into that
+  /// host's DESCENT_HOME), then on the host's others once every host's first has finished, so
+  /// that they find its result instead of racing it. Hosts need not share a file system.
+  static func hostFirst<T>(_ prepare: () throws -> T) throws -> T {
     guard world.isDistributed else { return try prepare() }
-    if isMain {
+    let names = hostNames
+    if names.firstIndex(of: names[world.rank]) == world.rank {
       let result = try prepare()
       world.barrier()
       return result
     }
     world.barrier()
     return try prepare()
+  }
+
+  /// Under mpirun: every host must train on the same dataset, or the processes' shards would
+  /// not make one. Compares a hash of each process's file list and sizes; refuses, naming the
+  /// hosts, when they differ.
+  static func checkSameDataset(_ files: [URL], root: URL) throws {
+    guard world.isDistributed else { return }
+    let rootPath = root.standardizedFileURL.path
+    var listing = ""
+    for file in files {
+      let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? -1
+      listing += String(file.standardizedFileURL.path.dropFirst(rootPath.count)) + "\u{0}" + String(size) + "\n"
+    }
+    var slots = [Double](repeating: 0, count: world.size)
+    slots[world.rank] = hash48(listing.utf8)
+    let hashes = world.allReduceSum(slots)
+    guard let other = hashes.firstIndex(where: { $0 != hashes[0] }) else { return }
+    let names = hostNames
+    throw ValidationError(
+      "--data: the hosts \(names[0]) (rank 0) and \(names[other]) (rank \(other)) see different datasets under \(root.path) (their file lists or sizes differ); every host needs the same copy")
   }
 
   /// "2 processes × batch 64 = 128" under mpirun, nothing otherwise.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentLearn
+import DescentTensor
 import Foundation
 
 /// One run's checkpoint under `--checkpoint DIR`: `DIR/OPTIMIZER-seedSEED.safetensors`, the
@@ -38,6 +39,7 @@ struct RunCheckpoint {
   /// Loads the run's checkpoint into `learn`, or nil when there is none yet (a run that had not
   /// started when the command was stopped).
   func resume(into learn: Learner) throws -> Resumed? {
+    try shareFromMain()
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     let saved = learn.modelDirectory
     learn.modelDirectory = folder
@@ -54,6 +56,27 @@ struct RunCheckpoint {
     }
     run.lr = Double(bitPattern: lrBits)
     return Resumed(epochsDone: epochsDone, run: run, tensorBoardFolder: info.metadata[Self.tensorBoardKey])
+  }
+
+  /// Under mpirun, hosts need not share a file system: rank 0 (which wrote it) sends its
+  /// checkpoint file to every process, which keeps a copy at the same path where its host has
+  /// none (or another one), so that every process resumes from the same bytes.
+  func shareFromMain() throws {
+    let world = ProcessGroup.world
+    guard world.isDistributed else { return }
+    var bytes: [UInt8] = []
+    var length = -1.0
+    if world.isMain, FileManager.default.fileExists(atPath: path) {
+      bytes = try WholeFile.read(path)
+      length = Double(bytes.count)
+    }
+    length = world.broadcast(length)
+    guard length >= 0 else { return }
+    if !world.isMain { bytes = [UInt8](repeating: 0, count: Int(length)) }
+    bytes.withUnsafeMutableBytes { world.broadcast($0) }
+    guard !world.isMain, (try? WholeFile.read(path)) != bytes else { return }
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try AtomicFile.write(bytes, to: path)
   }
 
   static func encode(_ object: Any) -> String {

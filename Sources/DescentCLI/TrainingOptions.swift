@@ -188,7 +188,7 @@ struct TrainingOptions: ParsableArguments {
   /// The dataset folder `--data` names: mnist5k is fetched on first use.
   static func folder(_ data: String) throws -> URL {
     guard data == "mnist5k" else { return URL(fileURLWithPath: data) }
-    return try ProcessGroup.mainFirst { try MNIST5k.prepare(log: sayOnStandardError) }
+    return try ProcessGroup.hostFirst { try MNIST5k.prepare(log: sayOnStandardError) }
   }
 
   /// `DataLoaders.fromFolder`, where a folder that cannot be a dataset is a usage error (exit
@@ -221,6 +221,7 @@ struct TrainingOptions: ParsableArguments {
     guard loaders.vocab.count >= 2 else {
       throw ValidationError("--data: \(root.path) has a single class (\(loaders.vocab.classes.first ?? "")); a classifier needs two or more")
     }
+    try ProcessGroup.checkSameDataset(loaders.train.items.files + loaders.valid.items.files, root: root)
     return loaders
   }
 }

