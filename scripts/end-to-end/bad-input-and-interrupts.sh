@@ -145,3 +145,26 @@ interrupted_training() {
   [ $status -eq 130 ] && [ "$(grep -c "^[0-9]" "$dir/out")" -lt 200 ]
 }
 check "one Ctrl-C stops training at once" with_temp_dir interrupted_training
+concurrent_outputs() {
+  # A second run writing the same --csv while the first trains is refused before training,
+  # naming the flag; the first is untouched.
+  local dir=$1 pid rc
+  tiny_folder "$dir/j"
+  DESCENT_HOME="$dir/home" "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 50 --csv "$dir/rows.csv" >"$dir/first" 2>&1 &
+  pid=$!
+  until grep -q "^0 " "$dir/first" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  ! DESCENT_HOME="$dir/home" "$descent" train --data "$dir/j" "${tiny[@]}" --epochs 1 --csv "$dir/rows.csv" >"$dir/second" 2>&1
+  rc=$?
+  kill -INT "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  [ $rc -eq 0 ] && grep -q "^Error: --csv: $dir/rows.csv is being written by another descent run" "$dir/second" &&
+    ! grep -q "^0 " "$dir/second"
+}
+check "two runs writing the same --csv at once: the second is refused before training" with_temp_dir concurrent_outputs
+batch_above_images() {
+  local dir=$1
+  tiny_folder "$dir/j"
+  ! "$descent" train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 64 --epochs 1 2>"$dir/err" >/dev/null &&
+    grep -q "^Error: --bs 64 is more than the 40 training images of $dir/j" "$dir/err"
+}
+check "--bs above the training images names --bs and the image count" with_temp_dir batch_above_images
