@@ -25,6 +25,11 @@ expect_exit() {  # expect_exit NAME CODE COMMAND... : the command must exit with
   fi
 }
 
+show_on_failure() {  # show_on_failure STATUS FILE: returns STATUS, printing FILE when it is not 0
+  [ "$1" -eq 0 ] || cat "$2"
+  return "$1"
+}
+
 with_temp_dir() {  # with_temp_dir FUNC ARGS... : runs FUNC DIR ARGS... with DIR a new empty folder,
   # removed afterwards; FUNC's exit status
   local dir rc

@@ -5,7 +5,7 @@ newer_optimizers() {
   # Every optimizer of the catalog beyond the seed's study (sgd, sgd-custom, momentum, rmsprop,
   # adam: checked in training.sh) trains a real model at its default lr (schedule-free ones at a
   # constant lr, validated at x).
-  local dir=$1 rc opts
+  local dir=$1 opts
   "$descent" optimizers --json >"$dir/catalog.json" &&
     opts=$(python3 -c 'import json, sys
 seed = {"sgd", "sgd-custom", "momentum", "rmsprop", "adam"}
@@ -14,9 +14,7 @@ print(",".join(o["name"] for o in json.load(open(sys.argv[1]))["optimizers"] if 
     "$descent" compare --data "$dir/j" "${tiny[@]}" --epochs 1 --opts "$opts" --json "$dir/runs.json" \
       --plot "$dir/c.png" >"$dir/out.txt" &&
     python3 "$python_dir/catalog_optimizers_runs.py" "$dir/runs.json" "$dir/catalog.json"
-  rc=$?
-  [ $rc -eq 0 ] || cat "$dir/out.txt"
-  return $rc
+  show_on_failure $? "$dir/out.txt"
 }
 check "compare: every catalog optimizer beyond the study trains at its default lr" with_temp_dir newer_optimizers
 

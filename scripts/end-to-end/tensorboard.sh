@@ -17,16 +17,14 @@ tensorboard_python() {
   return 1
 }
 compare_tensorboard() {
-  local dir=$1 rc
+  local dir=$1
   tiny_folder "$dir/j" &&
     "$descent" compare --data "$dir/j" "${tiny[@]}" --epochs 1 --opts adam,sgd-custom --seeds 42,1 \
       --tensorboard "$dir/tb" --json "$dir/runs.json" --plot "$dir/c.png" >"$dir/out.txt" &&
     "$descent" lr-find --data "$dir/j" "${tiny[@]}" --opt sgd --iterations 12 --tensorboard "$dir/tb" \
       --csv "$dir/curve.csv" --plot "$dir/curve.png" >>"$dir/out.txt" &&
     "$tensorboard_venv/bin/python" "$python_dir/tensorboard_reads_runs.py" "$dir/runs.json" "$dir/tb" "$dir/curve.csv"
-  rc=$?
-  [ $rc -eq 0 ] || cat "$dir/out.txt"
-  return $rc
+  show_on_failure $? "$dir/out.txt"
 }
 if tensorboard_python; then
   check "compare and lr-find --tensorboard: TensorBoard reads every run's scalars and HParams sessions" with_temp_dir compare_tensorboard

@@ -19,32 +19,28 @@ single_class() {
 }
 expect_exit "train: a single-class folder is a usage error" 2 with_temp_dir single_class
 lr_find_run() {
-  local dir=$1 rc
+  local dir=$1
   tiny_folder "$dir/j" &&
     "$descent" lr-find --data "$dir/j" "${tiny[@]}" --opt sgd --iterations 30 \
       --csv "$dir/curve.csv" --plot "$dir/curve.svg" >"$dir/out.txt" && grep -q "<svg" "$dir/curve.svg" &&
     python3 "$python_dir/lr_find_curve.py" "$dir/curve.csv" "$dir/out.txt"
-  rc=$?
-  [ $rc -eq 0 ] || cat "$dir/out.txt"
-  return $rc
+  show_on_failure $? "$dir/out.txt"
 }
 check "lr-find: suggestions and the curve as CSV and PNG" with_temp_dir lr_find_run
 compare_run() {
-  local dir=$1 rc
+  local dir=$1
   "$descent" data bench --images 84 --batch-size 16 --folder "$dir/jpegs" >/dev/null &&
     "$descent" compare --data "$dir/jpegs" --arch resnet18 --size 32 --presize 40 --bs 16 --epochs 2 \
       --opts sgd,adam --json "$dir/runs.json" --plot "$dir/compare.png" >"$dir/out.txt" &&
     grep -q "## Summary" "$dir/out.txt" && [ "$(grep -c "^epoch" "$dir/out.txt")" -eq 2 ] &&
     python3 "$python_dir/compare_runs_json.py" "$dir/runs.json"
-  rc=$?
-  [ $rc -eq 0 ] || cat "$dir/out.txt"
-  return $rc
+  show_on_failure $? "$dir/out.txt"
 }
 check "compare: two optimizers, tables, summary and JSON" with_temp_dir compare_run
 compare_seeds() {
   # --seeds: every optimizer at every seed; the summary's means, standard deviations and paired
   # differences are those of the runs' final values; the same seed gives the same run.
-  local dir=$1 rc
+  local dir=$1
   "$descent" data bench --images 84 --batch-size 16 --folder "$dir/jpegs" >/dev/null &&
     "$descent" compare --data "$dir/jpegs" --arch resnet18 --size 32 --presize 40 --bs 16 --epochs 1 \
       --opts sgd-custom,adam --seeds 42,7,3 --json "$dir/runs.json" --plot "$dir/compare.png" >"$dir/out.txt" &&
@@ -52,8 +48,6 @@ compare_seeds() {
       --opts adam --seed 7 --json "$dir/one.json" --plot "$dir/one.png" >/dev/null &&
     grep -q "## Summary over seeds 42, 7, 3" "$dir/out.txt" && grep -q "a real difference\|noise could explain it" "$dir/out.txt" &&
     python3 "$python_dir/compare_seeds_json.py" "$dir/runs.json" "$dir/one.json"
-  rc=$?
-  [ $rc -eq 0 ] || cat "$dir/out.txt"
-  return $rc
+  show_on_failure $? "$dir/out.txt"
 }
 check "compare --seeds: every optimizer at every seed; mean ± sd and paired differences" with_temp_dir compare_seeds
