@@ -202,5 +202,11 @@ import Testing
     try learn.fit(1)
     #expect(out.contains("[4/4 ") && out.contains("[3/3 "))
     #expect(out.hasSuffix("\r"))
+    // Each pass's first frame knows its batches: no "100.00% [0/0" frame, no validation total
+    // on a training frame.
+    let frames = out.split(separator: "\r").filter { $0.hasPrefix("Epoch") }
+    #expect(frames.first?.contains("0.00% [0/4 ") == true)
+    #expect(frames.contains { $0.contains("0.00% [0/3 ") })
+    #expect(!out.contains("[0/0"))
   }
 }

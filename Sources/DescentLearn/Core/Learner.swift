@@ -212,18 +212,21 @@ public final class Learner {
     try dispatch(events.after)
   }
 
+  // The pass's batch count is set before its `before` events, so that they see it (the
+  // progress bar's first frame).
   private func trainEpoch() throws {
     currentData = data.train
+    batchCount = data.train.count
     try withEvents(.train) { try allBatches(data.train) }
   }
 
   private func validateEpoch() throws {
     currentData = data.valid
+    batchCount = data.valid.count
     try noGrad { try withEvents(.validate) { try allBatches(data.valid) } }
   }
 
   private func allBatches(_ source: BatchSource) throws {
-    batchCount = source.count
     let batches = source.batches(epoch: epoch)
     var i = 0
     while let batch = try batches.next() {
