@@ -9,6 +9,7 @@ import Foundation
 /// the first that differs), its per-epoch results and lr, and its TensorBoard folder.
 struct RunCheckpoint {
   static let settingsKey = "cli.settings", runKey = "cli.run", tensorBoardKey = "cli.tensorboard", lrKey = "cli.lr_bits"
+  static let convolutionsKey = "cli.convolution_algorithms"
 
   let folder: String
   let name: String
@@ -31,7 +32,7 @@ struct RunCheckpoint {
     defer { learn.modelDirectory = saved }
     // The lr as its bits: the resumed run trains at exactly it (lr_find's valley included).
     var extra = [Self.settingsKey: Self.encode(settings), Self.runKey: Self.encode(run.json),
-                 Self.lrKey: String(run.lr.bitPattern, radix: 16)]
+                 Self.lrKey: String(run.lr.bitPattern, radix: 16), Self.convolutionsKey: ConvolutionKernels.choicesText]
     if let tensorBoardFolder { extra[Self.tensorBoardKey] = tensorBoardFolder }
     try learn.save(name, epochsDone: epochsDone, extraMetadata: extra)
   }
@@ -55,6 +56,9 @@ struct RunCheckpoint {
       throw ValidationError("--resume: \(path) was trained with \(flag) \(stored[flag] ?? "unset"), not \(settings[flag] ?? "unset"); resume with the same arguments")
     }
     run.lr = Double(bitPattern: lrBits)
+    // The algorithms the run began with, even on a machine (or after a deletion of
+    // conv-algorithms.tsv) that would time others: they round as before.
+    if let choices = info.metadata[Self.convolutionsKey] { try ConvolutionKernels.adoptChoices(choices, source: path) }
     return Resumed(epochsDone: epochsDone, run: run, tensorBoardFolder: info.metadata[Self.tensorBoardKey])
   }
 

@@ -31,6 +31,20 @@ import Testing
     #expect(try ConvolutionChoiceFile.parse(text, path: "c.tsv") == entries)
   }
 
+  /// A checkpoint's choices are taken over this process's, whatever machine made them, and come
+  /// back in `choicesText` (a geometry no other test uses, so the process-wide cache is safe).
+  @Test func adoptedChoicesAreUsedAndWrittenBack() throws {
+    let g = Conv2dGeometry(batch: 3, inChannels: 5, outChannels: 7, height: 11, width: 13, kernelHeight: 3, kernelWidth: 3,
+                           strideH: 1, strideW: 1, padH: 1, padW: 1)
+    let text = ConvolutionChoiceFile.format([
+      Entry(machine: "another CPU; threads 64; oneDNN 9.9.9", key: .init(geometry: g, direction: .backwardWeights), algorithm: .im2col),
+    ])
+    try ConvolutionKernels.adoptChoices(text, source: "ck.safetensors")
+    #expect(ConvolutionKernels.chosenAlgorithm(g, .backwardWeights) == .im2col)
+    #expect(ConvolutionKernels.choicesText.contains("\tbackwardWeights\t3,5,7,11,13,3,3,1,1,1,1,1,1,1\tim2col\n"))
+    #expect(throws: ConvolutionChoiceFile.FormatError.self) { try ConvolutionKernels.adoptChoices("a\tb\n", source: "ck.safetensors") }
+  }
+
   @Test func geometryFieldsGiveTheGeometryBack() {
     #expect(Self.odd.fields == [2, 4, 6, 7, 9, 2, 3, 1, 2, 0, 1, 2, 1, 2])
     #expect(Conv2dGeometry(fields: Self.odd.fields) == Self.odd)

@@ -13,13 +13,15 @@ kill_after_checkpoint() {
   wait "$pid" 2>/dev/null
   [ -f "$file" ]
 }
-train_resumes_exactly() {  # DIR SIGNAL EXTRA...: kill with SIGNAL after epoch 1's checkpoint
+train_resumes_exactly() {  # DIR SIGNAL EXTRA...: kill with SIGNAL after epoch 1's checkpoint; the
+  # machine's convolution choices are deleted before the resume (the checkpoint's are used)
   local dir=$1 signal=$2; shift 2
   local common=(train --data "$dir/j" "${tiny[@]}" --epochs 3 "$@")
   tiny_folder "$dir/j" &&
     DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --save "$dir/whole.safetensors" >/dev/null 2>&1 &&
     kill_after_checkpoint "$signal" "$dir/ck/adam-seed42.safetensors" \
       env DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --checkpoint "$dir/ck" &&
+    rm -f "$dir/home/conv-algorithms.tsv" &&
     DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --resume "$dir/ck" --save "$dir/resumed.safetensors" >"$dir/out.txt" 2>&1 &&
     grep -q "resumed adam-seed42 from $dir/ck/adam-seed42.safetensors: [12] of 3 epoch(s) done" "$dir/out.txt" &&
     cmp "$dir/whole.safetensors" "$dir/resumed.safetensors"

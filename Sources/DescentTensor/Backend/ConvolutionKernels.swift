@@ -43,6 +43,21 @@ public enum ConvolutionKernels {
     try ConvolutionChoiceFile.keep(in: path, onWriteError: onWriteError)
   }
 
+  /// Every choice `.auto` has made or read so far, in the choice file's format: a checkpoint
+  /// keeps them, so that a resumed run computes with the algorithms it began with.
+  public static var choicesText: String {
+    let machine = ConvolutionChoiceFile.currentMachine
+    let entries = ConvolutionAlgorithmCache.all.map { ConvolutionChoiceFile.Entry(machine: machine, key: $0.key, algorithm: $0.value) }
+    return ConvolutionChoiceFile.format(entries.sorted { ConvolutionChoiceFile.formatLine($0) < ConvolutionChoiceFile.formatLine($1) })
+  }
+
+  /// Takes the choices of `choicesText` (from `source`, named in an error) over this machine's
+  /// own, whatever machine made them. Throws, naming the line, when the text does not parse.
+  public static func adoptChoices(_ text: String, source: String) throws {
+    let entries = try ConvolutionChoiceFile.parse(text, path: source)
+    ConvolutionAlgorithmCache.adopt(Dictionary(entries.map { ($0.key, $0.algorithm) }) { _, later in later })
+  }
+
   /// The algorithm `.auto` settled on for a geometry and direction, or nil before its first use.
   /// The choice for blocked activations is given where there is one (training's, where the
   /// channels allow), else the one for plain activations.
