@@ -6,6 +6,8 @@
 # shellcheck source-path=SCRIPTDIR
 set -uo pipefail
 descent="${1:?usage: end-to-end.sh PATH_TO_DESCENT}"
+# Absolute, so that checks may run it from other folders (the two hosts' own).
+descent="$(cd "$(dirname "$descent")" && pwd)/$(basename "$descent")"
 passed=0 failed=0
 here="$(dirname "$0")/end-to-end"
 

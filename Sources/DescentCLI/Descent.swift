@@ -25,6 +25,9 @@ public struct Descent: ParsableCommand {
       var command = try parseAsRoot(CommandLineVocabulary.normalized(arguments, root: Self.self))
       try ProcessGroup.checkSameArguments()
       try command.run()
+    } catch let stop as StopAtCheckpoint {
+      sayOnStandardError(stop.description)
+      Foundation.exit(128 + stop.signal)
     } catch {
       let code = exitCode(for: error)
       // Help and version requests print as ArgumentParser prints them.

@@ -21,12 +21,15 @@ struct RunCheckpoint {
   /// What a resumed run starts from.
   struct Resumed {
     let epochsDone: Int
+    /// Training batches of the next epoch done (a run stopped mid-epoch by a signal).
+    let batchesDone: Int
     let run: TrainingRun
     let tensorBoardFolder: String?
   }
 
-  /// Writes the checkpoint after an epoch (on the main process; atomically).
-  func save(_ learn: Learner, run: TrainingRun, epochsDone: Int, tensorBoardFolder: String?) throws {
+  /// Writes the checkpoint after an epoch, or after a batch when a signal stops the run (on the
+  /// main process; atomically).
+  func save(_ learn: Learner, run: TrainingRun, epochsDone: Int, batchesDone: Int = 0, tensorBoardFolder: String?) throws {
     let saved = learn.modelDirectory
     learn.modelDirectory = folder
     defer { learn.modelDirectory = saved }
@@ -34,7 +37,7 @@ struct RunCheckpoint {
     var extra = [Self.settingsKey: Self.encode(settings), Self.runKey: Self.encode(run.json),
                  Self.lrKey: String(run.lr.bitPattern, radix: 16), Self.convolutionsKey: ConvolutionKernels.choicesText]
     if let tensorBoardFolder { extra[Self.tensorBoardKey] = tensorBoardFolder }
-    try learn.save(name, epochsDone: epochsDone, extraMetadata: extra)
+    try learn.save(name, epochsDone: epochsDone, batchesDone: batchesDone, extraMetadata: extra)
   }
 
   /// Loads the run's checkpoint into `learn`, or nil when there is none yet (a run that had not
@@ -59,7 +62,8 @@ struct RunCheckpoint {
     // The algorithms the run began with, even on a machine (or after a deletion of
     // conv-algorithms.tsv) that would time others: they round as before.
     if let choices = info.metadata[Self.convolutionsKey] { try ConvolutionKernels.adoptChoices(choices, source: path) }
-    return Resumed(epochsDone: epochsDone, run: run, tensorBoardFolder: info.metadata[Self.tensorBoardKey])
+    return Resumed(epochsDone: epochsDone, batchesDone: info.batchesDone, run: run,
+                   tensorBoardFolder: info.metadata[Self.tensorBoardKey])
   }
 
   /// Under mpirun, hosts need not share a file system: rank 0 (which wrote it) sends its

@@ -63,11 +63,12 @@ struct TrainingRun {
     let checkpoint = options.checkpointing.folder.map {
       RunCheckpoint(folder: $0, name: name, settings: options.settings(choice, epochs: epochs, lr: lr))
     }
-    var startEpoch = 0, tensorBoardFolder: String?
+    var startEpoch = 0, startBatch = 0, tensorBoardFolder: String?
     if options.checkpointing.resume != nil, let checkpoint {
       if let resumed = try checkpoint.resume(into: learn) {
-        (run, startEpoch, tensorBoardFolder) = (resumed.run, resumed.epochsDone, resumed.tensorBoardFolder)
-        say("resumed \(name) from \(checkpoint.path): \(startEpoch) of \(epochs) epoch(s) done")
+        (run, startEpoch, startBatch, tensorBoardFolder) = (resumed.run, resumed.epochsDone, resumed.batchesDone, resumed.tensorBoardFolder)
+        let partial = startBatch > 0 ? " and \(startBatch) batch(es) of epoch \(startEpoch)" : ""
+        say("resumed \(name) from \(checkpoint.path): \(startEpoch) of \(epochs) epoch(s) done\(partial)")
       } else {
         say("no checkpoint of \(name) in \(checkpoint.folder) yet: it starts from the beginning")
       }
@@ -117,8 +118,17 @@ struct TrainingRun {
             accuracy: learn.recorder.value("accuracy", row: row), seconds: Date().timeIntervalSince(started)))
         guard let checkpoint else { return }
         try checkpoint.save(learn, run: run, epochsDone: learn.epoch + 1, tensorBoardFolder: tensorBoardFolder)
+        if let signal = StopAtCheckpoint.requested() { throw StopAtCheckpoint(signal: signal, path: checkpoint.path, epoch: learn.epoch + 1, batch: 0) }
+      },
+      // With --checkpoint, SIGINT or SIGTERM stops the run after the batch it arrives in, with a
+      // checkpoint there (after the TensorBoard callback, 55, has logged the batch).
+      .afterBatch: { learn in
+        guard learn.training, !learn.skippingBatch, let checkpoint, let signal = StopAtCheckpoint.requested() else { return }
+        try checkpoint.save(learn, run: run, epochsDone: learn.epoch, batchesDone: learn.iteration + 1, tensorBoardFolder: tensorBoardFolder)
+        throw StopAtCheckpoint(signal: signal, path: checkpoint.path, epoch: learn.epoch, batch: learn.iteration + 1)
       },
     ])
+    if checkpoint != nil { TemporaryFiles.stopsAtSafePoint.store(true, ordering: .relaxed) }
     // Under mpirun the callback writes on rank 0 alone.
     let tensorBoard = tensorBoardFolder.map { folder in
       [TensorBoardCallback(
@@ -127,10 +137,10 @@ struct TrainingRun {
     } ?? []
     if choice.isScheduleFree {
       try learn.fit(epochs, lr: .all(run.lr), callbacks: [timer, ScheduleFreeCallback(warmupFraction: 0.05)] + tensorBoard,
-                    startEpoch: startEpoch)
+                    startEpoch: startEpoch, startBatch: startBatch)
     } else {
       try learn.fitOneCycle(epochs, lrMax: .all(run.lr), moms: choice.oneCycleMoms, callbacks: [timer] + tensorBoard,
-                            startEpoch: startEpoch)
+                            startEpoch: startEpoch, startBatch: startBatch)
     }
     let skipped = data.train.skipped + data.valid.skipped
     if let first = skipped.first {

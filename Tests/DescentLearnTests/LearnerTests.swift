@@ -115,6 +115,43 @@ import Testing
     #expect(try csvNumbers(dir).count == 4)
   }
 
+  /// Stopped after batch 2 of epoch 1 (a SIGTERM's checkpoint) and resumed there: the skipped
+  /// batches are neither trained nor recorded, and the run ends as the uninterrupted one.
+  @Test func resumeMidEpochMatchesUninterrupted() throws {
+    try Random.$scoped.withValue(Locked(RandomGenerator(seed: 0))) {
+      func learner(_ dir: String, seed: UInt64 = 1) -> Learner {
+        var g = RandomGenerator(seed: seed)
+        let model = Sequential(Linear(2, 8, using: &g), ReLU(), Dropout(0.5), Linear(8, 2, using: &g))
+        let learn = Learner(data: Toy.data(), model: model, lossFunc: { $0.crossEntropy($1) },
+                            optimizerFactory: { Adam($0, lr: 1e-3) }, modelDirectory: dir, progress: false)
+        learn.logger = nil
+        return learn
+      }
+      let dir = Toy.temporaryDirectory()
+      Random.seed(3)
+      let whole = learner(dir)
+      try whole.fitOneCycle(3, lrMax: 0.02)
+
+      Random.seed(3)
+      let first = learner(dir)
+      let stop = EventCallback(order: 70, [.afterBatch: { l in
+        guard l.training, l.epoch == 1, l.iteration == 1 else { return }
+        try l.save("mid", epochsDone: 1, batchesDone: 2)
+        throw CancelSignal.fit
+      }])
+      try first.fitOneCycle(3, lrMax: 0.02, callbacks: [stop])
+
+      Random.seed(99)
+      let resumed = learner(dir, seed: 5)
+      let info = try resumed.load("mid")
+      #expect(info.epochsDone == 1 && info.batchesDone == 2)
+      try resumed.fitOneCycle(3, lrMax: 0.02, startEpoch: 1, startBatch: 2)
+      #expect(Toy.weights(resumed.model) == Toy.weights(whole.model))
+      #expect(resumed.recorder.losses == whole.recorder.losses && resumed.recorder.values == whole.recorder.values)
+      #expect(resumed.recorder.lrs == whole.recorder.lrs)
+    }
+  }
+
   /// A NaN loss at epoch 1, batch 2 stops training with an error naming the place; the
   /// checkpoint from epoch 0 is untouched.
   @Test func nonFiniteLossStops() throws {

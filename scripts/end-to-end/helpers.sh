@@ -3,7 +3,7 @@
 
 # The Python that checks outputs (each file says what it checks and its arguments).
 # shellcheck disable=SC2034  # used by the area files
-python_dir="$(dirname "${BASH_SOURCE[0]}")/python"
+python_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/python"
 
 check() {  # check NAME COMMAND... : the command must exit 0
   local name="$1"; shift

@@ -58,3 +58,25 @@ resume_with_other_arguments() {
     grep -q "^Error: --resume: .*adam-seed42.safetensors was trained with --bs 8, not 4; resume with the same arguments" "$dir/err"
 }
 check "--resume with other arguments is refused, naming the flag" with_temp_dir resume_with_other_arguments
+stopped_mid_epoch() {
+  # With --checkpoint, SIGTERM during an epoch stops the run after the batch it arrives in, with a
+  # checkpoint there (exit 143, saying how to go on); the resume skips the batches done and ends
+  # bit for bit as the uninterrupted run.
+  local dir=$1 pid status
+  local common=(train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 2 --epochs 2)
+  tiny_folder "$dir/j" &&
+    DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --save "$dir/whole.safetensors" >/dev/null 2>&1 || return 1
+  DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --checkpoint "$dir/ck" >/dev/null 2>"$dir/err" &
+  pid=$!
+  until [ -f "$dir/ck/adam-seed42.safetensors" ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+  sleep 0.2
+  kill -TERM "$pid"
+  wait "$pid"
+  status=$?
+  [ $status -eq 143 ] && grep -q "^stopped by SIGTERM after batch [0-9]* of epoch 1: checkpoint $dir/ck/adam-seed42.safetensors; the same command with --resume $dir/ck goes on" "$dir/err" &&
+    DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --resume "$dir/ck" --save "$dir/resumed.safetensors" >"$dir/out.txt" 2>&1 &&
+    grep -q "1 of 2 epoch(s) done and [0-9]* batch(es) of epoch 1" "$dir/out.txt" &&
+    cmp "$dir/whole.safetensors" "$dir/resumed.safetensors"
+  show_on_failure $? "$dir/err"
+}
+check "train --checkpoint stopped by SIGTERM mid-epoch: a checkpoint after the batch, resumed bit for bit" with_temp_dir stopped_mid_epoch

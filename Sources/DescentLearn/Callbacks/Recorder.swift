@@ -150,7 +150,7 @@ public final class Recorder: Callback {
   public override func afterCancelEpoch(_ learn: Learner) throws { cancelledEpoch = true }
 
   public override func afterBatch(_ learn: Learner) throws {
-    guard !learn.yb.isEmpty else { return }
+    guard !learn.yb.isEmpty, !learn.skippingBatch else { return }
     for m in learn.training ? trainMets(learn) : validMets(learn) { m.accumulate(learn) }
     guard learn.training else { return }
     let hypers = learn.optimizer?.hypers.last ?? [:]

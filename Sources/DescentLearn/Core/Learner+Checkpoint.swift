@@ -8,6 +8,9 @@ public struct CheckpointInfo: Sendable {
   public let path: String
   /// Epochs completed when it was saved, if the saver said.
   public let epochsDone: Int?
+  /// Training batches of the next epoch done when it was saved (a run stopped mid-epoch), 0 at
+  /// an epoch's end.
+  public let batchesDone: Int
   /// Whether the optimizer state was restored too.
   public let optimizerLoaded: Bool
   /// The file's metadata, with what its saver added (`save(extraMetadata:)`).
@@ -17,6 +20,7 @@ public struct CheckpointInfo: Sendable {
 enum CheckpointKeys {
   static let format = "descent.checkpoint"
   static let epochsDone = "descent.epochs_done"
+  static let batchesDone = "descent.batches_done"
   static let processes = "descent.processes"
   static let random = "descent.random"
   static let recorder = "descent.recorder"
@@ -38,7 +42,7 @@ extension Learner {
   /// Saves model (and optimizer) state, with `extraMetadata` (a program's own keys, not
   /// `descent.`-prefixed ones); returns the file's path.
   @discardableResult
-  public func save(_ name: String, withOptimizer: Bool = true, epochsDone: Int? = nil,
+  public func save(_ name: String, withOptimizer: Bool = true, epochsDone: Int? = nil, batchesDone: Int = 0,
                    extraMetadata: [String: String] = [:]) throws -> String {
     let path = checkpointPath(name)
     guard Communicator.world.isMain else { return path }
@@ -55,6 +59,7 @@ extension Learner {
     if let epochsDone {
       // A training checkpoint: what a resumed fit needs to draw and record as this one would.
       metadata[CheckpointKeys.epochsDone] = String(epochsDone)
+      metadata[CheckpointKeys.batchesDone] = String(batchesDone)
       metadata[CheckpointKeys.random] = Random.state.map { String($0, radix: 16) }.joined(separator: " ")
       if let json = try? JSONEncoder().encode(recorder.state) { metadata[CheckpointKeys.recorder] = String(decoding: json, as: UTF8.self) }
     }
@@ -126,8 +131,9 @@ extension Learner {
        let recorded = try? JSONDecoder().decode(Recorder.State.self, from: Data(json.utf8)) {
       resumeState = (words, recorded)
     }
-    return CheckpointInfo(path: path, epochsDone: epochsDone(file.metadata), optimizerLoaded: optimizerLoaded,
-                          metadata: file.metadata)
+    return CheckpointInfo(path: path, epochsDone: epochsDone(file.metadata),
+                          batchesDone: file.metadata[CheckpointKeys.batchesDone].flatMap { Int($0) } ?? 0,
+                          optimizerLoaded: optimizerLoaded, metadata: file.metadata)
   }
 
   private func epochsDone(_ metadata: [String: String]) -> Int? { metadata[CheckpointKeys.epochsDone].flatMap { Int($0) } }

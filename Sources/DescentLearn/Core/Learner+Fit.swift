@@ -5,31 +5,31 @@ import DescentOptim
 extension Learner {
   /// 1cycle (fastai's `fit_one_cycle`): lr warms up by cosine from lrMax/div to lrMax over
   /// `pctStart` of the run and anneals to lrMax/divFinal; momentum goes the other way through
-  /// `moms`. `startEpoch` resumes a run at that epoch with the schedule where it was.
+  /// `moms`. `startEpoch` (and `startBatch`) resumes a run there with the schedule where it was.
   public func fitOneCycle(_ epochs: Int, lrMax: HyperSetting? = nil, div: Double = 25, divFinal: Double = 1e5,
                           pctStart: Double = 0.25, wd: Double? = nil, moms: (Double, Double, Double)? = nil,
-                          callbacks extra: [Callback] = [], resetOptimizer: Bool = false, startEpoch: Int = 0) throws {
+                          callbacks extra: [Callback] = [], resetOptimizer: Bool = false, startEpoch: Int = 0, startBatch: Int = 0) throws {
     let peaks = groupLRs(lrMax)
     let schedules = FitSchedules.oneCycle(lrMax: peaks, div: div, divFinal: divFinal, pctStart: pctStart, moms: moms ?? self.moms)
-    try fit(epochs, wd: wd, callbacks: [ParamScheduler(schedules)] + extra, resetOptimizer: resetOptimizer, startEpoch: startEpoch)
+    try fit(epochs, wd: wd, callbacks: [ParamScheduler(schedules)] + extra, resetOptimizer: resetOptimizer, startEpoch: startEpoch, startBatch: startBatch)
   }
 
   /// Flat at `lr` for `pctStart` of the run, then cosine annealing to lr/divFinal (fastai's
   /// `fit_flat_cos`, whose `start_epoch` is ignored there but honoured here).
   public func fitFlatCos(_ epochs: Int, lr: HyperSetting? = nil, divFinal: Double = 1e5, pctStart: Double = 0.75,
                          wd: Double? = nil, callbacks extra: [Callback] = [], resetOptimizer: Bool = false,
-                         startEpoch: Int = 0) throws {
+                         startEpoch: Int = 0, startBatch: Int = 0) throws {
     let schedules = FitSchedules.flatCos(lr: groupLRs(lr), divFinal: divFinal, pctStart: pctStart)
-    try fit(epochs, wd: wd, callbacks: [ParamScheduler(schedules)] + extra, resetOptimizer: resetOptimizer, startEpoch: startEpoch)
+    try fit(epochs, wd: wd, callbacks: [ParamScheduler(schedules)] + extra, resetOptimizer: resetOptimizer, startEpoch: startEpoch, startBatch: startBatch)
   }
 
   /// `cycles` cosine cycles from lrMax to 0 with warm restarts, the first `cycleLen` epochs
   /// long and each next `cycleMult` times longer (fastai's `fit_sgdr`).
   public func fitSGDR(cycles: Int, cycleLen: Int, lrMax: HyperSetting? = nil, cycleMult: Int = 2, wd: Double? = nil,
-                      callbacks extra: [Callback] = [], resetOptimizer: Bool = false, startEpoch: Int = 0) throws {
+                      callbacks extra: [Callback] = [], resetOptimizer: Bool = false, startEpoch: Int = 0, startBatch: Int = 0) throws {
     let epochs = FitSchedules.sgdrEpochs(cycles: cycles, cycleLen: cycleLen, cycleMult: cycleMult)
     let schedules = FitSchedules.sgdr(lrMax: groupLRs(lrMax), cycles: cycles, cycleLen: cycleLen, cycleMult: cycleMult)
-    try fit(epochs, wd: wd, callbacks: [ParamScheduler(schedules)] + extra, resetOptimizer: resetOptimizer, startEpoch: startEpoch)
+    try fit(epochs, wd: wd, callbacks: [ParamScheduler(schedules)] + extra, resetOptimizer: resetOptimizer, startEpoch: startEpoch, startBatch: startBatch)
   }
 
   /// Transfer learning (fastai's `fine_tune`): `freezeEpochs` of one-cycle on the head alone,

@@ -35,6 +35,9 @@ public final class Learner {
   /// What `load` read from a training checkpoint for the fit that resumes it (`startEpoch` > 0):
   /// the shared generator's state and the Recorder's, restored as that fit starts.
   public var resumeState: (random: [UInt64], recorder: Recorder.State)?
+  /// Whether the current batch is one a resumed fit skips (trained before its checkpoint): it
+  /// is cancelled before its forward pass, and callbacks that record batches leave it out.
+  public internal(set) var skippingBatch = false
   /// Receives the results table, one line at a time; nil keeps it quiet.
   public var logger: ((String) -> Void)? = { line in
     // Unbuffered, so that each row shows as its epoch ends even when piped.
@@ -163,15 +166,16 @@ public final class Learner {
 
   // MARK: The loop
 
-  /// Trains for `epochs` epochs at `lr` (the Learner's `lr` when nil). `startEpoch` skips the
-  /// epochs before it, for a run resumed from a checkpoint; schedules still see the whole fit.
+  /// Trains for `epochs` epochs at `lr` (the Learner's `lr` when nil). `startEpoch` (and
+  /// `startBatch`, training batches of that epoch) skips what a run resumed from a checkpoint
+  /// trained before it; schedules still see the whole fit.
   public func fit(_ epochs: Int, lr: HyperSetting? = nil, wd: Double? = nil, callbacks extra: [Callback] = [],
-                  resetOptimizer: Bool = false, startEpoch: Int = 0) throws {
+                  resetOptimizer: Bool = false, startEpoch: Int = 0, startBatch: Int = 0) throws {
     precondition(epochs >= 0, "fit: epochs must not be negative, not \(epochs)")
     precondition(startEpoch >= 0 && startEpoch <= epochs, "fit: start epoch \(startEpoch) is outside 0…\(epochs)")
     guard data.train.count > 0 else { throw LearnerError.emptyData(which: "training") }
-    let added = extra + (startEpoch > 0 ? [SkipToEpoch(startEpoch)] : [])
-    if startEpoch > 0, let resumed = resumeState {
+    let added = extra + (startEpoch > 0 || startBatch > 0 ? [SkipToEpoch(startEpoch, batch: startBatch)] : [])
+    if startEpoch > 0 || startBatch > 0, let resumed = resumeState {
       Random.state = resumed.random
       recorder.resumeFrom = resumed.recorder
     }

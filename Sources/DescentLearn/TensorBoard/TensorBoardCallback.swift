@@ -77,6 +77,7 @@ public final class TensorBoardCallback: Callback {
   public override func afterTrain(_ learn: Learner) throws { trainSeconds = Self.now - trainStarted }
 
   public override func afterBatch(_ learn: Learner) throws {
+    guard !learn.skippingBatch else { return }
     images += learn.xb?.shape.first ?? 0
     guard let writer else { return }
     var values: [SummaryValue] = [.scalar("train_loss", Float(learn.smoothLoss)), .scalar("batch_loss", learn.lossValue)]

@@ -9,6 +9,7 @@
 #endif
 
 import Dispatch
+import Synchronization
 
 enum FileIO {
   private static func failure(_ path: String, _ operation: String, _ code: Int32)
@@ -158,6 +159,9 @@ public enum TemporaryFiles {
       signal(signalNumber, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
       source.setEventHandler {
+        // A program that stops at a safe point takes the first signal as a request.
+        if stopsAtSafePoint.load(ordering: .relaxed),
+           stopRequested.compareExchange(expected: 0, desired: signalNumber, ordering: .relaxed).exchanged { return }
         // The lock stays held until the signal ends the process, so that no write renames
         // its temporary into place (or reports the unlinked file as a failure) meanwhile. The
         // signal goes to the process, not this thread: dispatch's threads block signals.
@@ -172,6 +176,13 @@ public enum TemporaryFiles {
       sources.append(source)
     }
   }
+
+  /// When set, the first SIGINT or SIGTERM only records itself in `stopRequested`, for a program
+  /// that stops at a safe point of its own (a checkpoint after the batch); a second one ends the
+  /// process as usual.
+  public static let stopsAtSafePoint = Atomic<Bool>(false)
+  /// The signal that asked the program to stop at its next safe point; 0 when none has.
+  public static let stopRequested = Atomic<Int32>(0)
 
   /// The signal sources, kept alive for the life of the process. Written only by
   /// `removeOnInterrupt`, which a program calls once at start-up, before any other thread runs.
