@@ -1,42 +1,11 @@
 # shellcheck shell=bash disable=SC2154  # $descent, $tiny and $python_dir come from end-to-end.sh and helpers.sh
-# Sourced by end-to-end.sh: one machine as two hosts — two network namespaces joined by a veth
-# pair (10.77.0.1 and 10.77.0.2), each with its own host name and its own files: in each host's
-# mount namespace the folder DIR/host is that host's own (DIR/host1 or DIR/host2 bound there),
-# its working folder and DESCENT_HOME, so the hosts share no file there. mpirun reaches the
-# second through an rsh agent that enters its namespaces, over TCP. Needs root, ip, unshare and
-# mpirun; skipped, saying so, without them.
+# Sourced by end-to-end.sh: one machine as two hosts (see scripts/two-hosts.sh: network namespaces
+# over a veth pair, each host its own name, files and DESCENT_HOME, mpirun over TCP through an rsh
+# agent). Needs root, ip, unshare and mpirun; skipped, saying so, without them.
 
-two_hosts_setup() {  # DIR: the namespaces, the link, the agent, and each host's folder
-  local dir=$1
-  ns1=descent-a$$ ns2=descent-b$$
-  ip netns add "$ns1" && ip netns add "$ns2" &&
-    ip link add "vda$$" type veth peer name "vdb$$" &&
-    ip link set "vda$$" netns "$ns1" && ip link set "vdb$$" netns "$ns2" &&
-    ip -n "$ns1" addr add 10.77.0.1/24 dev "vda$$" && ip -n "$ns2" addr add 10.77.0.2/24 dev "vdb$$" &&
-    ip -n "$ns1" link set "vda$$" up && ip -n "$ns2" link set "vdb$$" up &&
-    ip -n "$ns1" link set lo up && ip -n "$ns2" link set lo up || return 1
-  mkdir -p "$dir/host" "$dir/host1/home" "$dir/host2/home"
-  # The agent, called as ssh is ("agent HOST COMMAND LINE"), runs the line in HOST's namespaces,
-  # with its host name, its files at DIR/host, and DESCENT_HOME there.
-  cat >"$dir/agent.sh" <<AGENT
-#!/bin/sh
-while [ \$# -gt 0 ]; do case "\$1" in -*) shift ;; *) break ;; esac; done
-host=\$1; shift
-case "\$host" in
-  10.77.0.1) ns=$ns1; n=1 ;;
-  10.77.0.2) ns=$ns2; n=2 ;;
-  *) echo "agent: unknown host \$host" >&2; exit 1 ;;
-esac
-exec ip netns exec "\$ns" unshare --uts --mount sh -c 'hostname descent-host\$0; mount --bind "$dir/host\$0" "$dir/host"; cd "$dir/host"; export DESCENT_HOME="$dir/host/home"; eval "\$1"' "\$n" "\$*"
-AGENT
-  chmod +x "$dir/agent.sh"
-  two_hosts=(mpirun --allow-run-as-root --host 10.77.0.1:1,10.77.0.2:1 -np 2 --mca plm_rsh_agent "$dir/agent.sh"
-    --mca btl tcp,self --mca oob_tcp_if_include 10.77.0.0/24 --mca btl_tcp_if_include 10.77.0.0/24)
-}
-two_hosts_teardown() { ip netns delete "$ns1" 2>/dev/null; ip netns delete "$ns2" 2>/dev/null; }
-on_host1() {  # COMMAND...: runs it on the first host (where mpirun starts)
-  ip netns exec "$ns1" unshare --uts --mount sh -c 'hostname descent-host1; mount --bind "$0/host1" "$0/host"; cd "$0/host"; export DESCENT_HOME="$0/host/home"; exec "$@"' "$two_hosts_dir" "$@"
-}
+# The namespaces, the agent and on_host1 (scripts/two-hosts.sh, which runs a command that way).
+# shellcheck source=../two-hosts.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../two-hosts.sh"
 
 two_hosts_launch() {
   # shellcheck disable=SC2016  # expanded by each rank's shell
