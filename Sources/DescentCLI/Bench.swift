@@ -5,5 +5,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure Descent's speed against this machine's GEMM limits and copy bandwidth.",
-    subcommands: [BenchKernels.self, BenchOptim.self, BenchTrain.self, BenchAllreduce.self])
+    subcommands: [BenchKernels.self, BenchOptim.self, BenchTrain.self, BenchStudy.self, BenchAllreduce.self])
 }

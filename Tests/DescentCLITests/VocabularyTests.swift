@@ -36,7 +36,7 @@ import Testing
 
   @Test func everySubcommandIsWalked() throws {
     let paths = try Self.commands().map(\.path)
-    #expect(paths.count == 14, "\(paths)")
+    #expect(paths.count == 15, "\(paths)")
     #expect(paths.contains("descent train") && paths.contains("descent bench optim") && paths.contains("descent data show"))
   }
 

@@ -23,3 +23,14 @@ train_json() {
     python3 "$python_dir/bench_train_json.py"
 }
 check "bench train --json" train_json
+# bench study --json: one epoch of the study's setup, timed, beside peak sgemm.
+bench_study_json() {
+  local dir=$1
+  tiny_folder "$dir/j" &&
+    DESCENT_HOME="$dir/home" "$descent" bench study --data "$dir/j" --bs 8 --epochs 1 --json >"$dir/study.json" 2>/dev/null &&
+    python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["train_images"] == 40 and r["valid_images"] == 4 and r["epoch_seconds"] > 0, r
+assert 0 < r["achieved_gflops"] and r["peak_sgemm_gflops"] > 0 and abs(r["achieved_fraction_of_limit"] - r["achieved_gflops"] / r["peak_sgemm_gflops"]) < 1e-9, r' "$dir/study.json"
+}
+check "bench study --json: an epoch of the study's setup in seconds, beside peak sgemm" with_temp_dir bench_study_json
