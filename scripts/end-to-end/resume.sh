@@ -64,12 +64,13 @@ stopped_mid_epoch() {
   # bit for bit as the uninterrupted run.
   local dir=$1 pid status
   local common=(train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 2 --epochs 2)
-  tiny_folder "$dir/j" &&
+  # 80 training images: 40 batches an epoch, so that the signal lands inside one.
+  "$descent" data bench --images 84 --bs 8 --folder "$dir/j" >/dev/null &&
     DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --save "$dir/whole.safetensors" >/dev/null 2>&1 || return 1
   DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --checkpoint "$dir/ck" >/dev/null 2>"$dir/err" &
   pid=$!
   until [ -f "$dir/ck/adam-seed42.safetensors" ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
-  sleep 0.2
+  sleep 0.1
   kill -TERM "$pid"
   wait "$pid"
   status=$?
