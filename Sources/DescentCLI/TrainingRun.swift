@@ -63,18 +63,21 @@ struct TrainingRun {
     let checkpoint = options.checkpointing.folder.map {
       RunCheckpoint(folder: $0, name: name, settings: options.settings(choice, epochs: epochs, lr: lr))
     }
-    var startEpoch = 0, startBatch = 0, tensorBoardFolder: String?
+    var resumed: RunCheckpoint.Resumed?
     if options.checkpointing.resume != nil, let checkpoint {
-      if let resumed = try checkpoint.resume(into: learn) {
-        (run, startEpoch, startBatch, tensorBoardFolder) = (resumed.run, resumed.epochsDone, resumed.batchesDone, resumed.tensorBoardFolder)
-        let partial = startBatch > 0 ? " and \(startBatch) batch(es) of epoch \(startEpoch)" : ""
-        say("resumed \(name) from \(checkpoint.path): \(startEpoch) of \(epochs) epoch(s) done\(partial)")
+      resumed = try checkpoint.resume(into: learn)
+      if let resumed {
+        run = resumed.run
+        let partial = resumed.batchesDone > 0 ? " and \(resumed.batchesDone) batch(es) of epoch \(resumed.epochsDone)" : ""
+        say("resumed \(name) from \(checkpoint.path): \(resumed.epochsDone) of \(epochs) epoch(s) done\(partial)")
       } else {
         say("no checkpoint of \(name) in \(checkpoint.folder) yet: it starts from the beginning")
       }
     }
+    let startEpoch = resumed?.epochsDone ?? 0, startBatch = resumed?.batchesDone ?? 0
     run.learner = learn
-    if lr == nil && startEpoch == 0 {
+    // A resumed run keeps the lr it began with (a run stopped during its first epoch too).
+    if lr == nil && resumed == nil {
       // Under mpirun, rank 0 alone runs the finder (on all the data, as one process would)
       // and the others take its suggestion.
       let finderStarted = Date()
@@ -101,7 +104,7 @@ struct TrainingRun {
       learn.add(parallel)
     }
     // A resumed run's TensorBoard folder is the one it began (its steps go on there).
-    tensorBoardFolder = options.tensorboard.map { root in tensorBoardFolder ?? TensorBoardRuns.folder(root, name) }
+    let tensorBoardFolder = options.tensorboard.map { root in resumed?.tensorBoardFolder ?? TensorBoardRuns.folder(root, name) }
     var started = Date()
     // After the Recorder (order 50), which adds the epoch's row at afterEpoch; before the
     // checkpoint, which records this epoch's result with it.

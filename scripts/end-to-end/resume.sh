@@ -58,26 +58,32 @@ resume_with_other_arguments() {
     grep -q "^Error: --resume: .*adam-seed42.safetensors was trained with --bs 8, not 4; resume with the same arguments" "$dir/err"
 }
 check "--resume with other arguments is refused, naming the flag" with_temp_dir resume_with_other_arguments
-stopped_mid_epoch() {
+stopped_mid_epoch() {  # DIR EPOCH OPT: stop during epoch EPOCH (of EPOCH + 1) of a run with OPT
   # With --checkpoint, SIGTERM during an epoch stops the run after the batch it arrives in, with a
   # checkpoint there (exit 143, saying how to go on); the resume skips the batches done and ends
-  # bit for bit as the uninterrupted run.
-  local dir=$1 pid status
-  local common=(train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 2 --epochs 2)
+  # bit for bit as the uninterrupted run — with sgd, at the lr its lr_find chose before the stop.
+  local dir=$1 epoch=$2 opt=$3 pid status
+  local name="$opt-seed42" epochs=$((epoch + 1))
+  local common=(train --data "$dir/j" --arch resnet18 --size 32 --presize 40 --bs 2 --epochs "$epochs" --opt "$opt")
   # 80 training images: 40 batches an epoch, so that the signal lands inside one.
   "$descent" data bench --images 84 --bs 8 --folder "$dir/j" >/dev/null &&
     DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --save "$dir/whole.safetensors" >/dev/null 2>&1 || return 1
-  DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --checkpoint "$dir/ck" >/dev/null 2>"$dir/err" &
+  DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --checkpoint "$dir/ck" >"$dir/first.txt" 2>"$dir/err" &
   pid=$!
-  until [ -f "$dir/ck/adam-seed42.safetensors" ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+  # Epoch 1 starts once epoch 0's checkpoint is written; epoch 0 once lr_find has chosen.
+  until { [ "$epoch" -eq 1 ] && [ -f "$dir/ck/$name.safetensors" ]; } || { [ "$epoch" -eq 0 ] && grep -q "^lr_find: valley" "$dir/first.txt"; } ||
+    ! kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
   sleep 0.1
   kill -TERM "$pid"
   wait "$pid"
   status=$?
-  [ $status -eq 143 ] && grep -q "^stopped by SIGTERM after batch [0-9]* of epoch 1: checkpoint $dir/ck/adam-seed42.safetensors; the same command with --resume $dir/ck goes on" "$dir/err" &&
+  [ $status -eq 143 ] && grep -q "^stopped by SIGTERM after batch [0-9]* of epoch $epoch: checkpoint $dir/ck/$name.safetensors; the same command with --resume $dir/ck goes on" "$dir/err" &&
     DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --resume "$dir/ck" --save "$dir/resumed.safetensors" >"$dir/out.txt" 2>&1 &&
-    grep -q "1 of 2 epoch(s) done and [0-9]* batch(es) of epoch 1" "$dir/out.txt" &&
+    grep -q "$epoch of $epochs epoch(s) done and [0-9]* batch(es) of epoch $epoch" "$dir/out.txt" && ! grep -q "^lr_find" "$dir/out.txt" &&
     cmp "$dir/whole.safetensors" "$dir/resumed.safetensors"
   show_on_failure $? "$dir/err"
 }
-check "train --checkpoint stopped by SIGTERM mid-epoch: a checkpoint after the batch, resumed bit for bit" with_temp_dir stopped_mid_epoch
+check "train --checkpoint stopped by SIGTERM mid-epoch: a checkpoint after the batch, resumed bit for bit" \
+  with_temp_dir stopped_mid_epoch 1 adam
+check "train --opt sgd (lr_find's valley) stopped during its first epoch: resumed at the same lr, bit for bit" \
+  with_temp_dir stopped_mid_epoch 0 sgd
