@@ -16,7 +16,7 @@ enum CommandLineVocabulary {
   /// `arguments` (without the program's name) with every alias replaced by its name and a bare
   /// `--json` given its `-` (standard output), for `command`'s path of subcommand names.
   static func normalized(_ arguments: [String], root: ParsableCommand.Type) -> [String] {
-    let path = subcommandPath(arguments, root: root)
+    let path = walk(arguments, root: root).path
     var local: [String: String] = aliases
     for name in path { local.merge(commandAliases[name] ?? [:]) { _, new in new } }
     var out: [String] = []
@@ -47,35 +47,29 @@ enum CommandLineVocabulary {
     return path.last != "predict"
   }
 
-  /// The subcommand names `arguments` walk from `root` (`["bench", "optim"]`).
-  static func subcommandPath(_ arguments: [String], root: ParsableCommand.Type) -> [String] {
+  /// The subcommand names `arguments` walk from `root` (`["bench", "optim"]`) and the command
+  /// they reach.
+  static func walk(_ arguments: [String], root: ParsableCommand.Type) -> (path: [String], command: ParsableCommand.Type) {
     var command = root, path: [String] = []
     for a in arguments {
       guard let next = command.configuration.subcommands.first(where: { $0._commandName == a }) else { break }
       path.append(a)
       command = next
     }
-    return path
+    return (path, command)
   }
 
-  /// A usage error for a first argument that is not a subcommand of where it stands, naming
-  /// the closest (`trian` → `train`, `lr_find` → `lr-find`); nil when it is one, or an option.
+  /// A usage error for the first argument past the subcommands when it is not one of the
+  /// subcommands of where it stands, naming the closest (`trian` → `train`, `lr_find` →
+  /// `lr-find`); nil when there is none, or it is an option.
   static func unknownSubcommand(_ arguments: [String], root: ParsableCommand.Type) -> String? {
-    var command: ParsableCommand.Type = root
-    var prefix = "descent"
-    for a in arguments {
-      let subcommands = command.configuration.subcommands
-      if subcommands.isEmpty || a.hasPrefix("-") || a == "help" { return nil }
-      let names = subcommands.map { $0._commandName }
-      guard let index = names.firstIndex(of: a) else {
-        var suggestion = ""
-        if let near = closest(to: a, among: names) { suggestion = " Did you mean '\(near)'?" }
-        return "'\(a)' is not a \(prefix) command.\(suggestion) Commands: \(names.joined(separator: ", "))."
-      }
-      command = subcommands[index]
-      prefix += " " + a
-    }
-    return nil
+    let (path, command) = walk(arguments, root: root)
+    let names = command.configuration.subcommands.map { $0._commandName }
+    guard path.count < arguments.count, !names.isEmpty else { return nil }
+    let a = arguments[path.count]
+    guard !a.hasPrefix("-"), a != "help" else { return nil }
+    let suggestion = closest(to: a, among: names).map { " Did you mean '\($0)'?" } ?? ""
+    return "'\(a)' is not a \((["descent"] + path).joined(separator: " ")) command.\(suggestion) Commands: \(names.joined(separator: ", "))."
   }
 
   /// The name nearest `word` by edit distance (with `_` read as `-`), if near enough to be a typo.

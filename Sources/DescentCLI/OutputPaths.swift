@@ -23,12 +23,12 @@ enum OutputPaths {
   /// The lock file for an output path: `locks/` in the data home, named by the FNV-1a hash of
   /// the absolute path; nil where that folder cannot be made.
   static func lockFile(for path: String) -> String? {
-    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
     let folder = descentDataHome().appendingPathComponent("locks").path
     guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return nil }
-    let hash = absolute.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
-    return (folder as NSString).appendingPathComponent(String(hash, radix: 16) + ".lock")
+    return (folder as NSString).appendingPathComponent(String(fnv1a(absolute(path).utf8), radix: 16) + ".lock")
   }
+
+  static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
   /// The lock file descriptors of the paths this process claimed, held until it exits (the
   /// kernel then releases them, however it ends).
@@ -39,16 +39,15 @@ enum OutputPaths {
   /// folder cannot be made, nothing is locked.
   static func claim(_ path: String, flag: String) throws {
     guard ProcessGroup.isMain, let lockPath = lockFile(for: path) else { return }
-    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
     try claimed.withLock { held in
-      guard held[absolute] == nil else { return }
+      guard held[lockPath] == nil else { return }
       let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
       guard fd >= 0 else { return }
       guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
         close(fd)
         throw ValidationError("\(flag): \(path) is being written by another descent run; wait for it to end or choose another path")
       }
-      held[absolute] = fd
+      held[lockPath] = fd
     }
   }
 

@@ -26,7 +26,7 @@ enum ProcessGroup {
 
   /// FNV-1a of `bytes`, cut to 48 bits so that it travels exactly in a Double.
   static func hash48<S: Sequence>(_ bytes: S) -> Double where S.Element == UInt8 {
-    Double(bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 } & 0xFFFF_FFFF_FFFF)
+    Double(fnv1a(bytes) & 0xFFFF_FFFF_FFFF)
   }
 
   /// Every process must run the same command: a different one would deadlock in the first

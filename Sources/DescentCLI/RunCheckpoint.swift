@@ -30,14 +30,11 @@ struct RunCheckpoint {
   /// Writes the checkpoint after an epoch, or after a batch when a signal stops the run (on the
   /// main process; atomically).
   func save(_ learn: Learner, run: TrainingRun, epochsDone: Int, batchesDone: Int = 0, tensorBoardFolder: String?) throws {
-    let saved = learn.modelDirectory
-    learn.modelDirectory = folder
-    defer { learn.modelDirectory = saved }
     // The lr as its bits: the resumed run trains at exactly it (lr_find's valley included).
     var extra = [Self.settingsKey: Self.encode(settings), Self.runKey: Self.encode(run.json),
                  Self.lrKey: String(run.lr.bitPattern, radix: 16), Self.convolutionsKey: ConvolutionKernels.choicesText]
     if let tensorBoardFolder { extra[Self.tensorBoardKey] = tensorBoardFolder }
-    try learn.save(name, epochsDone: epochsDone, batchesDone: batchesDone, extraMetadata: extra)
+    _ = try inFolder(learn) { try learn.save(name, epochsDone: epochsDone, batchesDone: batchesDone, extraMetadata: extra) }
   }
 
   /// Loads the run's checkpoint into `learn`, or nil when there is none yet (a run that had not
@@ -45,10 +42,7 @@ struct RunCheckpoint {
   func resume(into learn: Learner) throws -> Resumed? {
     try shareFromMain()
     guard FileManager.default.fileExists(atPath: path) else { return nil }
-    let saved = learn.modelDirectory
-    learn.modelDirectory = folder
-    defer { learn.modelDirectory = saved }
-    let info = try learn.load(name)
+    let info = try inFolder(learn) { try learn.load(name) }
     guard let epochsDone = info.epochsDone, let settingsText = info.metadata[Self.settingsKey],
           let runText = info.metadata[Self.runKey],
           let stored = Self.decode(settingsText) as? [String: String], let json = Self.decode(runText) as? [String: Any],
@@ -64,6 +58,15 @@ struct RunCheckpoint {
     if let choices = info.metadata[Self.convolutionsKey] { try ConvolutionKernels.adoptChoices(choices, source: path) }
     return Resumed(epochsDone: epochsDone, batchesDone: info.batchesDone, run: run,
                    tensorBoardFolder: info.metadata[Self.tensorBoardKey])
+  }
+
+  /// Runs `body` with `learn`'s checkpoints in this folder (`Learner.save`/`load` name them by
+  /// its model directory), then puts the directory back.
+  private func inFolder<T>(_ learn: Learner, _ body: () throws -> T) rethrows -> T {
+    let saved = learn.modelDirectory
+    learn.modelDirectory = folder
+    defer { learn.modelDirectory = saved }
+    return try body()
   }
 
   /// Under mpirun, hosts need not share a file system: rank 0 (which wrote it) sends its

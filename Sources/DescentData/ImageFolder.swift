@@ -38,10 +38,7 @@ public struct ImageFolder: Sendable {
       guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
         throw DataError.missingFolder(folder.path)
       }
-      // A class folder without images is almost always a mistake (a failed copy or extraction).
-      for classFolder in subfolders(of: folder) where try getImageFiles(classFolder).isEmpty {
-        throw DataError.emptyClassFolder(classFolder.path)
-      }
+      try refuseEmptyClassFolders(in: folder)
     }
     let files = try getImageFiles(root)
     let split = GrandparentSplitter(trainName: trainName, validName: validName).split(files)
@@ -58,9 +55,7 @@ public struct ImageFolder: Sendable {
     if ["train", "valid", "val"].contains(where: { fm.fileExists(atPath: root.appendingPathComponent($0).path) }) {
       throw DataError.alreadySplit(root.path)
     }
-    for classFolder in subfolders(of: root) where try getImageFiles(classFolder).isEmpty {
-      throw DataError.emptyClassFolder(classFolder.path)
-    }
+    try refuseEmptyClassFolders(in: root)
     let files = try getImageFiles(root)
     let split = RandomSplitter(validPct: validPct, seed: seed).split(files)
     guard !split.train.isEmpty, !split.valid.isEmpty else { throw DataError.noImages(root.path) }
@@ -86,5 +81,12 @@ public struct ImageFolder: Sendable {
     self.train = try items(split.train)
     self.valid = try items(split.valid)
     self.vocab = vocab
+  }
+}
+
+/// A class folder without images is almost always a mistake (a failed copy or extraction).
+private func refuseEmptyClassFolders(in folder: URL) throws {
+  for classFolder in subfolders(of: folder) where try getImageFiles(classFolder).isEmpty {
+    throw DataError.emptyClassFolder(classFolder.path)
   }
 }

@@ -71,8 +71,7 @@ struct PlotLayout {
       let points = zip(s.xs, zip(band.low, band.high)).filter { tx($0.0).isFinite && ty($0.1.0).isFinite && ty($0.1.1).isFinite }
       if points.count == 1, let (x, (low, high)) = points.first {
         // One x (a one-epoch comparison): the band is a bar across the point.
-        let (cx, lowY, highY) = (px(x), py(low), py(high))
-        out.append(.polygon([Point(x: cx - 4, y: highY), Point(x: cx + 4, y: highY), Point(x: cx + 4, y: lowY), Point(x: cx - 4, y: lowY)], color: color))
+        out.append(Self.shaded(Rect(x: px(x) - 4, y: py(high), width: 8, height: py(low) - py(high)), color))
         continue
       }
       guard points.count > 1 else { continue }
@@ -144,13 +143,17 @@ struct PlotLayout {
       }
       if let bandLabel {
         let y = box.y + 14 + Double(named.count) * 20
-        let swatch = Rect(x: box.x + 6, y: y - 6, width: 24, height: 12)
-        out.append(.polygon([Point(x: swatch.x, y: swatch.y), Point(x: swatch.maxX, y: swatch.y), Point(x: swatch.maxX, y: swatch.maxY),
-                             Point(x: swatch.x, y: swatch.maxY)], color: PlotColor.cycle[0]))
+        out.append(Self.shaded(Rect(x: box.x + 6, y: y - 6, width: 24, height: 12), PlotColor.cycle[0]))
         out.append(.text(bandLabel, at: Point(x: box.x + 36, y: y), anchor: .start, color: .black, vertical: false))
       }
     }
     return out
+  }
+
+  /// `rect` shaded as a band is (a polygon: drawn in the band's tint, not the colour itself).
+  private static func shaded(_ rect: Rect, _ color: PlotColor) -> Shape {
+    .polygon([Point(x: rect.x, y: rect.y), Point(x: rect.maxX, y: rect.y), Point(x: rect.maxX, y: rect.maxY), Point(x: rect.x, y: rect.maxY)],
+             color: color)
   }
 
   /// The corner of `area` where a legend of this size covers the fewest drawn points (like
