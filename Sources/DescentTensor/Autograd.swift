@@ -112,13 +112,24 @@ extension Tensor {
     // of its storage; otherwise the sum goes into the incoming gradient when that one is fresh,
     // or into a new tensor — never a copy made just in case (a residual add hands the same
     // gradient to both its inputs, and copying it cost a sixth of a ResNet-50 step).
-    var handedOut: [ObjectIdentifier: Int] = [ObjectIdentifier(seed.storage): 1]
+    // Each count keeps a weak reference to its storage: a storage freed during the walk may
+    // have its address (its ObjectIdentifier) taken by a new one, which must not inherit the
+    // count. It did: whether a sum went in place, into the incoming gradient or into a new
+    // tensor then hung on malloc's timing, and with a float32 and a bfloat16 gradient (mixed
+    // precision) the three store the sum in different precisions, so runs differed.
+    var handedOut: [ObjectIdentifier: (count: Int, storage: WeakStorage)] = [
+      ObjectIdentifier(seed.storage): (1, WeakStorage(seed.storage))
+    ]
+    func handedOutCount(_ t: Tensor) -> Int {
+      guard let entry = handedOut[ObjectIdentifier(t.storage)], entry.storage.storage === t.storage else { return 0 }
+      return entry.count
+    }
     func handOut(_ t: Tensor) -> Tensor {
-      handedOut[ObjectIdentifier(t.storage), default: 0] += 1
+      handedOut[ObjectIdentifier(t.storage)] = (handedOutCount(t) + 1, WeakStorage(t.storage))
       return t
     }
-    func isSoleHolder(_ t: Tensor) -> Bool { handedOut[ObjectIdentifier(t.storage)] == 1 }
-    func isFresh(_ t: Tensor) -> Bool { handedOut[ObjectIdentifier(t.storage)] == nil }
+    func isSoleHolder(_ t: Tensor) -> Bool { handedOutCount(t) == 1 }
+    func isFresh(_ t: Tensor) -> Bool { handedOutCount(t) == 0 }
     // Storages kept as a leaf's `grad`, which later gradients are added into in place: no
     // other holder may share one.
     var leafStorages: Set<ObjectIdentifier> = []
@@ -174,6 +185,12 @@ extension Tensor {
       // Leaves on paths that no gradient reached.
       for leaf in leavesInOrder where pendingUses[ObjectIdentifier(leaf)] != nil { gradientReady?(leaf) }
     }
+  }
+
+  /// A storage held without keeping it alive.
+  private struct WeakStorage {
+    weak var storage: TensorStorage?
+    init(_ storage: TensorStorage) { self.storage = storage }
   }
 
   private func accumulate(into leaf: Tensor, _ g: Tensor) {
