@@ -34,7 +34,7 @@ struct BenchStudy: ParsableCommand {
   @Option(help: "Kernel and loader threads (default: all cores).")
   var threads: Int?
 
-  @Flag(name: .customLong("mixed-precision"), help: "Run the convolutions in bfloat16, as `train --mixed-precision` does.")
+  @Flag(name: .customLong("mixed-precision"), help: "Mixed precision as `train --mixed-precision`: each convolution pass in bfloat16 where it times faster than float32.")
   var mixedPrecision = false
 
   @OptionGroup var json: JSONOutput

@@ -19,7 +19,10 @@ struct BenchTrain: ParsableCommand {
       convolutions and the linear layer: backward costs about twice forward); achieved_gflops \
       is that times images per second, printed beside this machine's GEMM limits measured in \
       the same run — oneDNN's sgemm (peak_sgemm_gflops) and bfloat16 matmul \
-      (bf16_gemm_gflops) on 2048³ — and judged against the one of its precision. \
+      (bf16_gemm_gflops) on 2048³ — and judged against sgemm's, or with --mixed-precision \
+      against the faster of the two (each convolution pass then runs in bfloat16 only where \
+      bfloat16 times faster; bf16_passes of conv_passes in a step did), with --all-bf16 (every \
+      pass in bfloat16, as autocast) against bfloat16's. \
       peak_rss_mb is the process's peak resident memory after the run. With --profile, one \
       more set of steps runs with each op timed (waiting for each oneDNN reorder) and a table \
       gives, per kind of op, milliseconds per step and the share of the step — like \
@@ -55,8 +58,14 @@ struct BenchTrain: ParsableCommand {
 
   @OptionGroup var json: JSONOutput
 
-  @Flag(name: .customLong("mixed-precision"), help: "Run the convolutions in bfloat16, as `train --mixed-precision` does.")
+  @Flag(name: .customLong("mixed-precision"), help: "Mixed precision as `train --mixed-precision`: each convolution pass in bfloat16 where it times faster than float32.")
   var mixedPrecision = false
+
+  @Flag(name: .customLong("all-bf16"), help: "Every convolution pass in bfloat16, as PyTorch's autocast (what --mixed-precision is measured against).")
+  var allBF16 = false
+
+  /// What the forward passes are asked for.
+  var precision: ComputePrecision { allBF16 ? .bfloat16 : mixedPrecision ? .mixed : .float32 }
 
   @Flag(help: "Also time each kind of op over the same number of steps and print where a step's time goes.")
   var profile = false
@@ -68,6 +77,7 @@ struct BenchTrain: ParsableCommand {
     guard size >= 32 else { throw ValidationError("--size must be at least 32 pixels, not \(size)") }
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, not \(steps)") }
+    guard !(allBF16 && mixedPrecision) else { throw ValidationError("--all-bf16 and --mixed-precision exclude each other") }
     try TrainingOptions.validateThreads(threads)
   }
 
@@ -78,8 +88,10 @@ struct BenchTrain: ParsableCommand {
     // Under mpirun, every process measures its share at once: the limit is their sum.
     let peak = world.allReduceSum([MachineLimits.peakSgemmGFLOPs(seconds: 1)])[0]
     let bf16 = world.allReduceSum([MachineLimits.bf16GemmGFLOPs(seconds: 1)])[0]
-    // Training in bfloat16 is judged against the bfloat16 limit, float32 against float32's.
-    let (limit, limitName) = mixedPrecision ? (bf16, "bf16 matmul") : (peak, "sgemm")
+    // float32 training is judged against sgemm; mixed precision, whose passes each take the
+    // faster precision, against the faster limit.
+    let (limit, limitName) =
+      allBF16 || (mixedPrecision && bf16 > peak) ? (bf16, "bf16 matmul") : (peak, "sgemm")
     let model = arch.make(numClasses: 10)
     let flopsPerImage = 3 * Double(FLOPCounter.forwardFLOPsPerImage(model, height: size, width: size))
     let opt = Adam([model.parameters()], lr: 1e-3)
@@ -91,8 +103,9 @@ struct BenchTrain: ParsableCommand {
     model.train()
     func step() throws {
       opt.zeroGrad()
-      // As the MixedPrecision callback: bfloat16 for the forward pass and the loss only.
-      if mixedPrecision { ComputePrecision.current = .bfloat16 }
+      // As the MixedPrecision callback: for the forward pass and the loss only (each
+      // convolution's backward is asked for what its forward was).
+      ComputePrecision.current = precision
       let loss = model(x).crossEntropy(labels)
       ComputePrecision.current = .float32
       gradients?.begin()
@@ -105,9 +118,11 @@ struct BenchTrain: ParsableCommand {
     // ResNet-50: 47k page faults in each of the first steps, ~0.4 s, none from the fifth on),
     // which a training run pays once, not every step.
     var warmupSteps = 0, faulting = true
+    var passes = (bfloat16: 0, all: 0)
     while warmupSteps < 2 || (faulting && warmupSteps < 10) {
       let faults = ProcessStatistics.minorPageFaults()
-      try step()
+      let counted = try ConvolutionKernels.countingMixedPrecision { try step() }
+      passes = (counted.bfloat16, counted.passes)
       // Over 4 MB of new pages, on any process (they must all run the same steps).
       faulting = world.allReduceMax([ProcessStatistics.minorPageFaults() - faults > 1024 ? 1 : 0])[0] > 0
       warmupSteps += 1
@@ -142,7 +157,7 @@ struct BenchTrain: ParsableCommand {
     let peakRSS = ProcessStatistics.peakResidentMegabytes()
     if json.isRequested {
       var object: [String: Any] = [
-        "arch": arch.rawValue, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "images_per_sec": imagesPerSec, "step_ms": median * 1e3, "warmup_steps": warmupSteps,
+        "arch": arch.rawValue, "size": size, "bs": bs, "mixed_precision": mixedPrecision, "precision": "\(precision)", "bf16_passes": passes.bfloat16, "conv_passes": passes.all, "images_per_sec": imagesPerSec, "step_ms": median * 1e3, "warmup_steps": warmupSteps,
         "model_gflops_per_image": flopsPerImage / 1e9, "achieved_gflops": achieved,
         "peak_sgemm_gflops": peak, "bf16_gemm_gflops": bf16, "achieved_fraction_of_limit": achieved / limit,
         "peak_rss_mb": peakRSS, "world_size": world.size, "comm_fraction": commFraction,
@@ -157,7 +172,7 @@ struct BenchTrain: ParsableCommand {
       try json.write(object)
     }
     if !json.toStandardOutput {
-      say("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "bfloat16 convolutions" : "float32")\(ProcessGroup.globalBatchNote(perProcess: bs))")
+      say("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "mixed precision: " + MixedPrecisionProbe.summary(bfloat16: passes.bfloat16, passes: passes.all) : allBF16 ? "bfloat16 convolutions" : "float32")\(ProcessGroup.globalBatchNote(perProcess: bs))")
       row("figure", "value", "× \(limitName)")
       row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", peak), "")
       row("bf16 matmul 2048³ (limit)", String(format: "%.1f GFLOP/s", bf16), "")

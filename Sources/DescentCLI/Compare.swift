@@ -72,8 +72,9 @@ struct Compare: ParsableCommand {
       seeded.seed = seed
       let data = try seeded.loaders()
       if k == 0 {
+        let precision = try MixedPrecisionProbe.note(options, channels: data.train.channels, classes: data.vocab.count)
         let seedNote = seeds.count > 1 ? " · seeds \(seeds.map(String.init).joined(separator: ", "))" : ""
-        say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each\(seedNote)\(ProcessGroup.globalBatchNote(perProcess: options.bs))")
+        say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each\(seedNote)\(ProcessGroup.globalBatchNote(perProcess: options.bs))\(precision)")
       }
       for (o, choice) in choices.enumerated() {
         let lr = choice.defaultLR.map { String(format: ", lr %.1e", $0) } ?? ", lr from lr_find's valley"

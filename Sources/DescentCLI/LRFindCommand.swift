@@ -49,6 +49,8 @@ struct LRFindCommand: ParsableCommand {
     let data = try options.loaders()
     // Under mpirun, rank 0 alone runs the finder, as one process would.
     guard ProcessGroup.isMain else { return }
+    let precision = try MixedPrecisionProbe.note(options, channels: data.train.channels, classes: data.vocab.count)
+    if !precision.isEmpty { say("mixed precision\(precision)") }
     Random.seed(options.seed)
     let learn = try visionLearner(
       data: data, arch: options.arch, weights: options.weights, ps: options.ps,

@@ -53,7 +53,7 @@ struct TrainingOptions: ParsableArguments {
   @Option(name: .customLong("bad-files"), help: "What an unreadable image (or one over --max-pixels) does: fail (stop, naming the file) or skip (leave it out, count and report it).")
   var badFiles = "fail"
 
-  @Flag(name: .customLong("mixed-precision"), help: "Run convolutions in bfloat16 (fastai's MixedPrecision; weights and optimizer stay float32).")
+  @Flag(name: .customLong("mixed-precision"), help: "fastai's MixedPrecision: each convolution pass runs in bfloat16 where bfloat16 times faster than float32 on this machine (chosen once, kept in conv-algorithms.tsv; the first line says how many passes took it); weights and optimizer stay float32.")
   var mixedPrecision = false
 
   @Option(help: "Safetensors file with torchvision-named weights for the body (pretrained); the body then starts frozen.")

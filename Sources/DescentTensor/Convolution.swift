@@ -24,10 +24,18 @@ extension Tensor {
     // Forced im2col computes on plain float32 only; otherwise the input is read in the format
     // it is in and the output written blocked where its shape allows (see StorageFormat).
     let plainOnly = ConvolutionKernels.algorithm == .im2col
-    // The backward runs in the precision the forward ran in (as autocast records it).
-    let precision = ComputePrecision.current
+    // The backward is asked for the precision the forward was (as autocast records it); under
+    // `.mixed` each pass then takes the precision that times faster, and stores what it writes
+    // in that precision.
+    let requested = ComputePrecision.current
     let inputFormat = plainOnly ? converted(to: .plain).format : format
-    let out = Tensor(uninitializedShape: outShape, format: plainOnly ? .plain : .activation(outShape, precision))
+    func activationFormat(_ shape: [Int], _ precision: ComputePrecision) -> StorageFormat {
+      plainOnly ? .plain : .activation(shape, precision)
+    }
+    let precision = ConvolutionKernels.precision(
+      g, .forward, for: requested, hasBias: bias != nil,
+      layouts: ConvolutionLayouts(input: ActivationFormat(inputFormat), output: ActivationFormat(activationFormat(outShape, .float32))))
+    let out = Tensor(uninitializedShape: outShape, format: activationFormat(outShape, precision))
     ConvolutionKernels.forward(
       g, input: storage.bytes, weight: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) },
       output: out.storage.bytes, precision: precision,
@@ -40,7 +48,10 @@ extension Tensor {
       let outputFormat = ActivationFormat(gradOut.format)
       var grads: [Tensor?] = [nil, nil]
       if self.requiresGrad {
-        let gi = Tensor(uninitializedShape: self.shape, format: plainOnly ? .plain : .activation(self.shape, precision))
+        let precision = ConvolutionKernels.precision(
+          g, .backwardData, for: requested, hasBias: false,
+          layouts: ConvolutionLayouts(input: ActivationFormat(activationFormat(self.shape, .float32)), output: outputFormat))
+        let gi = Tensor(uninitializedShape: self.shape, format: activationFormat(self.shape, precision))
         ConvolutionKernels.backwardData(
           g, gradOutput: gradOut.storage.bytes, weight: weight.pointer, gradInput: gi.storage.bytes,
           precision: precision, layouts: ConvolutionLayouts(input: ActivationFormat(gi.format), output: outputFormat))
@@ -51,11 +62,11 @@ extension Tensor {
         // A leaf weight's dropped gradient storage is overwritten whole here (the usual case).
         let gw = weight.isLeaf ? weight.takeGradientStorage() : Tensor(uninitializedShape: weight.shape)
         if plainOnly { self.converted(to: .plain) }
-        let inputFormat = ActivationFormat(self.format)
+        let layouts = ConvolutionLayouts(input: ActivationFormat(self.format), output: outputFormat)
+        let precision = ConvolutionKernels.precision(g, .backwardWeights, for: requested, hasBias: gb != nil, layouts: layouts)
         ConvolutionKernels.backwardWeights(
           g, input: self.storage.bytes, gradOutput: gradOut.storage.bytes, gradWeight: gw.pointer,
-          gradBias: gb?.pointer, precision: precision,
-          layouts: ConvolutionLayouts(input: inputFormat, output: outputFormat))
+          gradBias: gb?.pointer, precision: precision, layouts: layouts)
         grads[1] = gw
       }
       if let gb { grads.append(gb) }

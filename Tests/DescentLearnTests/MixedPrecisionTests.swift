@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct MixedPrecisionTests {
   /// A small convolutional classifier on fixed random images.
-  static func learner(mixed: Bool, seenPrecision: @escaping (ComputePrecision) -> Void = { _ in }) -> Learner {
+  static func learner(mixed: ComputePrecision?, seenPrecision: @escaping (ComputePrecision) -> Void = { _ in }) -> Learner {
     var g = RandomGenerator(seed: 3)
     let x = Tensor.normal([24, 3, 8, 8], using: &g)
     let y = (0..<24).map { $0 % 3 }
@@ -17,19 +17,21 @@ import Testing
     let probe = EventCallback(name: "probe", [.afterPred: { _ in seenPrecision(ComputePrecision.current) }])
     let learn = Learner(
       data: (InMemoryBatches(x: x, y: y, batchSize: 8), InMemoryBatches(x: x, y: y, batchSize: 8)), model: model,
-      optimizerFactory: { SGD($0, lr: 0.1) }, callbacks: (mixed ? [MixedPrecision()] : []) + [probe], progress: false)
+      optimizerFactory: { SGD($0, lr: 0.1) }, callbacks: (mixed.map { [MixedPrecision($0)] } ?? []) + [probe], progress: false)
     learn.logger = nil
     return learn
   }
 
+  /// `MixedPrecision(.bfloat16)` is autocast's: every convolution pass in bfloat16 (the
+  /// default, `.mixed`, takes bfloat16 only where it times faster, which a test cannot fix).
   @Test func forwardRunsInBfloat16AndEverythingElseStaysFloat32() throws {
     var seen: [ComputePrecision] = []
-    let learn = Self.learner(mixed: true) { seen.append($0) }
+    let learn = Self.learner(mixed: .bfloat16) { seen.append($0) }
     try learn.fit(2, lr: 0.1)
     #expect(seen.count == 2 * (3 + 3) && seen.allSatisfy { $0 == .bfloat16 })
     #expect(ComputePrecision.current == .float32)
     // The optimizer's copies and the weights are float32 tensors as before; training moved them.
-    let fp32 = Self.learner(mixed: false)
+    let fp32 = Self.learner(mixed: nil)
     try fp32.fit(2, lr: 0.1)
     let a = learn.model.parameters().flatMap(\.scalars), b = fp32.model.parameters().flatMap(\.scalars)
     let difference = zip(a, b).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
@@ -38,6 +40,16 @@ import Testing
     #expect(difference > 0 && difference < 1e-2 * norm, "relative difference \(difference / norm)")
     let losses = (learn.recorder.value("valid_loss", row: 1)!, fp32.recorder.value("valid_loss", row: 1)!)
     #expect(abs(losses.0 - losses.1) < 1e-2 * losses.1)
+  }
+
+  /// The callback's default is `.mixed`: set for each batch's forward pass, float32 after.
+  @Test func theDefaultIsMixed() throws {
+    var seen: [ComputePrecision] = []
+    let learn = Self.learner(mixed: .mixed) { seen.append($0) }
+    try learn.fit(1, lr: 0.1)
+    #expect(MixedPrecision().precision == .mixed)
+    #expect(seen.count == 3 + 3 && seen.allSatisfy { $0 == .mixed })
+    #expect(ComputePrecision.current == .float32)
   }
 
   @Test func precisionIsPerThread() {

@@ -24,8 +24,15 @@ import Testing
       Entry(
         machine: "CPU B; threads 8; oneDNN 2.6.3", key: .init(geometry: Self.stem, direction: .backwardData, blocked: true),
         algorithm: .dnnl),
+      // Mixed precision's choice for a pass: bf16, or the float32 algorithm that beat it.
+      Entry(
+        machine: "CPU B; threads 8; oneDNN 2.6.3",
+        key: .init(geometry: Self.stem, direction: .backwardData, blocked: true, mixed: true), algorithm: .bf16),
+      Entry(machine: "CPU B; threads 8; oneDNN 2.6.3", key: .init(geometry: Self.stem, direction: .forward, mixed: true), algorithm: .im2col),
     ]
     let text = ConvolutionChoiceFile.format(entries)
+    #expect(text.contains("CPU B; threads 8; oneDNN 2.6.3\tbackwardData@nChw16c@mixed\t128,3,64,28,28,7,7,2,2,3,3,1,1,1\tbf16\n"))
+    #expect(text.contains("CPU B; threads 8; oneDNN 2.6.3\tforward@mixed\t128,3,64,28,28,7,7,2,2,3,3,1,1,1\tim2col\n"))
     #expect(text.contains("CPU A; threads 2; oneDNN 2.6.3\tforward\t128,3,64,28,28,7,7,2,2,3,3,1,1,1\tdnnl\n"))
     #expect(text.contains("CPU B; threads 8; oneDNN 2.6.3\tbackwardData@nChw16c\t128,3,64,28,28,7,7,2,2,3,3,1,1,1\tdnnl\n"))
     #expect(try ConvolutionChoiceFile.parse(text, path: "c.tsv") == entries)
@@ -68,6 +75,9 @@ import Testing
      "c.tsv:3: geometry '4611686018427387904,2,2,4611686018427387904,4,3,3,1,1,1,1,1,1,1' is not a valid convolution"),
     ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tauto", "c.tsv:3: unknown algorithm 'auto'"),
     ("m\tforward\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tfft", "c.tsv:3: unknown algorithm 'fft'"),
+    // bf16 is a precision mixed precision chose, not an algorithm to run in float32.
+    ("m\tforward@nChw16c\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tbf16", "c.tsv:3: unknown algorithm 'bf16'"),
+    ("m\tforward@mixed@mixed\t1,1,1,4,4,3,3,1,1,1,1,1,1,1\tbf16", "c.tsv:3: unknown direction 'forward@mixed@mixed'"),
   ])
   func aBadLineIsNamed(line: String, message: String) {
     let text = "# comment\n\n\(line)\n"

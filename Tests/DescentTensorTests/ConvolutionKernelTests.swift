@@ -89,24 +89,6 @@ import Testing
       gradWeight: TorchGroups2Dilation2.gradWeight, gradBias: nil)
   }
 
-  /// The public entry points follow `ConvolutionKernels.algorithm`, and `.auto` remembers a
-  /// choice per direction after the first call.
-  @Test func globalOverrideAndAutoChoice() {
-    let g = Conv2dGeometry(
-      batch: 2, inChannels: 5, outChannels: 7, height: 6, width: 6, kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1)
-    let x = pattern(g.inputCount, 0.37), w = pattern(g.weightCount, 0.23, scale: 0.5)
-    let expected = NaiveConvolution.forward(g, input: x, weight: w, bias: nil)
-    for algorithm in ConvolutionAlgorithm.allCases {
-      ConvolutionKernels.algorithm = algorithm
-      var y = [Float](repeating: .nan, count: g.outputCount)
-      ConvolutionKernels.forward(g, input: x, weight: w, bias: nil, output: &y)
-      expectClose(y, expected, "public forward with \(algorithm)")
-    }
-    ConvolutionKernels.algorithm = .auto
-    #expect(ConvolutionKernels.chosenAlgorithm(g, .forward) != nil)
-    #expect(ConvolutionKernels.chosenAlgorithm(g, .backwardData) == nil)
-  }
-
   /// im2col's per-worker scratch and partial sums, with more workers than this machine's cores.
   @Test(arguments: [3, 5], [Self.geometries[0], Self.geometries[3], Self.geometries[9]])
   func im2colWithManyWorkers(workers: Int, g0: Conv2dGeometry) {

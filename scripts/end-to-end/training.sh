@@ -51,3 +51,21 @@ compare_seeds() {
   show_on_failure $? "$dir/out.txt"
 }
 check "compare --seeds: every optimizer at every seed; mean ± sd and paired differences" with_temp_dir compare_seeds
+mixed_precision_choice() {
+  # --mixed-precision: each convolution pass is timed in bfloat16 and in float32 and the faster
+  # kept in conv-algorithms.tsv (lines marked @mixed); the first line counts the passes that took
+  # bfloat16 among a training step's 59 (resnet18: 20 convolutions, the stem's input needs no
+  # gradient). A rerun reads the choices back and trains to the same numbers.
+  local dir=$1
+  local common=(train --data "$dir/j" "${tiny[@]}" --epochs 1 --mixed-precision)
+  tiny_folder "$dir/j" &&
+    DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --csv "$dir/first.csv" >"$dir/out.txt" 2>/dev/null &&
+    head -1 "$dir/out.txt" | grep -Eq " · bf16 in [0-9]+ of 59 convolution passes" &&
+    grep -q "@mixed	" "$dir/home/conv-algorithms.tsv" &&
+    DESCENT_HOME="$dir/home" "$descent" "${common[@]}" --csv "$dir/again.csv" >"$dir/again.txt" 2>/dev/null &&
+    [ "$(head -1 "$dir/out.txt")" = "$(head -1 "$dir/again.txt")" ] &&
+    [ "$(cut -d, -f1-4 "$dir/first.csv")" = "$(cut -d, -f1-4 "$dir/again.csv")" ]  # all but the time
+  show_on_failure $? "$dir/out.txt"
+}
+check "train --mixed-precision: bfloat16 per pass where it times faster, kept and counted in the first line" \
+  with_temp_dir mixed_precision_choice

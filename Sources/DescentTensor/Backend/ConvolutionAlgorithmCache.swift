@@ -14,6 +14,9 @@ enum ConvolutionAlgorithmCache {
     let direction: ConvolutionDirection
     /// Activations in the blocked layout (oneDNN's kernels only) rather than plain.
     var blocked = false
+    /// Mixed precision's choice for the pass (`ComputePrecision.mixed`): `.bf16` where
+    /// bfloat16 timed faster, else the float32 algorithm that beat it.
+    var mixed = false
   }
 
   private static let choices = Locked<[Key: ConvolutionAlgorithm]>([:])
@@ -30,18 +33,32 @@ enum ConvolutionAlgorithmCache {
     choices.withLock { $0.merge(known) { _, loaded in loaded } }
   }
 
-  /// Times the candidates with `run` and remembers the fastest for `key`. Each candidate
-  /// runs once untimed (building its plan, scratch and caches), then they take turns, each
-  /// keeping its best time: taking turns and keeping the best keep a burst of load from
-  /// another process from deciding. At least `minRounds` turns, and more up to `maxRounds`
-  /// while the timing has taken less than `budget` seconds, so small layers are timed often
-  /// and large ones do not slow the first step much. Two threads meeting a new key at once
-  /// both time it; either answer is fine.
+  /// Times the candidates with `run` and remembers the fastest for `key` (see `fastest`).
   @discardableResult
   static func choose(
-    _ key: Key, among candidates: [ConvolutionAlgorithm], minRounds: Int = 2, maxRounds: Int = 6,
-    budget: Double = 0.5, _ run: (ConvolutionAlgorithm) -> Void
+    _ key: Key, among candidates: [ConvolutionAlgorithm], _ run: (ConvolutionAlgorithm) -> Void
   ) -> ConvolutionAlgorithm {
+    let choice = fastest(among: candidates, run)
+    record(key, choice)
+    return choice
+  }
+
+  /// Remembers `choice` for `key`, in the kept file too.
+  static func record(_ key: Key, _ choice: ConvolutionAlgorithm) {
+    choices.withLock { $0[key] = choice }
+    ConvolutionChoiceFile.saveIfKept()
+  }
+
+  /// The candidate `run` runs fastest. Each candidate runs once untimed (building its plan,
+  /// scratch and caches), then they take turns, each keeping its best time: taking turns and
+  /// keeping the best keep a burst of load from another process from deciding. At least
+  /// `minRounds` turns, and more up to `maxRounds` while the timing has taken less than
+  /// `budget` seconds, so small layers are timed often and large ones do not slow the first
+  /// step much. Two threads meeting a new key at once both time it; either answer is fine.
+  static func fastest<Candidate>(
+    among candidates: [Candidate], minRounds: Int = 2, maxRounds: Int = 6, budget: Double = 0.5,
+    _ run: (Candidate) -> Void
+  ) -> Candidate {
     var best = [UInt64](repeating: .max, count: candidates.count)
     for candidate in candidates { run(candidate) }
     let start = DispatchTime.now().uptimeNanoseconds
@@ -56,9 +73,6 @@ enum ConvolutionAlgorithmCache {
       }
       rounds += 1
     }
-    let choice = candidates[best.indices.min { best[$0] < best[$1] }!]
-    choices.withLock { $0[key] = choice }
-    ConvolutionChoiceFile.saveIfKept()
-    return choice
+    return candidates[best.indices.min { best[$0] < best[$1] }!]
   }
 }

@@ -52,20 +52,24 @@ public enum ConvolutionBenchmark {
     return best
   }
 
-  /// Every tensor of one convolution, filled with uniform noise in [-1, 1).
-  private struct Buffers {
+  /// Every tensor of one convolution, room for each in float32, filled with uniform noise in
+  /// [-1, 1) that reads as such in float32 and in bfloat16 (each 32-bit word is two bfloat16
+  /// noise values, the first one the float32's upper half), so a buffer may hold either. Also
+  /// what mixed precision times its candidates on (`ConvolutionKernels.precision`).
+  struct Buffers {
     let g: Conv2dGeometry
     let input, weight, bias, output, gradOutput, gradInput, gradWeight, gradBias: UnsafeMutablePointer<Float>
 
     init(_ g: Conv2dGeometry) {
       self.g = g
       var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+      func bfloat16Noise() -> UInt32 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return UInt32(BFloat16.bits(Float(state >> 40) / Float(1 << 23) - 1))
+      }
       func noise(_ count: Int) -> UnsafeMutablePointer<Float> {
         let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        for i in 0..<count {
-          state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-          p[i] = Float(state >> 40) / Float(1 << 23) - 1
-        }
+        for i in 0..<count { p[i] = Float(bitPattern: bfloat16Noise() << 16 | bfloat16Noise()) }
         return p
       }
       input = noise(g.inputCount)
@@ -91,15 +95,20 @@ public enum ConvolutionBenchmark {
         output: ActivationFormat(StorageFormat.activation([g.batch, g.outChannels, g.outHeight, g.outWidth])))
     }
 
-    func forward() {
-      ConvolutionKernels.forward(g, input: input, weight: weight, bias: bias, output: output, layouts: layouts)
+    func forward(_ precision: ComputePrecision = .float32, layouts: ConvolutionLayouts? = nil, hasBias: Bool = true) {
+      ConvolutionKernels.forward(
+        g, input: input, weight: weight, bias: hasBias ? bias : nil, output: output, precision: precision,
+        layouts: layouts ?? self.layouts)
     }
-    func backwardData() {
-      ConvolutionKernels.backwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, layouts: layouts)
+    func backwardData(_ precision: ComputePrecision = .float32, layouts: ConvolutionLayouts? = nil) {
+      ConvolutionKernels.backwardData(
+        g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, precision: precision,
+        layouts: layouts ?? self.layouts)
     }
-    func backwardWeights() {
+    func backwardWeights(_ precision: ComputePrecision = .float32, layouts: ConvolutionLayouts? = nil, hasBias: Bool = true) {
       ConvolutionKernels.backwardWeights(
-        g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, layouts: layouts)
+        g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: hasBias ? gradBias : nil,
+        precision: precision, layouts: layouts ?? self.layouts)
     }
   }
 }

@@ -10,7 +10,8 @@ import Foundation
 ///
 /// The file is text, one choice a line, tab-separated:
 ///   machine  direction  geometry  algorithm
-/// where direction is suffixed `@nChw16c` for a convolution on blocked activations, and
+/// where direction is suffixed `@nChw16c` for a convolution on blocked activations and
+/// `@mixed` for mixed precision's choice of precision (algorithm `bf16`, or a float32 one), and
 /// machine names the CPU model, the thread count and the oneDNN version (a choice timed
 /// under other conditions is kept for them but not used), and geometry is the 14 integers of
 /// `Conv2dGeometry` joined by commas. Lines for other machines are written back unchanged.
@@ -70,13 +71,16 @@ enum ConvolutionChoiceFile {
       let fail = { (reason: String) in FormatError.malformedLine(path: path, line: index + 1, reason: reason) }
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
       guard fields.count == 4 else { throw fail("expected 4 tab-separated fields, found \(fields.count)") }
-      // "forward" for plain activations, "forward@nChw16c" for blocked ones.
-      let directionParts = fields[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+      // "forward" for plain activations, "forward@nChw16c" for blocked ones, and "@mixed" after
+      // either for mixed precision's choice.
+      let directionParts = fields[1].split(separator: "@", omittingEmptySubsequences: false)
+      let flags = Array(directionParts.dropFirst())
       guard let direction = ConvolutionDirection(rawValue: String(directionParts[0])),
-        directionParts.count == 1 || directionParts[1] == Self.blockedSuffix
+        flags.allSatisfy({ $0 == Self.blockedSuffix || $0 == Self.mixedSuffix }), Set(flags).count == flags.count
       else {
         throw fail("unknown direction '\(fields[1])'")
       }
+      let mixed = flags.contains(Substring(Self.mixedSuffix))
       let numbers = fields[2].split(separator: ",").compactMap { Int($0) }
       guard numbers.count == 14, numbers.allSatisfy({ $0 >= 0 }) else {
         throw fail("geometry '\(fields[2])' is not 14 non-negative integers")
@@ -84,14 +88,15 @@ enum ConvolutionChoiceFile {
       guard let geometry = Conv2dGeometry(fields: numbers) else {
         throw fail("geometry '\(fields[2])' is not a valid convolution")
       }
-      guard let algorithm = ConvolutionAlgorithm.allCases.first(where: { "\($0)" == fields[3] }), algorithm != .auto
+      // bf16 is mixed precision's choice alone.
+      let algorithms = mixed ? ConvolutionAlgorithm.allCases + [.bf16] : ConvolutionAlgorithm.allCases
+      guard let algorithm = algorithms.first(where: { "\($0)" == fields[3] }), algorithm != .auto
       else {
         throw fail("unknown algorithm '\(fields[3])'")
       }
-      entries.append(
-        Entry(
-          machine: String(fields[0]), key: .init(geometry: geometry, direction: direction, blocked: directionParts.count == 2),
-          algorithm: algorithm))
+      let key = ConvolutionAlgorithmCache.Key(
+        geometry: geometry, direction: direction, blocked: flags.contains(Substring(Self.blockedSuffix)), mixed: mixed)
+      entries.append(Entry(machine: String(fields[0]), key: key, algorithm: algorithm))
     }
     return entries
   }
@@ -104,12 +109,15 @@ enum ConvolutionChoiceFile {
 
   static func formatLine(_ e: Entry) -> String {
     let geometry = e.key.geometry.fields.map(String.init).joined(separator: ",")
-    let direction = e.key.direction.rawValue + (e.key.blocked ? "@" + blockedSuffix : "")
+    let direction =
+      e.key.direction.rawValue + (e.key.blocked ? "@" + blockedSuffix : "") + (e.key.mixed ? "@" + mixedSuffix : "")
     return "\(e.machine)\t\(direction)\t\(geometry)\t\(e.algorithm)"
   }
 
   /// Marks the direction of a convolution on blocked activations.
   static let blockedSuffix = "nChw16c"
+  /// Marks mixed precision's choice for a pass: `bf16`, or the float32 algorithm that beat it.
+  static let mixedSuffix = "mixed"
 
   // MARK: Reading and writing
 

@@ -12,6 +12,13 @@ public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   /// stride 1, undilated, ungrouped convolutions, at the cost of rounding errors around 1e-6
   /// relative instead of 1e-7. Geometries it does not cover run `.dnnl`.
   case winograd
+  /// oneDNN's direct kernels on bfloat16 operands: what mixed precision's timing records for a
+  /// pass where bfloat16 won (`ComputePrecision.mixed`). A choice, never forced: not in
+  /// `allCases`, so `--conv` does not offer it.
+  case bf16
+
+  /// The algorithms a caller may force or `.auto` may pick in float32.
+  public static var allCases: [ConvolutionAlgorithm] { [.auto, .dnnl, .im2col, .winograd] }
 }
 
 /// 2-D convolution forward and backward on raw activations in the formats `layouts` says (plain
@@ -117,10 +124,10 @@ public enum ConvolutionKernels {
         Im2colConvolution.forward(
           g, input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
           output: output.assumingMemoryBound(to: Float.self))
-      case .dnnl, .winograd, .auto:
+      case .dnnl, .winograd, .auto, .bf16:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .forward, hasBias: bias != nil, winograd: algorithm == .winograd,
-          bf16: precision == .bfloat16, layouts: layouts)
+          bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, input)
           plan.bind(1, weight)
@@ -147,10 +154,10 @@ public enum ConvolutionKernels {
         Im2colConvolution.backwardData(
           g, gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
           gradInput: gradInput.assumingMemoryBound(to: Float.self))
-      case .dnnl, .winograd, .auto:
+      case .dnnl, .winograd, .auto, .bf16:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .backwardData, hasBias: false, winograd: algorithm == .winograd,
-          bf16: precision == .bfloat16, layouts: layouts)
+          bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, gradOutput)
           plan.bind(1, weight)
@@ -172,10 +179,10 @@ public enum ConvolutionKernels {
         Im2colConvolution.backwardWeights(
           g, input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
           gradWeight: gradWeight, gradBias: gradBias)
-      case .dnnl, .winograd, .auto:
+      case .dnnl, .winograd, .auto, .bf16:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .backwardWeights, hasBias: gradBias != nil, winograd: algorithm == .winograd,
-          bf16: precision == .bfloat16, layouts: layouts)
+          bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
         DNNLConvolutionCache.withPlan(key) { plan in
           plan.bind(0, input)
           plan.bind(1, gradOutput)
@@ -197,6 +204,7 @@ public enum ConvolutionKernels {
     _ precision: ComputePrecision, _ layouts: ConvolutionLayouts, hasBias: Bool, _ body: (ConvolutionAlgorithm) -> Void
   ) {
     precondition(algorithm != .im2col || layouts == .plain, "im2col convolution needs plain float32 activations")
+    precondition(precision != .mixed, "a convolution pass runs in float32 or bfloat16: ConvolutionKernels.precision resolves .mixed")
     if precision == .bfloat16 { return body(.dnnl) }
     var algorithm = algorithm
     if algorithm == .auto {
