@@ -173,6 +173,11 @@ public enum ConvolutionKernels {
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
     using algorithm: ConvolutionAlgorithm, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
+    if algorithm == .auto, precision == .float32, let pixel = SinglePixelWeightGradient(g, layouts: layouts) {
+      return pixel.backwardWeights(
+        input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
+        gradWeight: gradWeight, gradBias: gradBias)
+    }
     dispatch(g, .backwardWeights, algorithm, precision, layouts, hasBias: gradBias != nil) { algorithm in
       switch algorithm {
       case .im2col:
