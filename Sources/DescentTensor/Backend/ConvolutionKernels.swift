@@ -13,8 +13,9 @@ public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   /// relative instead of 1e-7. Geometries it does not cover run `.dnnl`.
   case winograd
   /// oneDNN's direct kernels on bfloat16 operands: what mixed precision's timing records for a
-  /// pass where bfloat16 won (`ComputePrecision.mixed`). A choice, never forced: not in
-  /// `allCases`, so `--conv` does not offer it.
+  /// pass where bfloat16 won (`ComputePrecision.mixed`). Not in `allCases`, so `--conv` does
+  /// not offer it; forced in code, every pass computes in bfloat16 whatever its activations are
+  /// stored in.
   case bf16
 
   /// The algorithms a caller may force or `.auto` may pick in float32.
