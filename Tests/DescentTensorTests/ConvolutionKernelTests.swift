@@ -5,7 +5,7 @@ import Testing
 
 /// Both convolution algorithms against a direct-loop reference, and against PyTorch.
 @Suite struct ConvolutionKernelTests {
-  static let forcedAlgorithms: [ConvolutionAlgorithm] = [.dnnl, .im2col, .winograd, .auto]
+  static let forcedAlgorithms: [ConvolutionAlgorithm] = [.dnnl, .im2col, .winograd, .smallMap, .auto]
 
   /// Small shapes covering every option of the geometry (debug builds are slow).
   static let geometries: [Conv2dGeometry] = [

@@ -45,10 +45,12 @@ enum ConvolutionChoiceFile {
 
   static let store = Locked<Store?>(nil)
 
-  /// The machine this process runs on, as a choice depends on it.
+  /// The machine this process runs on, as a choice depends on it, and the candidates `.auto`
+  /// times: a choice made before a new candidate existed (`candidates 2`: `smallMap`) is timed
+  /// again.
   static var currentMachine: String {
     let version = dnnl_version().pointee
-    return "\(cpuModel()); threads \(Parallel.threads); oneDNN \(version.major).\(version.minor).\(version.patch)"
+    return "\(cpuModel()); threads \(Parallel.threads); oneDNN \(version.major).\(version.minor).\(version.patch); candidates 2"
   }
 
   private static func cpuModel() -> String {

@@ -12,6 +12,11 @@ public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   /// stride 1, undilated, ungrouped convolutions, at the cost of rounding errors around 1e-6
   /// relative instead of 1e-7. Geometries it does not cover run `.dnnl`.
   case winograd
+  /// On maps so small that (nearly) every output pixel reads every input pixel (3×3 on 2×2 and
+  /// 1×1 maps), one GEMM over whole images with the kernel unrolled over pixel pairs
+  /// (`SmallMapConvolution`): only the useful multiply-adds, where oneDNN's kernels work
+  /// through the padding taps too. Geometries it does not cover run `.dnnl`.
+  case smallMap
   /// oneDNN's direct kernels on bfloat16 operands: what mixed precision's timing records for a
   /// pass where bfloat16 won (`ComputePrecision.mixed`). Not in `allCases`, so `--conv` does
   /// not offer it; forced in code, every pass computes in bfloat16 whatever its activations are
@@ -19,7 +24,7 @@ public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   case bf16
 
   /// The algorithms a caller may force or `.auto` may pick in float32.
-  public static var allCases: [ConvolutionAlgorithm] { [.auto, .dnnl, .im2col, .winograd] }
+  public static var allCases: [ConvolutionAlgorithm] { [.auto, .dnnl, .im2col, .winograd, .smallMap] }
 }
 
 /// 2-D convolution forward and backward on raw activations in the formats `layouts` says (plain
@@ -121,11 +126,15 @@ public enum ConvolutionKernels {
   ) {
     dispatch(g, .forward, algorithm, precision, layouts, hasBias: bias != nil) { algorithm in
       switch algorithm {
+      case .smallMap where SmallMapConvolution(g, layouts: layouts) != nil:
+        SmallMapConvolution(g, layouts: layouts)!.forward(
+          input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
+          output: output.assumingMemoryBound(to: Float.self))
       case .im2col:
         Im2colConvolution.forward(
           g, input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
           output: output.assumingMemoryBound(to: Float.self))
-      case .dnnl, .winograd, .auto, .bf16:
+      case .dnnl, .winograd, .auto, .bf16, .smallMap:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .forward, hasBias: bias != nil, winograd: algorithm == .winograd,
           bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
@@ -151,11 +160,15 @@ public enum ConvolutionKernels {
   ) {
     dispatch(g, .backwardData, algorithm, precision, layouts, hasBias: false) { algorithm in
       switch algorithm {
+      case .smallMap where SmallMapConvolution(g, layouts: layouts) != nil:
+        SmallMapConvolution(g, layouts: layouts)!.backwardData(
+          gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
+          gradInput: gradInput.assumingMemoryBound(to: Float.self))
       case .im2col:
         Im2colConvolution.backwardData(
           g, gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
           gradInput: gradInput.assumingMemoryBound(to: Float.self))
-      case .dnnl, .winograd, .auto, .bf16:
+      case .dnnl, .winograd, .auto, .bf16, .smallMap:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .backwardData, hasBias: false, winograd: algorithm == .winograd,
           bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
@@ -174,18 +187,17 @@ public enum ConvolutionKernels {
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
     using algorithm: ConvolutionAlgorithm, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
-    if algorithm == .auto, precision == .float32, let pixel = SinglePixelWeightGradient(g, layouts: layouts) {
-      return pixel.backwardWeights(
-        input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
-        gradWeight: gradWeight, gradBias: gradBias)
-    }
     dispatch(g, .backwardWeights, algorithm, precision, layouts, hasBias: gradBias != nil) { algorithm in
       switch algorithm {
+      case .smallMap where SmallMapConvolution(g, layouts: layouts) != nil:
+        SmallMapConvolution(g, layouts: layouts)!.backwardWeights(
+          input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
+          gradWeight: gradWeight, gradBias: gradBias)
       case .im2col:
         Im2colConvolution.backwardWeights(
           g, input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
           gradWeight: gradWeight, gradBias: gradBias)
-      case .dnnl, .winograd, .auto, .bf16:
+      case .dnnl, .winograd, .auto, .bf16, .smallMap:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .backwardWeights, hasBias: gradBias != nil, winograd: algorithm == .winograd,
           bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
@@ -203,7 +215,8 @@ public enum ConvolutionKernels {
   /// Runs `body` with the forced algorithm, the remembered choice, or — on first use — with
   /// each candidate while timing them (every candidate writes the same result). bfloat16 runs
   /// oneDNN's direct kernels (its only bfloat16 convolutions). im2col computes on plain
-  /// float32 activations only: blocked ones choose between oneDNN's kernels.
+  /// float32 activations only: blocked ones choose between oneDNN's kernels and, on small maps,
+  /// `SmallMapConvolution`.
   @inline(__always)
   private static func dispatch(
     _ g: Conv2dGeometry, _ direction: ConvolutionDirection, _ algorithm: ConvolutionAlgorithm,
@@ -220,6 +233,7 @@ public enum ConvolutionKernels {
         if autoUsesWinograd && DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: hasBias) {
           candidates.append(.winograd)
         }
+        if SmallMapConvolution(g, layouts: layouts) != nil { candidates.append(.smallMap) }
         let choice = ConvolutionAlgorithmCache.choose(key, among: candidates, body)
         // The outputs hold the last candidate's result; the chosen one's rounds differently, and
         // a rerun that reads the choice from a file must see the same numbers from its first step.

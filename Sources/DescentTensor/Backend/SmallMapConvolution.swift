@@ -1,0 +1,197 @@
+/// A convolution on maps so small that (nearly) every output pixel reads every input pixel —
+/// a ResNet's last two stages at 28–32 px: 3×3 convolutions on 2×2 and 1×1 maps — as ONE GEMM
+/// over whole images. Each image is a row of its Cin·H·W input values (in the bytes' own order,
+/// plain or blocked), and the kernel is unrolled into the (Cout·Ho·Wo) × (Cin·H·W) matrix `A`
+/// whose block for output pixel o and input pixel i is the kernel's tap joining them (zero where
+/// none does):
+///
+///     forward          Y  = X · Aᵀ          [N, Cout·Ho·Wo]
+///     backward data    dX = dY · A          [N, Cin·H·W]
+///     backward weights dA = dYᵀ · X, and each tap's gradient sums the blocks that tap fills
+///
+/// Where every (output, input) pixel pair is joined by a tap, these GEMMs do exactly the useful
+/// multiply-adds, while oneDNN's direct kernels work through the padding taps too: on 2×2 maps
+/// 36 multiply-adds per pair of channels and image are counted, 16 useful; on 1×1 maps 9, 1. So
+/// it is offered to `.auto` (timed against oneDNN's kernels) where at least half of the pixel
+/// pairs are joined. Building `A` (and summing `dA` back into taps) costs one pass over a matrix
+/// of Ho·Wo·H·W weight-sized blocks: 16 on 2×2 maps. float32 activations, ungrouped.
+struct SmallMapConvolution {
+  let g: Conv2dGeometry
+  /// How the input's and the output's channels and pixels lie within one image.
+  private let input, output: ImageLayout
+  /// Every (output pixel, input pixel) pair a tap joins, with that tap (kh · kw index).
+  private let pairs: [(output: Int, input: Int, tap: Int)]
+
+  /// Nil where the form does not apply or would do more than twice the useful work.
+  init?(_ g: Conv2dGeometry, layouts: ConvolutionLayouts) {
+    guard g.groups == 1, layouts.input.element == .float32, layouts.output.element == .float32,
+      !layouts.input.blocked || g.inChannels % 16 == 0, !layouts.output.blocked || g.outChannels % 16 == 0
+    else { return nil }
+    let (inPixels, outPixels) = (g.height * g.width, g.outHeight * g.outWidth)
+    // An output pixel meets at most kh·kw input pixels, so half of the pairs can be joined only
+    // where H·W ≤ 2·kh·kw; and the matrix A (Ho·Wo·H·W weight-sized blocks) stays below 16 Mi floats.
+    guard inPixels <= 2 * g.kernelHeight * g.kernelWidth, outPixels * g.outChannels * inPixels * g.inChannels <= 1 << 24
+    else { return nil }
+    var pairs: [(output: Int, input: Int, tap: Int)] = []
+    for oh in 0..<g.outHeight {
+      for ow in 0..<g.outWidth {
+        for kh in 0..<g.kernelHeight {
+          let ih = oh * g.strideH - g.padH + kh * g.dilationH
+          guard ih >= 0, ih < g.height else { continue }
+          for kw in 0..<g.kernelWidth {
+            let iw = ow * g.strideW - g.padW + kw * g.dilationW
+            guard iw >= 0, iw < g.width else { continue }
+            pairs.append((oh * g.outWidth + ow, ih * g.width + iw, kh * g.kernelWidth + kw))
+          }
+        }
+      }
+    }
+    guard 2 * pairs.count >= inPixels * outPixels else { return nil }
+    self.g = g
+    self.pairs = pairs
+    input = ImageLayout(channels: g.inChannels, pixels: inPixels, blocked: layouts.input.blocked)
+    output = ImageLayout(channels: g.outChannels, pixels: outPixels, blocked: layouts.output.blocked)
+  }
+
+  /// One image's values: plain (channel by channel) or blocked (nChw16c: blocks of 16 channels,
+  /// each pixel's 16 values side by side). Channel c of pixel p lies at
+  /// (c / width) · blockStride + p · width + c % width.
+  private struct ImageLayout {
+    let channels, pixels: Int
+    /// Channels side by side within a pixel: 16 blocked, 1 plain.
+    let width: Int
+    var blockStride: Int { pixels * width }
+    var blocks: Int { channels / width }
+    var count: Int { channels * pixels }
+
+    init(channels: Int, pixels: Int, blocked: Bool) {
+      (self.channels, self.pixels, width) = (channels, pixels, blocked ? 16 : 1)
+    }
+
+    func offset(_ c: Int, _ p: Int) -> Int { c / width * blockStride + p * width + c % width }
+  }
+
+  private var rows: Int { output.count }
+  private var columns: Int { input.count }
+  private var taps: Int { g.kernelHeight * g.kernelWidth }
+  private var joinsAllPairs: Bool { pairs.count == input.pixels * output.pixels }
+
+  /// output = conv(input, weight) + bias (overwritten)
+  func forward(
+    input x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    output y: UnsafeMutablePointer<Float>
+  ) {
+    // Y = X · Aᵀ as a product of untransposed operands: sgemm runs a transposed one at half
+    // speed on so few rows (128 × 1024 × 1024: 2.6 against 1.35 ms).
+    ScratchPool.withBuffer(count: rows * columns) { aT in
+      unrollTransposed(weight, into: aT)
+      GEMM.sgemm(transA: false, transB: false, m: g.batch, n: rows, k: columns, a: x, lda: columns, b: aT, ldb: rows, c: y, ldc: rows)
+    }
+    guard let bias else { return }
+    let (imageCount, output) = (self.rows, self.output)
+    for n in 0..<g.batch {
+      for block in 0..<output.blocks {
+        for p in 0..<output.pixels {
+          let values = y + n * imageCount + block * output.blockStride + p * output.width
+          let b = bias + block * output.width
+          for j in 0..<output.width { values[j] += b[j] }
+        }
+      }
+    }
+  }
+
+  /// gradInput = d loss / d input (overwritten)
+  func backwardData(gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>) {
+    ScratchPool.withBuffer(count: rows * columns) { a in
+      unroll(weight, into: a)
+      GEMM.sgemm(
+        transA: false, transB: false, m: g.batch, n: columns, k: rows, a: gradOutput, lda: rows, b: a, ldb: columns,
+        c: gradInput, ldc: columns)
+    }
+  }
+
+  /// gradWeight, gradBias (overwritten; gradBias optional)
+  func backwardWeights(
+    input x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, gradWeight: UnsafeMutablePointer<Float>,
+    gradBias: UnsafeMutablePointer<Float>?
+  ) {
+    ScratchPool.withBuffer(count: rows * columns) { gradA in
+      GEMM.sgemm(
+        transA: true, transB: false, m: rows, n: columns, k: g.batch, a: gradOutput, lda: rows, b: x, ldb: columns,
+        c: gradA, ldc: columns)
+      // Each tap's gradient is the sum of the blocks it fills; a tap that only meets padding gets 0.
+      let (taps, columns, input, output) = (self.taps, self.columns, self.input, self.output)
+      forEachOutputChannel { co in
+        let w = gradWeight + co * input.channels * taps
+        w.update(repeating: 0, count: input.channels * taps)
+        for pair in pairs {
+          let row = UnsafePointer(gradA) + output.offset(co, pair.output) * columns + pair.input * input.width
+          for block in 0..<input.blocks {
+            let (source, target) = (row + block * input.blockStride, w + block * input.width * taps + pair.tap)
+            for j in 0..<input.width { target[j * taps] += source[j] }
+          }
+        }
+      }
+    }
+    guard let gradBias else { return }
+    gradBias.update(repeating: 0, count: output.channels)
+    for n in 0..<g.batch {
+      for block in 0..<output.blocks {
+        for p in 0..<output.pixels {
+          let values = gradOutput + n * rows + block * output.blockStride + p * output.width
+          let b = gradBias + block * output.width
+          for j in 0..<output.width { b[j] += values[j] }
+        }
+      }
+    }
+  }
+
+  /// A [rows, columns]: the kernel's taps laid out as the dense matrix over pixel pairs, one
+  /// output channel's rows per task, each row written in order (reading its weights with the
+  /// taps' stride).
+  private func unroll(_ weight: UnsafePointer<Float>, into a: UnsafeMutablePointer<Float>) {
+    let (taps, columns, input, output, zeroFirst) = (self.taps, self.columns, self.input, self.output, !joinsAllPairs)
+    forEachOutputChannel { co in
+      if zeroFirst {
+        for p in 0..<output.pixels { (a + output.offset(co, p) * columns).update(repeating: 0, count: columns) }
+      }
+      let w = weight + co * input.channels * taps
+      for pair in pairs {
+        let row = a + output.offset(co, pair.output) * columns + pair.input * input.width
+        for block in 0..<input.blocks {
+          let (target, source) = (row + block * input.blockStride, w + block * input.width * taps + pair.tap)
+          for j in 0..<input.width { target[j] = source[j * taps] }
+        }
+      }
+    }
+  }
+
+  /// Aᵀ [columns, rows], for the forward: one block of output channels per task (16 blocked,
+  /// 1 plain), each row's run of the block's channels written in order.
+  private func unrollTransposed(_ weight: UnsafePointer<Float>, into aT: UnsafeMutablePointer<Float>) {
+    let (taps, rows, input, output) = (self.taps, self.rows, self.input, self.output)
+    if !joinsAllPairs { aT.update(repeating: 0, count: rows * columns) }
+    let weightStride = input.channels * taps
+    Parallel.forEach(Swift.min(Parallel.threads, output.blocks)) { worker in
+      for block in stride(from: worker, to: output.blocks, by: Parallel.threads) {
+        let blockWeights = weight + block * output.width * weightStride
+        for ci in 0..<input.channels {
+          for pair in pairs {
+            let target = aT + input.offset(ci, pair.input) * rows + block * output.blockStride + pair.output * output.width
+            let source = blockWeights + ci * taps + pair.tap
+            for j in 0..<output.width { target[j] = source[j * weightStride] }
+          }
+        }
+      }
+    }
+  }
+
+  /// Splits the output channels over the cores (each channel's rows and weights are its own).
+  private func forEachOutputChannel(_ body: (Int) -> Void) {
+    let workers = Swift.max(1, Swift.min(Parallel.threads, g.outChannels / 16))
+    let per = (g.outChannels + workers - 1) / workers
+    Parallel.forEach(workers) { w in
+      for co in w * per..<Swift.min(g.outChannels, (w + 1) * per) { body(co) }
+    }
+  }
+}

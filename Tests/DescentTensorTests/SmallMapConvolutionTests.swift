@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@testable import DescentTensor
+
+/// Convolutions on small maps as one GEMM over whole images (`SmallMapConvolution`): all three
+/// passes against the definition, on plain and blocked activations, with and without a bias,
+/// and where it applies.
+@Suite struct SmallMapConvolutionTests {
+  static func geometry(
+    _ n: Int, _ cin: Int, _ cout: Int, _ h: Int, _ w: Int, kernel: (Int, Int) = (3, 3), stride: Int = 1,
+    pad: (Int, Int) = (1, 1), dilation: Int = 1
+  ) -> Conv2dGeometry {
+    Conv2dGeometry(
+      batch: n, inChannels: cin, outChannels: cout, height: h, width: w, kernelHeight: kernel.0, kernelWidth: kernel.1,
+      strideH: stride, strideW: stride, padH: pad.0, padW: pad.1, dilationH: dilation, dilationW: dilation)
+  }
+
+  /// A ResNet's deep stages at 28–32 px and their relatives; channels multiples of 16, so each
+  /// runs on blocked activations too.
+  static let geometries: [Conv2dGeometry] = [
+    geometry(3, 32, 48, 2, 2),  // 3×3 on 2×2: every pixel pair joined
+    geometry(2, 16, 32, 2, 2, stride: 2),  // the first block of a stage: 2×2 into 1×1
+    geometry(5, 32, 16, 1, 1),  // 3×3 on 1×1: one tap
+    geometry(2, 16, 16, 1, 1, kernel: (5, 3), pad: (2, 1)),
+    geometry(2, 16, 16, 1, 1, pad: (2, 2), dilation: 2),
+    geometry(4, 16, 32, 1, 1, kernel: (1, 1), pad: (0, 0)),
+    geometry(2, 16, 16, 3, 3),  // 3×3 on 3×3: 49 of 81 pairs joined, the rest zero blocks
+    geometry(2, 16, 16, 2, 3),  // not square
+  ]
+
+  static let layouts: [ConvolutionLayouts] = [
+    .plain,
+    ConvolutionLayouts(input: .init(blocked: true), output: .init(blocked: true)),
+    ConvolutionLayouts(input: .plain, output: .init(blocked: true)),
+  ]
+
+  @Test(arguments: geometries, [false, true])
+  func passesMatchTheDefinition(g: Conv2dGeometry, withBias: Bool) throws {
+    let x = (0..<g.inputCount).map { Float(sin(0.37 * Double($0) + 0.5)) }
+    let w = (0..<g.weightCount).map { Float(0.5 * sin(0.23 * Double($0) + 0.5)) }
+    let b = (0..<g.outChannels).map { Float(0.1 * Double($0) - 0.7) }
+    let dy = (0..<g.outputCount).map { Float(cos(0.41 * Double($0))) }
+    let y = NaiveConvolution.forward(g, input: x, weight: w, bias: withBias ? b : nil)
+    let dx = NaiveConvolution.backwardData(g, gradOutput: dy, weight: w)
+    let (dw, db) = NaiveConvolution.backwardWeights(g, input: x, gradOutput: dy)
+    let inShape = [g.batch, g.inChannels, g.height, g.width], outShape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
+    for layouts in Self.layouts {
+      let map = try #require(SmallMapConvolution(g, layouts: layouts), "applies to \(g) on \(layouts)")
+      // Operands in the layouts' formats; results read back in logical order.
+      func tensor(_ values: [Float], _ shape: [Int], _ format: ActivationFormat) -> Tensor {
+        Tensor(values, shape: shape).converted(to: format.storageFormat(shape))
+      }
+      let (xs, dys) = (tensor(x, inShape, layouts.input), tensor(dy, outShape, layouts.output))
+      let ys = Tensor(uninitializedShape: outShape, format: layouts.output.storageFormat(outShape))
+      let dxs = Tensor(uninitializedShape: inShape, format: layouts.input.storageFormat(inShape))
+      let dws = Tensor(uninitializedShape: [g.weightCount]), dbs = Tensor(uninitializedShape: [g.outChannels])
+      let (wt, bt) = (Tensor(w), Tensor(b))
+      map.forward(input: xs.floats, weight: wt.pointer, bias: withBias ? UnsafePointer(bt.pointer) : nil, output: ys.floats)
+      map.backwardData(gradOutput: dys.floats, weight: wt.pointer, gradInput: dxs.floats)
+      map.backwardWeights(input: xs.floats, gradOutput: dys.floats, gradWeight: dws.pointer, gradBias: withBias ? dbs.pointer : nil)
+      let what = "\(g) on \(layouts)"
+      expectClose(ys.scalars, y, "forward \(what)")
+      expectClose(dxs.scalars, dx, "backward data \(what)")
+      expectClose(dws.scalars, dw, "backward weights \(what)")
+      if withBias { expectClose(dbs.scalars, db, "backward bias \(what)") }
+    }
+  }
+
+  /// Not where it would do more than twice the useful work (3×3 on 4×4: 100 of 256 pixel pairs
+  /// joined; a 1×1 stride-2 kernel on 2×2: 1 of 4), nor on bfloat16 or grouped convolutions.
+  @Test func appliesOnlyWhereMostPixelPairsAreJoined() {
+    #expect(SmallMapConvolution(Self.geometry(2, 16, 16, 4, 4), layouts: .plain) == nil)
+    #expect(SmallMapConvolution(Self.geometry(2, 16, 32, 2, 2, kernel: (1, 1), stride: 2, pad: (0, 0)), layouts: .plain) == nil)
+    let one = Self.geometries[2]
+    #expect(SmallMapConvolution(one, layouts: .init(input: .init(blocked: true, element: .bfloat16), output: .plain)) == nil)
+    var grouped = one
+    grouped.groups = 4
+    #expect(SmallMapConvolution(grouped, layouts: .plain) == nil)
+  }
+
+  /// Through the kernels' entry point with the algorithm forced: where it does not apply (4×4),
+  /// oneDNN's kernels run instead, with the same results.
+  @Test func forcedWhereItDoesNotApplyRunsDNNL() {
+    let g = Self.geometry(2, 16, 16, 4, 4)
+    let x = (0..<g.inputCount).map { Float(sin(0.37 * Double($0))) }, w = (0..<g.weightCount).map { Float(cos(0.29 * Double($0))) }
+    var y = [Float](repeating: .nan, count: g.outputCount)
+    ConvolutionKernels.forward(g, input: x, weight: w, bias: nil, output: &y, using: .smallMap)
+    expectClose(y, NaiveConvolution.forward(g, input: x, weight: w, bias: nil), "forward")
+  }
+}
