@@ -19,8 +19,11 @@ struct SmallMapConvolution {
   let g: Conv2dGeometry
   /// How the input's and the output's channels and pixels lie within one image.
   private let input, output: ImageLayout
-  /// Every (output pixel, input pixel) pair a tap joins, with that tap (kh · kw index).
-  private let pairs: [(output: Int, input: Int, tap: Int)]
+  /// Every (output pixel, input pixel) pair a tap joins, with that tap (kh · kw index) and its
+  /// place among `usedTaps`.
+  private let pairs: [(output: Int, input: Int, tap: Int, slot: Int)]
+  /// The taps that join some pair (on a 1×1 map, one of nine), in order.
+  private let usedTaps: [Int]
 
   /// Nil where the form does not apply or would do more than twice the useful work.
   init?(_ g: Conv2dGeometry, layouts: ConvolutionLayouts) {
@@ -32,7 +35,7 @@ struct SmallMapConvolution {
     // where H·W ≤ 2·kh·kw; and the matrix A (Ho·Wo·H·W weight-sized blocks) stays below 16 Mi floats.
     guard inPixels <= 2 * g.kernelHeight * g.kernelWidth, outPixels * g.outChannels * inPixels * g.inChannels <= 1 << 24
     else { return nil }
-    var pairs: [(output: Int, input: Int, tap: Int)] = []
+    var joined: [(output: Int, input: Int, tap: Int)] = []
     for oh in 0..<g.outHeight {
       for ow in 0..<g.outWidth {
         for kh in 0..<g.kernelHeight {
@@ -41,14 +44,15 @@ struct SmallMapConvolution {
           for kw in 0..<g.kernelWidth {
             let iw = ow * g.strideW - g.padW + kw * g.dilationW
             guard iw >= 0, iw < g.width else { continue }
-            pairs.append((oh * g.outWidth + ow, ih * g.width + iw, kh * g.kernelWidth + kw))
+            joined.append((oh * g.outWidth + ow, ih * g.width + iw, kh * g.kernelWidth + kw))
           }
         }
       }
     }
-    guard 2 * pairs.count >= inPixels * outPixels else { return nil }
+    guard 2 * joined.count >= inPixels * outPixels else { return nil }
     self.g = g
-    self.pairs = pairs
+    usedTaps = Set(joined.map(\.tap)).sorted()
+    pairs = joined.map { [usedTaps] in ($0.output, $0.input, $0.tap, usedTaps.firstIndex(of: $0.tap)!) }
     input = ImageLayout(channels: g.inChannels, pixels: inPixels, blocked: layouts.input.blocked)
     output = ImageLayout(channels: g.outChannels, pixels: outPixels, blocked: layouts.output.blocked)
   }
@@ -121,7 +125,7 @@ struct SmallMapConvolution {
         c: gradA, ldc: columns)
       // Each tap's gradient is the sum of the blocks it fills; a tap that only meets padding gets 0.
       let (taps, columns, input, output) = (self.taps, self.columns, self.input, self.output)
-      forEachOutputChannel { co in
+      forEachOutputChannel { co, _ in
         let w = gradWeight + co * input.channels * taps
         w.update(repeating: 0, count: input.channels * taps)
         for pair in pairs {
@@ -147,51 +151,73 @@ struct SmallMapConvolution {
   }
 
   /// A [rows, columns]: the kernel's taps laid out as the dense matrix over pixel pairs, one
-  /// output channel's rows per task, each row written in order (reading its weights with the
-  /// taps' stride).
+  /// output channel's rows per task. The channel's weights are first laid out tap by tap, so
+  /// that each block of a row is a contiguous copy.
   private func unroll(_ weight: UnsafePointer<Float>, into a: UnsafeMutablePointer<Float>) {
     let (taps, columns, input, output, zeroFirst) = (self.taps, self.columns, self.input, self.output, !joinsAllPairs)
-    forEachOutputChannel { co in
+    let cin = input.channels
+    let usedTaps = self.usedTaps
+    forEachOutputChannel(scratch: usedTaps.count * cin) { co, byTap in
       if zeroFirst {
         for p in 0..<output.pixels { (a + output.offset(co, p) * columns).update(repeating: 0, count: columns) }
       }
-      let w = weight + co * input.channels * taps
+      let w = weight + co * cin * taps
+      for (slot, t) in usedTaps.enumerated() {
+        for ci in 0..<cin { byTap[slot * cin + ci] = w[ci * taps + t] }
+      }
       for pair in pairs {
         let row = a + output.offset(co, pair.output) * columns + pair.input * input.width
+        let source = UnsafePointer(byTap) + pair.slot * cin
         for block in 0..<input.blocks {
-          let (target, source) = (row + block * input.blockStride, w + block * input.width * taps + pair.tap)
-          for j in 0..<input.width { target[j] = source[j * taps] }
+          let (target, values) = (row + block * input.blockStride, source + block * input.width)
+          for j in 0..<input.width { target[j] = values[j] }
         }
       }
     }
   }
 
   /// Aᵀ [columns, rows], for the forward: one block of output channels per task (16 blocked,
-  /// 1 plain), each row's run of the block's channels written in order.
+  /// 1 plain), their weights first laid out tap by tap and input channel by input channel with
+  /// the block's channels side by side, so that each run of a row is a contiguous copy.
   private func unrollTransposed(_ weight: UnsafePointer<Float>, into aT: UnsafeMutablePointer<Float>) {
     let (taps, rows, input, output) = (self.taps, self.rows, self.input, self.output)
     if !joinsAllPairs { aT.update(repeating: 0, count: rows * columns) }
-    let weightStride = input.channels * taps
+    let (cin, width, usedTaps) = (input.channels, output.width, self.usedTaps)
     Parallel.forEach(Swift.min(Parallel.threads, output.blocks)) { worker in
-      for block in stride(from: worker, to: output.blocks, by: Parallel.threads) {
-        let blockWeights = weight + block * output.width * weightStride
-        for ci in 0..<input.channels {
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: usedTaps.count * cin * width) { scratch in
+        let byTap = scratch.baseAddress!
+        for block in stride(from: worker, to: output.blocks, by: Parallel.threads) {
+          let blockWeights = weight + block * width * cin * taps
+          for (slot, t) in usedTaps.enumerated() {
+            for ci in 0..<cin {
+              let (target, source) = (byTap + (slot * cin + ci) * width, blockWeights + ci * taps + t)
+              for j in 0..<width { target[j] = source[j * cin * taps] }
+            }
+          }
           for pair in pairs {
-            let target = aT + input.offset(ci, pair.input) * rows + block * output.blockStride + pair.output * output.width
-            let source = blockWeights + ci * taps + pair.tap
-            for j in 0..<output.width { target[j] = source[j * weightStride] }
+            let column = aT + pair.input * input.width * rows + block * output.blockStride + pair.output * width
+            for inBlock in 0..<input.blocks {
+              for k in 0..<input.width {
+                let ci = inBlock * input.width + k
+                let (target, values) = (column + (inBlock * input.blockStride + k) * rows, byTap + (pair.slot * cin + ci) * width)
+                for j in 0..<width { target[j] = values[j] }
+              }
+            }
           }
         }
       }
     }
   }
 
-  /// Splits the output channels over the cores (each channel's rows and weights are its own).
-  private func forEachOutputChannel(_ body: (Int) -> Void) {
+  /// Splits the output channels over the cores (each channel's rows and weights are its own),
+  /// with `scratch` floats of each task's own.
+  private func forEachOutputChannel(scratch: Int = 0, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
     let workers = Swift.max(1, Swift.min(Parallel.threads, g.outChannels / 16))
     let per = (g.outChannels + workers - 1) / workers
     Parallel.forEach(workers) { w in
-      for co in w * per..<Swift.min(g.outChannels, (w + 1) * per) { body(co) }
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, scratch)) { buffer in
+        for co in w * per..<Swift.min(g.outChannels, (w + 1) * per) { body(co, buffer.baseAddress!) }
+      }
     }
   }
 }
