@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Splits work over the machine's cores. Elementwise kernels and reductions use this; oneDNN
 /// runs its own thread pool, so a `chunks` body must never call into it.
@@ -20,27 +21,43 @@ public enum Parallel {
       return
     }
     let per = ((count + workers - 1) / workers + 63) & ~63
-    withoutActuallyEscaping(body) { body in
-      let body = assumeSendable(body)
-      DispatchQueue.concurrentPerform(iterations: workers) { w in
-        let start = w * per
-        let end = Swift.min(count, start + per)
-        if start < end { body(start, end) }
-      }
+    forEach(workers) { w in
+      let start = w * per
+      let end = Swift.min(count, start + per)
+      if start < end { body(start, end) }
     }
   }
 
   /// Runs `body(i)` for each `i` in `0..<count` spread over the cores (coarse tasks, such as one
-  /// image of a batch).
+  /// image of a batch). On the main thread — the one `descent` trains on and calls oneDNN from —
+  /// the tasks run on oneDNN's own OpenMP threads (`OpenMP.parallel`: they would otherwise spin
+  /// beside them); other threads (data loading, tests) use Dispatch's pool.
   @inlinable
   public static func forEach(_ count: Int, _ body: (Int) -> Void) {
     if count <= 1 || threads <= 1 {
       for i in 0..<count { body(i) }
       return
     }
+    if onTeamThread && OpenMP.parallel(count, threads: threads, body) { return }
     withoutActuallyEscaping(body) { body in
       DispatchQueue.concurrentPerform(iterations: count, execute: assumeSendable(body))
     }
+  }
+
+  /// The thread whose tasks run on its OpenMP team: 0 for the main thread, else one a test
+  /// named with `onOpenMPTeam` (swift-testing runs tests on other threads).
+  @usableFromInline static let teamThread = Atomic<UInt>(0)
+
+  @usableFromInline static var onTeamThread: Bool {
+    let named = teamThread.load(ordering: .relaxed)
+    return named == 0 ? Thread.isMainThread : named == UInt(pthread_self())
+  }
+
+  /// Runs `body` with the calling thread's tasks on its OpenMP team, as the main thread's are.
+  static func onOpenMPTeam<R>(_ body: () throws -> R) rethrows -> R {
+    teamThread.store(UInt(pthread_self()), ordering: .relaxed)
+    defer { teamThread.store(0, ordering: .relaxed) }
+    return try body()
   }
 
   /// Kernels hand raw buffers to workers. This is safe because each worker writes a disjoint
