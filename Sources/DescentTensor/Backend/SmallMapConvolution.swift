@@ -92,15 +92,9 @@ struct SmallMapConvolution {
       GEMM.sgemm(transA: false, transB: false, m: g.batch, n: rows, k: columns, a: x, lda: columns, b: aT, ldb: rows, c: y, ldc: rows)
     }
     guard let bias else { return }
-    let (imageCount, output) = (self.rows, self.output)
-    for n in 0..<g.batch {
-      for block in 0..<output.blocks {
-        for p in 0..<output.pixels {
-          let values = y + n * imageCount + block * output.blockStride + p * output.width
-          let b = bias + block * output.width
-          for j in 0..<output.width { values[j] += b[j] }
-        }
-      }
+    let width = output.width
+    forEachOutputRun { at, first in
+      for j in 0..<width { y[at + j] += bias[first + j] }
     }
   }
 
@@ -139,14 +133,9 @@ struct SmallMapConvolution {
     }
     guard let gradBias else { return }
     gradBias.update(repeating: 0, count: output.channels)
-    for n in 0..<g.batch {
-      for block in 0..<output.blocks {
-        for p in 0..<output.pixels {
-          let values = gradOutput + n * rows + block * output.blockStride + p * output.width
-          let b = gradBias + block * output.width
-          for j in 0..<output.width { b[j] += values[j] }
-        }
-      }
+    let width = output.width
+    forEachOutputRun { at, first in
+      for j in 0..<width { gradBias[first + j] += gradOutput[at + j] }
     }
   }
 
@@ -205,6 +194,17 @@ struct SmallMapConvolution {
             }
           }
         }
+      }
+    }
+  }
+
+  /// `body(offset, firstChannel)` for every run of `output.width` channels side by side in the
+  /// outputs of the whole batch (one value plain, 16 blocked), in memory order.
+  private func forEachOutputRun(_ body: (Int, Int) -> Void) {
+    let (rows, output) = (self.rows, self.output)
+    for n in 0..<g.batch {
+      for block in 0..<output.blocks {
+        for p in 0..<output.pixels { body(n * rows + block * output.blockStride + p * output.width, block * output.width) }
       }
     }
   }
