@@ -233,7 +233,9 @@ public enum ConvolutionKernels {
         if autoUsesWinograd && DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: hasBias) {
           candidates.append(.winograd)
         }
-        if SmallMapConvolution(g, layouts: layouts) != nil { candidates.append(.smallMap) }
+        if g.batch >= SmallMapConvolution.minimumBatch, SmallMapConvolution(g, layouts: layouts) != nil {
+          candidates.append(.smallMap)
+        }
         let choice = ConvolutionAlgorithmCache.choose(key, among: candidates, body)
         // The outputs hold the last candidate's result; the chosen one's rounds differently, and
         // a rerun that reads the choice from a file must see the same numbers from its first step.

@@ -25,6 +25,14 @@ struct SmallMapConvolution {
   /// The taps that join some pair (on a 1×1 map, one of nine), in order.
   private let usedTaps: [Int]
 
+  /// The smallest batch `.auto` offers it for. Its GEMMs do 2·batch operations per value of the
+  /// unrolled kernel; below 64 images, unrolling costs about as much as the product, the timing
+  /// against oneDNN becomes a coin toss, and the processes of a data-parallel run, each timing
+  /// its own, could call it differently (their results would then round differently from a
+  /// later run that reads one merged choice: measured, 3 of 4 resumed `mpirun -np 2` runs at
+  /// batch 8 were no longer bit for bit).
+  static let minimumBatch = 64
+
   /// Nil where the form does not apply or would do more than twice the useful work.
   init?(_ g: Conv2dGeometry, layouts: ConvolutionLayouts) {
     guard g.groups == 1, layouts.input.element == .float32, layouts.output.element == .float32,
