@@ -125,11 +125,12 @@ public enum ConvolutionKernels {
     precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
     dispatch(g, .forward, algorithm, precision, layouts, hasBias: bias != nil) { algorithm in
-      switch algorithm {
-      case .smallMap where SmallMapConvolution(g, layouts: layouts) != nil:
-        SmallMapConvolution(g, layouts: layouts)!.forward(
+      if algorithm == .smallMap, let map = SmallMapConvolution(g, layouts: layouts) {
+        return map.forward(
           input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
           output: output.assumingMemoryBound(to: Float.self))
+      }
+      switch algorithm {
       case .im2col:
         Im2colConvolution.forward(
           g, input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
@@ -159,11 +160,12 @@ public enum ConvolutionKernels {
     precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
     dispatch(g, .backwardData, algorithm, precision, layouts, hasBias: false) { algorithm in
-      switch algorithm {
-      case .smallMap where SmallMapConvolution(g, layouts: layouts) != nil:
-        SmallMapConvolution(g, layouts: layouts)!.backwardData(
+      if algorithm == .smallMap, let map = SmallMapConvolution(g, layouts: layouts) {
+        return map.backwardData(
           gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
           gradInput: gradInput.assumingMemoryBound(to: Float.self))
+      }
+      switch algorithm {
       case .im2col:
         Im2colConvolution.backwardData(
           g, gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
@@ -188,11 +190,12 @@ public enum ConvolutionKernels {
     using algorithm: ConvolutionAlgorithm, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
   ) {
     dispatch(g, .backwardWeights, algorithm, precision, layouts, hasBias: gradBias != nil) { algorithm in
-      switch algorithm {
-      case .smallMap where SmallMapConvolution(g, layouts: layouts) != nil:
-        SmallMapConvolution(g, layouts: layouts)!.backwardWeights(
+      if algorithm == .smallMap, let map = SmallMapConvolution(g, layouts: layouts) {
+        return map.backwardWeights(
           input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
           gradWeight: gradWeight, gradBias: gradBias)
+      }
+      switch algorithm {
       case .im2col:
         Im2colConvolution.backwardWeights(
           g, input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
