@@ -34,9 +34,14 @@ public enum ConvolutionKernels {
   private static let forced = Atomic<UInt8>(ConvolutionAlgorithm.auto.rawValue)
   private static let winogradInAuto = Atomic<Bool>(true)
 
+  /// An algorithm forced for the calling task alone (`$taskAlgorithm.withValue(.im2col) { … }`),
+  /// over the process-wide one: tests force each algorithm while other tests of the same
+  /// process convolve under `.auto`.
+  @TaskLocal static var taskAlgorithm: ConvolutionAlgorithm?
+
   /// Process-wide algorithm override; `.auto` (the default) picks per geometry and direction.
   public static var algorithm: ConvolutionAlgorithm {
-    get { ConvolutionAlgorithm(rawValue: forced.load(ordering: .relaxed)) ?? .auto }
+    get { taskAlgorithm ?? ConvolutionAlgorithm(rawValue: forced.load(ordering: .relaxed)) ?? .auto }
     set { forced.store(newValue.rawValue, ordering: .relaxed) }
   }
 
