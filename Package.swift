@@ -80,7 +80,7 @@ let package = Package(
     .testTarget(
       name: "DescentDataTests", dependencies: ["DescentData", "DescentTensor"],
       exclude: ["Reference"]),
-    .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
+    .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI", "DescentDistributed", "DescentTensor"]),
     .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed"]),
     .testTarget(
       name: "DescentLearnTests", dependencies: ["DescentLearn", "DescentOptim", "DescentNN", "DescentTensor"],

@@ -172,7 +172,7 @@ struct BenchTrain: ParsableCommand {
       try json.write(object)
     }
     if !json.toStandardOutput {
-      say("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "mixed precision: " + MixedPrecisionProbe.summary(bfloat16: passes.bfloat16, passes: passes.all) : allBF16 ? "bfloat16 convolutions" : "float32")\(ProcessGroup.globalBatchNote(perProcess: bs))")
+      say("\(arch) at \(size)×\(size), batch \(bs), Adam, \(mixedPrecision ? "mixed precision: " + ConvolutionProbe.summary(bfloat16: passes.bfloat16, passes: passes.all) : allBF16 ? "bfloat16 convolutions" : "float32")\(ProcessGroup.globalBatchNote(perProcess: bs))")
       row("figure", "value", "× \(limitName)")
       row("sgemm 2048³ (limit)", String(format: "%.1f GFLOP/s", peak), "")
       row("bf16 matmul 2048³ (limit)", String(format: "%.1f GFLOP/s", bf16), "")

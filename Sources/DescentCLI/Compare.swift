@@ -72,7 +72,7 @@ struct Compare: ParsableCommand {
       seeded.seed = seed
       let data = try seeded.loaders()
       if k == 0 {
-        let precision = try MixedPrecisionProbe.note(options, channels: data.train.channels, classes: data.vocab.count)
+        let precision = try ConvolutionProbe.prepareRun(options, channels: data.train.channels, classes: data.vocab.count)
         let seedNote = seeds.count > 1 ? " · seeds \(seeds.map(String.init).joined(separator: ", "))" : ""
         say("\(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images · \(epochs) epochs each\(seedNote)\(ProcessGroup.globalBatchNote(perProcess: options.bs))\(precision)")
       }

@@ -49,7 +49,7 @@ struct LRFindCommand: ParsableCommand {
     let data = try options.loaders()
     // Under mpirun, rank 0 alone runs the finder, as one process would.
     guard ProcessGroup.isMain else { return }
-    let precision = try MixedPrecisionProbe.note(options, channels: data.train.channels, classes: data.vocab.count)
+    let precision = try ConvolutionProbe.note(options, channels: data.train.channels, classes: data.vocab.count)
     if !precision.isEmpty { say("mixed precision\(precision)") }
     Random.seed(options.seed)
     let learn = try visionLearner(

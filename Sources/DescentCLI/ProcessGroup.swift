@@ -64,6 +64,15 @@ enum ProcessGroup {
     }
   }
 
+  /// Rank 0's `text` on every process (each must call this at the same point).
+  static func broadcast(_ text: String) -> String {
+    guard world.isDistributed else { return text }
+    let count = Int(world.broadcast(Double(text.utf8.count)))
+    var bytes = world.isMain ? Array(text.utf8) : [UInt8](repeating: 0, count: count)
+    bytes.withUnsafeMutableBytes { world.broadcast($0) }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// Runs `prepare` first on the lowest-ranked process of each host (a dataset fetch into that
   /// host's DESCENT_HOME), then on the host's others once every host's first has finished, so
   /// that they find its result instead of racing it. Hosts need not share a file system.

@@ -65,7 +65,7 @@ struct Train: ParsableCommand {
     try options.checkTensorBoardFolder()
     options.applyBackendOptions()
     let data = try options.loaders()
-    let precision = try MixedPrecisionProbe.note(options, channels: data.train.channels, classes: data.vocab.count)
+    let precision = try ConvolutionProbe.prepareRun(options, channels: data.train.channels, classes: data.vocab.count)
     say("\(opt.title) · \(options.arch) · \(data.vocab.count) classes · \(data.train.items.count) training images\(ProcessGroup.globalBatchNote(perProcess: options.bs))\(precision)")
     let result = try TrainingRun.run(opt, options: options, data: data, epochs: epochs, lr: try parsedLR(), csv: csv)
     guard ProcessGroup.isMain else { return }

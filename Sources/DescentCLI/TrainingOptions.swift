@@ -150,10 +150,13 @@ struct TrainingOptions: ParsableArguments {
   /// `--conv auto` times each convolution once per machine: the choices live beside the
   /// datasets, so that the same seed gives the same run again (timing alone could pick another
   /// algorithm, which rounds differently). A bad or unwritable file costs only the timing.
+  /// Under mpirun rank 0 alone writes it: the other processes take its choices
+  /// (`ConvolutionProbe`), and their own timings, written beside rank 0's, would mix the two.
   static func keepConvolutionChoices() {
     let path = descentDataHome().appendingPathComponent("conv-algorithms.tsv").path
     do {
       try createParentFolder(of: path)
+      guard ProcessGroup.isMain else { return try ConvolutionKernels.readChoices(from: path) }
       try ConvolutionKernels.keepChoices(in: path) { error in
         guard !choiceWarningShown.exchange(true, ordering: .relaxed) else { return }
         sayOnStandardError("warning: convolution choices not saved (\(error)); reruns may pick other algorithms")

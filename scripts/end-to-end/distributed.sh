@@ -79,11 +79,21 @@ mpirun_resumes_exactly() {
       >"$dir/out.txt" 2>&1 &&
     grep -q "resumed adam-seed42" "$dir/out.txt" && cmp "$dir/whole.safetensors" "$dir/resumed.safetensors"
 }
+rank_zero_chooses() {
+  # Each rank its own DESCENT_HOME: rank 0 alone writes the convolution choices (the others take
+  # its choices before the first step), so rank 1's home gets no choice file.
+  local dir=$1
+  tiny_folder "$dir/j" &&
+    "${mpi[@]}" bash -c 'DESCENT_HOME="$0/home$OMPI_COMM_WORLD_RANK" exec "$1" train --data "$0/j" "${@:2}"' \
+      "$dir" "$descent" "${tiny[@]}" --epochs 1 --threads 1 >"$dir/out.txt" 2>&1 &&
+    grep -q "forward" "$dir/home0/conv-algorithms.tsv" && [ ! -e "$dir/home1/conv-algorithms.tsv" ]
+}
 if command -v mpirun >/dev/null; then
   check "mpirun -np 2 --sync-bn: the weights and validation of one process at twice the batch" with_temp_dir data_parallel_equivalence
   check "mpirun: a killed rank ends the run within 10 s" with_temp_dir killed_rank
   check "mpirun: a failing rank stops all with its message; different arguments are one line" with_temp_dir failing_rank
   check "mpirun -np 2 stopped after an epoch and resumed under 2: bit for bit; under 1: refused" with_temp_dir mpirun_resumes_exactly
+  check "mpirun -np 2, each rank its own home: rank 0 alone writes the convolution choices" with_temp_dir rank_zero_chooses
 else
   echo "skip mpirun checks: no mpirun (scripts/install-deps.sh installs openmpi-bin)"
 fi

@@ -134,13 +134,19 @@ enum ConvolutionChoiceFile {
   /// every new choice to it. A file that does not parse throws, naming its line, and is left
   /// as it is (nothing is written to it).
   static func keep(in path: String, onWriteError: @escaping @Sendable (any Error) -> Void) throws {
-    let machine = currentMachine
-    let entries = try read(path)
-    let mine = entries.filter { $0.machine == machine }
-    ConvolutionAlgorithmCache.adopt(Dictionary(mine.map { ($0.key, $0.algorithm) }) { _, later in later })
+    let machine = try adopt(from: path)
     store.withLock {
       $0 = Store(path: path, machine: machine, onWriteError: onWriteError)
     }
+  }
+
+  /// Reads the choices `path` holds for this machine into the cache, and returns the machine.
+  @discardableResult
+  static func adopt(from path: String) throws -> String {
+    let machine = currentMachine
+    let mine = try read(path).filter { $0.machine == machine }
+    ConvolutionAlgorithmCache.adopt(Dictionary(mine.map { ($0.key, $0.algorithm) }) { _, later in later })
+    return machine
   }
 
   /// Writes the cache's choices to the kept file, if there is one. The snapshot is taken under

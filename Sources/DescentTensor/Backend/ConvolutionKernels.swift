@@ -61,6 +61,13 @@ public enum ConvolutionKernels {
     try ConvolutionChoiceFile.keep(in: path, onWriteError: onWriteError)
   }
 
+  /// Reads the choices `path` holds for this CPU, thread count and oneDNN version, as
+  /// `keepChoices` does, but never writes to it: a data-parallel run's other processes, which
+  /// take rank 0's choices. Throws, naming the line, when the file does not parse.
+  public static func readChoices(from path: String) throws {
+    try ConvolutionChoiceFile.adopt(from: path)
+  }
+
   /// Every choice `.auto` has made or read so far, in the choice file's format: a checkpoint
   /// keeps them, so that a resumed run computes with the algorithms it began with.
   public static var choicesText: String {
