@@ -9,11 +9,13 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product descent
 swift test
-# Data-parallel training against one process, for a model without batch norm, and every process
-# taking rank 0's convolution choices: the same test
-# binary, one process per rank under Open MPI (as root in CI, hence --allow-run-as-root).
-mpirun --allow-run-as-root --oversubscribe -np 2 .build/debug/DescentPackageTests.xctest \
-  --testing-library swift-testing --filter "DataParallelTests|ConvolutionProbeTests"
+# Data-parallel training against one process, for a model without batch norm, then every process
+# taking rank 0's convolution choices: the same test binary, one process per rank under Open MPI
+# (as root in CI, hence --allow-run-as-root); one suite a run, as their collectives must not mix.
+for suite in DataParallelTests ConvolutionProbeTests; do
+  mpirun --allow-run-as-root --oversubscribe -np 2 .build/debug/DescentPackageTests.xctest \
+    --testing-library swift-testing --filter "$suite"
+done
 bash scripts/end-to-end.sh .build/release/descent
 # A package of one's own with its optimizers in the study (Examples/CustomOptimizer).
 bash scripts/custom-optimizer.sh

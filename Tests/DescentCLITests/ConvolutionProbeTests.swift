@@ -6,8 +6,7 @@ import DescentDistributed
 /// Under mpirun (scripts/test.sh runs this suite again as 2 processes) every process leaves
 /// `ConvolutionProbe.prepareRun` with rank 0's convolution choices, whatever it had chosen
 /// itself; in a world of one without mixed precision its own choice stays. (Under mpirun the
-/// suite runs beside DataParallelTests only, which convolve nothing, so the choices compared
-/// are the probe's.)
+/// suite runs alone: another suite's collectives would mix with its broadcast.)
 @Suite struct ConvolutionProbeTests {
   @Test func everyProcessTakesRankZerosChoices() throws {
     let world = Communicator.world
