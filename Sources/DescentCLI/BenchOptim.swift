@@ -85,7 +85,7 @@ struct BenchOptim: ParsableCommand {
           opt.step()
           times.append(Timing.now() - start)
         }
-        let median = times.sorted()[times.count / 2]
+        let median = times.median
         let result = (name, median * 1e3, Double(count * bytes) / median / 1e9, copy)
         if results.count <= k {
           results.append(result)
@@ -101,7 +101,7 @@ struct BenchOptim: ParsableCommand {
 
   func report(_ results: [(name: String, ms: Double, gbps: Double, copy: Double)], count: Int,
               muon: MuonBenchFigures?, peakSgemm: Double?) throws {
-    let copy = results.map(\.copy).sorted()[results.count / 2]
+    let copy = results.map(\.copy).median
     if json.isRequested {
       var object: [String: Any] = ["copy_gbps": copy, "parameters": count]
       for r in results { object[r.name] = ["ms": r.ms, "gbps": r.gbps, "copy_gbps": r.copy, "x_copy": r.gbps / r.copy] }

@@ -48,6 +48,6 @@ struct MuonBenchFigures {
       body()
       times.append(Timing.now() - start)
     }
-    return times.sorted()[times.count / 2]
+    return times.median
   }
 }

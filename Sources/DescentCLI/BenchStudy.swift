@@ -56,7 +56,7 @@ struct BenchStudy: ParsableCommand {
     let trainImages = loaders.train.count * bs, validImages = loaders.valid.items.count
     let run = try TrainingRun.run(try OptimizerChoice.parse("adam"), options: options, data: loaders, epochs: epochs,
                                   lr: 3e-3, csv: nil)
-    let seconds = run.epochs.map(\.seconds).sorted()[run.epochs.count / 2]
+    let seconds = run.epochs.map(\.seconds).median
     let forward = Double(FLOPCounter.forwardFLOPsPerImage(run.learner.model, height: 28, width: 28))
     let achieved = (3 * forward * Double(trainImages) + forward * Double(validImages)) / seconds / 1e9
     let imagesPerSec = Double(trainImages + validImages) / seconds

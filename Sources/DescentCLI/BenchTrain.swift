@@ -135,7 +135,7 @@ struct BenchTrain: ParsableCommand {
       times.append(Timing.now() - start)
     }
     // The slowest process's median step sets the pace of all.
-    let median = world.allReduceMax([times.sorted()[times.count / 2]])[0]
+    let median = world.allReduceMax([times.median])[0]
     let commFraction = world.allReduceMax([waited / Double(steps)])[0] / median
     // Profiled separately: waiting for each reorder slows the step a little.
     // Per kind: ms a step, and GFLOP/s where the kind counts its work (the convolutions).

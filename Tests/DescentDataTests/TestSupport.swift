@@ -28,13 +28,20 @@ enum TestImages {
     return t
   }
 
-  /// A fresh empty folder under the temporary directory.
+  /// A fresh empty folder in this process's folder of test folders.
   static func folder(_ name: String = #function) throws -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("descent-data-tests-\(safe)-\(UUID().uuidString)")
+    let url = processFolder.appendingPathComponent("\(safe)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
+
+  /// Every test folder of this process lies in one folder under the temporary directory, removed
+  /// when the process exits (tests that fail midway leave nothing behind either).
+  private static let processFolder: URL = {
+    atexit { try? FileManager.default.removeItem(at: TestImages.processFolder) }
+    return FileManager.default.temporaryDirectory.appendingPathComponent("descent-data-tests-\(getpid())")
+  }()
 
   /// A tiny image whose colour encodes `seed`, so tests can tell images apart.
   static func solid(_ seed: Int, width: Int = 10, height: Int = 8) -> Image8 {
