@@ -396,10 +396,6 @@ public enum BatchNormKernels {
 
     init(n: Int, c: Int, spatial: Int, layout: BatchNormLayout) {
       precondition(layout == .planar || c % 16 == 0, "blocked batch norm needs channels in blocks of 16, not \(c)")
-      // [N, C] features (spatial 1, a head's BatchNorm1d) lie as the blocked layout does, each
-      // image's channels side by side: walked so, 16 channels a vector, instead of one run of
-      // one value per channel and image (fastai's head on [128, 1024]: 3.3 against 0.2 ms).
-      let layout = layout == .planar && spatial == 1 && c % 16 == 0 ? .blocked16 : layout
       (self.c, self.spatial, self.layout) = (c, spatial, layout)
       count = layout == .planar ? n * c : n * c / 16
       run = layout == .planar ? spatial : 16 * spatial
