@@ -52,6 +52,46 @@ import Testing
     }
   }
 
+  /// [N, C] features (a head's BatchNorm1d) take their own sums and, with C a multiple of 16,
+  /// a vector walk for the elementwise passes: the values are the definition's, in training and
+  /// in evaluation, the gradients the finite differences', and the fused ReLU (which keeps the
+  /// runs of one value) is the batch norm's followed by relu(), to the bit.
+  @Test func batchNormOfFeatureRows() throws {
+    let (n, c) = (5, 32)
+    let x = Fixture.tensor([n, c]), weight = Fixture.tensor([c], phase: 1, scale: 0.25) + 1
+    let bias = Fixture.tensor([c], phase: 2, scale: 0.5)
+    let mean = Fixture.tensor([c], phase: 3, scale: 0.3), variance = Fixture.tensor([c], phase: 4, scale: 0.5).exp()
+    let (xs, ws, bs, ms, vs) = (x.scalars, weight.scalars, bias.scalars, mean.scalars, variance.scalars)
+    let trained = x.batchNorm(weight: weight, bias: bias, runningMean: nil, runningVar: nil, training: true).scalars
+    let evaluated = x.batchNorm(weight: weight, bias: bias, runningMean: mean, runningVar: variance, training: false).scalars
+    for ch in 0..<c {
+      let column = (0..<n).map { Double(xs[$0 * c + ch]) }
+      let mu = column.reduce(0, +) / Double(n)
+      let sigma2 = column.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(n)
+      for i in 0..<n {
+        let expected = (column[i] - mu) / (sigma2 + 1e-5).squareRoot() * Double(ws[ch]) + Double(bs[ch])
+        #expect(abs(Double(trained[i * c + ch]) - expected) < 1e-5, "training, image \(i), channel \(ch)")
+        let expectedEval = (column[i] - Double(ms[ch])) / (Double(vs[ch]) + 1e-5).squareRoot() * Double(ws[ch]) + Double(bs[ch])
+        #expect(abs(Double(evaluated[i * c + ch]) - expectedEval) < 1e-5, "evaluation, image \(i), channel \(ch)")
+      }
+    }
+    expectGradientsMatch([x, weight.detach(), bias.detach()]) {
+      $0[0].batchNorm(weight: $0[1], bias: $0[2], runningMean: nil, runningVar: nil, training: true)
+    }
+    // The fused ReLU, forward and backward, is the batch norm's followed by relu(), to the bit.
+    func gradients(fused: Bool) throws -> [[Float]] {
+      let (xg, wg) = (x.detach(), weight.detach())
+      (xg.requiresGrad, wg.requiresGrad) = (true, true)
+      let y = fused
+        ? xg.batchNorm(weight: wg, bias: bias, runningMean: nil, runningVar: nil, training: true, relu: true)
+        : xg.batchNorm(weight: wg, bias: bias, runningMean: nil, runningVar: nil, training: true).relu()
+      try (y * Fixture.tensor([n, c], phase: 5)).sum().backward()
+      return [y.scalars, xg.grad!.scalars, wg.grad!.scalars]
+    }
+    let (fused, composed) = (try gradients(fused: true), try gradients(fused: false))
+    #expect(fused == composed)
+  }
+
   @Test func batchNormEvalGradients() {
     let x = Fixture.tensor([2, 3, 2, 2])
     let mean = Fixture.tensor([3], phase: 3, scale: 0.3)
