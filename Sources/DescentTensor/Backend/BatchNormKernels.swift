@@ -441,20 +441,13 @@ public enum BatchNormKernels {
     /// the per-run vector work.
     @inline(__always)
     func featureSums(into sums: UnsafeMutablePointer<Double>, _ pair: (_ index: Int, _ channel: Int) -> (Double, Double)) {
-      let (count, tasks, c) = (count, tasks, c)
-      sums.update(repeating: 0, count: 2 * c * tasks)
-      func sumRange(_ t: Int) {
-        let slice = sums + 2 * c * t
-        for r in (t * count / tasks)..<((t + 1) * count / tasks) {
-          let ch = r % c
-          let (a, b) = pair(r, ch)
-          slice[2 * ch] += 0 + a
-          slice[2 * ch + 1] += 0 + b
-        }
-      }
-      if tasks <= 1 { sumRange(0) } else { Parallel.forEach(tasks, sumRange) }
-      for t in 1..<max(1, tasks) {
-        for i in 0..<(2 * c) { sums[i] += sums[2 * c * t + i] }
+      let c = c
+      perTaskSums(into: sums) { slice, r in
+        let ch = r % c
+        let (a, b) = pair(r, ch)
+        // 0 + a as channelSums adds a run's zero vector sum and its tail (−0 becomes +0 there).
+        slice[2 * ch] += 0 + a
+        slice[2 * ch + 1] += 0 + b
       }
     }
 
@@ -496,23 +489,32 @@ public enum BatchNormKernels {
     /// across (in Float, as one sum) into its channel; a blocked run's go to 16 channels.
     @inline(__always)
     func channelSums(into sums: UnsafeMutablePointer<Double>, _ runSums: (_ offset: Int, _ firstChannel: Int) -> LaneSums) {
-      let (count, run, tasks, width, groups, c, layout) = (count, run, tasks, width, c / width, c, layout)
+      let (run, width, groups, layout) = (run, width, c / width, layout)
+      perTaskSums(into: sums) { slice, r in
+        let first = (r % groups) * width
+        let s = runSums(r * run, first)
+        if layout == .planar {
+          slice[2 * first] += Double(s.first.sum()) + s.tail.0
+          slice[2 * first + 1] += Double(s.second.sum()) + s.tail.1
+        } else {
+          for lane in 0..<16 {
+            slice[2 * (first + lane)] += Double(s.first[lane])
+            slice[2 * (first + lane) + 1] += Double(s.second[lane])
+          }
+        }
+      }
+    }
+
+    /// Calls `add(slice, run)` for every run, each task with its contiguous range of runs and
+    /// its own zeroed slice of `sums` (tasks × c × 2 Doubles), then adds the slices into the
+    /// first, in task order.
+    @inline(__always)
+    func perTaskSums(into sums: UnsafeMutablePointer<Double>, _ add: (_ slice: UnsafeMutablePointer<Double>, _ run: Int) -> Void) {
+      let (count, tasks, c) = (count, tasks, c)
       sums.update(repeating: 0, count: 2 * c * tasks)
       func sumRange(_ t: Int) {
         let slice = sums + 2 * c * t
-        for r in (t * count / tasks)..<((t + 1) * count / tasks) {
-          let first = (r % groups) * width
-          let s = runSums(r * run, first)
-          if layout == .planar {
-            slice[2 * first] += Double(s.first.sum()) + s.tail.0
-            slice[2 * first + 1] += Double(s.second.sum()) + s.tail.1
-          } else {
-            for lane in 0..<16 {
-              slice[2 * (first + lane)] += Double(s.first[lane])
-              slice[2 * (first + lane) + 1] += Double(s.second[lane])
-            }
-          }
-        }
+        for r in (t * count / tasks)..<((t + 1) * count / tasks) { add(slice, r) }
       }
       if tasks <= 1 { sumRange(0) } else { Parallel.forEach(tasks, sumRange) }
       for t in 1..<max(1, tasks) {
