@@ -10,9 +10,10 @@ import DescentDistributed
 @Suite struct ConvolutionProbeTests {
   @Test func everyProcessTakesRankZerosChoices() throws {
     let world = Communicator.world
-    // A convolution no model here has, chosen differently by each process before the run.
+    // A convolution no model and no other test has (the algorithm cache is process-wide, and
+    // suites run side by side), chosen differently by each process before the run.
     let g = Conv2dGeometry(
-      batch: 3, inChannels: 5, outChannels: 7, height: 11, width: 13, kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1)
+      batch: 3, inChannels: 5, outChannels: 9, height: 11, width: 17, kernelHeight: 3, kernelWidth: 3, padH: 1, padW: 1)
     let own: ConvolutionAlgorithm = world.rank == 0 ? .dnnl : .winograd
     let key = ConvolutionAlgorithmCache.Key(geometry: g, direction: .backwardWeights)
     try ConvolutionKernels.adoptChoices(
