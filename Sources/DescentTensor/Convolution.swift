@@ -36,13 +36,16 @@ extension Tensor {
       g, .forward, for: requested, hasBias: bias != nil,
       layouts: ConvolutionLayouts(input: ActivationFormat(inputFormat), output: ActivationFormat(activationFormat(outShape, .float32))))
     let out = Tensor(uninitializedShape: outShape, format: activationFormat(outShape, precision))
+    // Where an input gradient will be computed, the forward leaves its unrolled kernel for it.
+    let reuse = GradMode.isEnabled && requiresGrad ? ConvolutionReuse() : nil
     ConvolutionKernels.forward(
       g, input: storage.bytes, weight: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) },
       output: out.storage.bytes, precision: precision,
-      layouts: ConvolutionLayouts(input: ActivationFormat(inputFormat), output: ActivationFormat(out.format)))
+      layouts: ConvolutionLayouts(input: ActivationFormat(inputFormat), output: ActivationFormat(out.format)), reuse: reuse)
     var inputs = [self, weight]
     if let bias { inputs.append(bias) }
     return out.recorded("conv2d", inputs) { [self] gradOut in
+      defer { reuse?.release() }
       // Formats as they are now: an op in between may have made a tensor row-major.
       if plainOnly { gradOut.converted(to: .plain) }
       let outputFormat = ActivationFormat(gradOut.format)
@@ -54,7 +57,8 @@ extension Tensor {
         let gi = Tensor(uninitializedShape: self.shape, format: activationFormat(self.shape, precision))
         ConvolutionKernels.backwardData(
           g, gradOutput: gradOut.storage.bytes, weight: weight.pointer, gradInput: gi.storage.bytes,
-          precision: precision, layouts: ConvolutionLayouts(input: ActivationFormat(gi.format), output: outputFormat))
+          precision: precision, layouts: ConvolutionLayouts(input: ActivationFormat(gi.format), output: outputFormat),
+          reuse: reuse)
         grads[0] = gi
       }
       let gb = bias.map { Tensor(uninitializedShape: $0.shape) }

@@ -5,7 +5,7 @@ import Testing
 
 /// Convolutions on small maps as one GEMM over whole images (`SmallMapConvolution`): all three
 /// passes against the definition, on plain and blocked activations, with and without a bias,
-/// and where it applies.
+/// the input gradient with and without the forward's unrolled kernel, and where it applies.
 @Suite struct SmallMapConvolutionTests {
   static func geometry(
     _ n: Int, _ cin: Int, _ cout: Int, _ h: Int, _ w: Int, kernel: (Int, Int) = (3, 3), stride: Int = 1,
@@ -45,6 +45,7 @@ import Testing
     let dx = NaiveConvolution.backwardData(g, gradOutput: dy, weight: w)
     let (dw, db) = NaiveConvolution.backwardWeights(g, input: x, gradOutput: dy)
     let inShape = [g.batch, g.inChannels, g.height, g.width], outShape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
+    var previous: ConvolutionReuse? = nil
     for layouts in Self.layouts {
       let map = try #require(SmallMapConvolution(g, layouts: layouts), "applies to \(g) on \(layouts)")
       // Operands in the layouts' formats; results read back in logical order.
@@ -56,12 +57,22 @@ import Testing
       let dxs = Tensor(uninitializedShape: inShape, format: layouts.input.storageFormat(inShape))
       let dws = Tensor(uninitializedShape: [g.weightCount]), dbs = Tensor(uninitializedShape: [g.outChannels])
       let (wt, bt) = (Tensor(w), Tensor(b))
-      map.forward(input: xs.floats, weight: wt.pointer, bias: withBias ? UnsafePointer(bt.pointer) : nil, output: ys.floats)
-      map.backwardData(gradOutput: dys.floats, weight: wt.pointer, gradInput: dxs.floats)
+      // The backward reads the kernel the forward unrolled (its own layouts' only: another
+      // layout's is unrolled differently), or unrolls it itself.
+      let reuse = ConvolutionReuse()
+      map.forward(input: xs.floats, weight: wt.pointer, bias: withBias ? UnsafePointer(bt.pointer) : nil, output: ys.floats, reuse: reuse)
+      #expect(reuse.unrolled != nil)
+      let dxsOwn = Tensor(uninitializedShape: inShape, format: layouts.input.storageFormat(inShape))
+      let dxsOther = Tensor(uninitializedShape: inShape, format: layouts.input.storageFormat(inShape))
+      map.backwardData(gradOutput: dys.floats, weight: wt.pointer, gradInput: dxs.floats, reuse: reuse)
+      map.backwardData(gradOutput: dys.floats, weight: wt.pointer, gradInput: dxsOwn.floats, reuse: nil)
+      map.backwardData(gradOutput: dys.floats, weight: wt.pointer, gradInput: dxsOther.floats, reuse: previous)
+      previous = reuse
       map.backwardWeights(input: xs.floats, gradOutput: dys.floats, gradWeight: dws.pointer, gradBias: withBias ? dbs.pointer : nil)
       let what = "\(g) on \(layouts)"
       expectClose(ys.scalars, y, "forward \(what)")
       expectClose(dxs.scalars, dx, "backward data \(what)")
+      #expect(dxsOwn.scalars == dxs.scalars && dxsOther.scalars == dxs.scalars, "the same input gradient, whoever unrolled")
       expectClose(dws.scalars, dw, "backward weights \(what)")
       if withBias { expectClose(dbs.scalars, db, "backward bias \(what)") }
     }

@@ -91,28 +91,31 @@ public enum ConvolutionKernels {
       ?? ConvolutionAlgorithmCache.choice(.init(geometry: g, direction: direction))
   }
 
-  /// output[N,Cout,Ho,Wo] = conv(input[N,Cin,H,W], weight[Cout,Cin/groups,kh,kw]) + bias[Cout]
+  /// output[N,Cout,Ho,Wo] = conv(input[N,Cin,H,W], weight[Cout,Cin/groups,kh,kw]) + bias[Cout];
+  /// what the backward can use again is left in `reuse`.
   public static func forward(
     _ g: Conv2dGeometry, input: UnsafeRawPointer, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutableRawPointer, precision: ComputePrecision = .float32,
-    layouts: ConvolutionLayouts = .plain
+    layouts: ConvolutionLayouts = .plain, reuse: ConvolutionReuse? = nil
   ) {
     Profiler.measure(.convForward, flops: g.forwardFlops) {
       forward(
         g, input: input, weight: weight, bias: bias, output: output, using: algorithm, precision: precision,
-        layouts: layouts)
+        layouts: layouts, reuse: reuse)
     }
   }
 
-  /// gradInput = (overwritten) d loss / d input
+  /// gradInput = (overwritten) d loss / d input, with what the forward left in `reuse` (same
+  /// weights).
   public static func backwardData(
     _ g: Conv2dGeometry, gradOutput: UnsafeRawPointer, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutableRawPointer, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
+    gradInput: UnsafeMutableRawPointer, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain,
+    reuse: ConvolutionReuse? = nil
   ) {
     Profiler.measure(.convBackwardData, flops: g.forwardFlops) {
       backwardData(
         g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, using: algorithm, precision: precision,
-        layouts: layouts)
+        layouts: layouts, reuse: reuse)
     }
   }
 
@@ -134,13 +137,13 @@ public enum ConvolutionKernels {
   static func forward(
     _ g: Conv2dGeometry, input: UnsafeRawPointer, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutableRawPointer, using algorithm: ConvolutionAlgorithm,
-    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
+    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain, reuse: ConvolutionReuse? = nil
   ) {
     dispatch(g, .forward, algorithm, precision, layouts, hasBias: bias != nil) { algorithm in
       if algorithm == .smallMap, let map = SmallMapConvolution(g, layouts: layouts) {
         return map.forward(
           input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
-          output: output.assumingMemoryBound(to: Float.self))
+          output: output.assumingMemoryBound(to: Float.self), reuse: reuse)
       }
       switch algorithm {
       case .im2col:
@@ -169,13 +172,13 @@ public enum ConvolutionKernels {
   static func backwardData(
     _ g: Conv2dGeometry, gradOutput: UnsafeRawPointer, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutableRawPointer, using algorithm: ConvolutionAlgorithm,
-    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
+    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain, reuse: ConvolutionReuse? = nil
   ) {
     dispatch(g, .backwardData, algorithm, precision, layouts, hasBias: false) { algorithm in
       if algorithm == .smallMap, let map = SmallMapConvolution(g, layouts: layouts) {
         return map.backwardData(
           gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
-          gradInput: gradInput.assumingMemoryBound(to: Float.self))
+          gradInput: gradInput.assumingMemoryBound(to: Float.self), reuse: reuse)
       }
       switch algorithm {
       case .im2col:

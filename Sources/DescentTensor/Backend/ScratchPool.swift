@@ -31,6 +31,22 @@ enum ScratchPool {
     return body(buffer.pointer)
   }
 
+  /// A buffer borrowed beyond one call (a forward's result its backward reads again), given
+  /// back when the lease is dropped.
+  ///
+  /// `@unchecked Sendable`: the buffer is used by whoever holds the lease, one call at a time.
+  final class Lease: @unchecked Sendable {
+    let buffer: ScratchBuffer
+    var pointer: UnsafeMutablePointer<Float> { buffer.pointer }
+
+    init(count: Int) { buffer = ScratchPool.borrow(count) }
+
+    deinit {
+      let buffer = self.buffer
+      ScratchPool.free.withLock { $0.append(buffer) }
+    }
+  }
+
   /// Overwrites every free buffer with `value`: tests use NaN to show that no kernel reads
   /// scratch it did not write in the same call.
   static func fillFree(with value: Float) {

@@ -5,7 +5,7 @@
 /// whose block for output pixel o and input pixel i is the kernel's tap joining them (zero where
 /// none does):
 ///
-///     forward          Y  = X · Aᵀ          [N, Cout·Ho·Wo]
+///     forward          Y  = X · Aᵀ          [N, Cout·Ho·Wo]   (as Yᵀ = A · Xᵀ)
 ///     backward data    dX = dY · A          [N, Cin·H·W]
 ///     backward weights dA = dYᵀ · X, and each tap's gradient sums the blocks that tap fills
 ///
@@ -17,6 +17,7 @@
 /// of Ho·Wo·H·W weight-sized blocks: 16 on 2×2 maps. float32 activations, ungrouped.
 struct SmallMapConvolution {
   let g: Conv2dGeometry
+  let layouts: ConvolutionLayouts
   /// How the input's and the output's channels and pixels lie within one image.
   private let input, output: ImageLayout
   /// Every (output pixel, input pixel) pair a tap joins, with that tap (kh · kw index) and its
@@ -24,6 +25,9 @@ struct SmallMapConvolution {
   private let pairs: [(output: Int, input: Int, tap: Int, slot: Int)]
   /// The taps that join some pair (on a 1×1 map, one of nine), in order.
   private let usedTaps: [Int]
+  /// For output pixel p and input pixel q, at p · H·W + q: the place among `usedTaps` of the
+  /// tap that joins them, or -1.
+  private let slotOf: [Int]
 
   /// The smallest batch `.auto` offers it for. Its GEMMs do 2·batch operations per value of the
   /// unrolled kernel; below 64 images, unrolling costs about as much as the product, the timing
@@ -59,8 +63,12 @@ struct SmallMapConvolution {
     }
     guard 2 * joined.count >= inPixels * outPixels else { return nil }
     self.g = g
+    self.layouts = layouts
     usedTaps = Set(joined.map(\.tap)).sorted()
     pairs = joined.map { [usedTaps] in ($0.output, $0.input, $0.tap, usedTaps.firstIndex(of: $0.tap)!) }
+    var slotOf = [Int](repeating: -1, count: outPixels * inPixels)
+    for pair in pairs { slotOf[pair.output * inPixels + pair.input] = pair.slot }
+    self.slotOf = slotOf
     input = ImageLayout(channels: g.inChannels, pixels: inPixels, blocked: layouts.input.blocked)
     output = ImageLayout(channels: g.outChannels, pixels: outPixels, blocked: layouts.output.blocked)
   }
@@ -86,18 +94,32 @@ struct SmallMapConvolution {
   private var rows: Int { output.count }
   private var columns: Int { input.count }
   private var taps: Int { g.kernelHeight * g.kernelWidth }
-  private var joinsAllPairs: Bool { pairs.count == input.pixels * output.pixels }
 
-  /// output = conv(input, weight) + bias (overwritten)
+  /// output = conv(input, weight) + bias (overwritten); the unrolled kernel is left in `reuse`
+  /// for the backward, where there is one.
   func forward(
     input x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-    output y: UnsafeMutablePointer<Float>
+    output y: UnsafeMutablePointer<Float>, reuse: ConvolutionReuse?
   ) {
-    // Y = X · Aᵀ as a product of untransposed operands: sgemm runs a transposed one at half
-    // speed on so few rows (128 × 1024 × 1024: 2.6 against 1.35 ms).
-    ScratchPool.withBuffer(count: rows * columns) { aT in
-      unrollTransposed(weight, into: aT)
-      GEMM.sgemm(transA: false, transB: false, m: g.batch, n: rows, k: columns, a: x, lda: columns, b: aT, ldb: rows, c: y, ldc: rows)
+    // Y = X · Aᵀ, computed as Yᵀ = A · Xᵀ between two transposes: sgemm runs fastest with the
+    // unrolled kernel as its left operand (1024 × 128 × 1024: 1.16 ms, against 1.26 for X · Aᵀ
+    // and 2.5 for X times A transposed), and A unrolls three times as fast as Aᵀ.
+    let (batch, rows, columns) = (g.batch, self.rows, self.columns)
+    func multiply(_ a: UnsafeMutablePointer<Float>) {
+      unroll(weight, into: a)
+      ScratchPool.withBuffer(count: (rows + columns) * batch) { transposes in
+        let (xT, yT) = (transposes, transposes + columns * batch)
+        MatrixTranspose.transpose(x, rows: batch, columns: columns, into: xT)
+        GEMM.sgemm(transA: false, transB: false, m: rows, n: batch, k: columns, a: a, lda: columns, b: xT, ldb: batch, c: yT, ldc: batch)
+        MatrixTranspose.transpose(yT, rows: rows, columns: batch, into: y)
+      }
+    }
+    if let reuse {
+      let lease = ScratchPool.Lease(count: rows * columns)
+      multiply(lease.pointer)
+      reuse.unrolled = (lease, g, layouts)
+    } else {
+      ScratchPool.withBuffer(count: rows * columns, multiply)
     }
     guard let bias else { return }
     let width = output.width
@@ -106,13 +128,22 @@ struct SmallMapConvolution {
     }
   }
 
-  /// gradInput = d loss / d input (overwritten)
-  func backwardData(gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>) {
-    ScratchPool.withBuffer(count: rows * columns) { a in
-      unroll(weight, into: a)
+  /// gradInput = d loss / d input (overwritten), with the forward's unrolled kernel where
+  /// `reuse` holds it.
+  func backwardData(
+    gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>, reuse: ConvolutionReuse?
+  ) {
+    func multiply(_ a: UnsafePointer<Float>) {
       GEMM.sgemm(
         transA: false, transB: false, m: g.batch, n: columns, k: rows, a: gradOutput, lda: rows, b: a, ldb: columns,
         c: gradInput, ldc: columns)
+    }
+    if let kept = reuse?.unrolled, kept.geometry == g, kept.layouts == layouts {
+      return multiply(kept.lease.pointer)
+    }
+    ScratchPool.withBuffer(count: rows * columns) { a in
+      unroll(weight, into: a)
+      multiply(a)
     }
   }
 
@@ -125,17 +156,23 @@ struct SmallMapConvolution {
       GEMM.sgemm(
         transA: true, transB: false, m: rows, n: columns, k: g.batch, a: gradOutput, lda: rows, b: x, ldb: columns,
         c: gradA, ldc: columns)
-      // Each tap's gradient is the sum of the blocks it fills; a tap that only meets padding gets 0.
-      let (taps, columns, input, output) = (self.taps, self.columns, self.input, self.output)
-      forEachOutputChannel { co, _ in
-        let w = gradWeight + co * input.channels * taps
-        w.update(repeating: 0, count: input.channels * taps)
+      // Each tap's gradient is the sum of the blocks it fills (a tap that only meets padding
+      // gets 0), summed tap by tap with input channels side by side (pairs in order: the same
+      // additions, in the same order, as into the weights' own layout), then laid out as weights.
+      let (taps, columns, input, output, usedTaps, pairs) = (self.taps, self.columns, self.input, self.output, self.usedTaps, self.pairs)
+      let cin = input.channels
+      forEachOutputChannel(scratch: usedTaps.count * cin) { co, byTap in
+        byTap.update(repeating: 0, count: usedTaps.count * cin)
         for pair in pairs {
-          let row = UnsafePointer(gradA) + output.offset(co, pair.output) * columns + pair.input * input.width
+          let (row, sums) = (UnsafePointer(gradA) + output.offset(co, pair.output) * columns + pair.input * input.width, byTap + pair.slot * cin)
           for block in 0..<input.blocks {
-            let (source, target) = (row + block * input.blockStride, w + block * input.width * taps + pair.tap)
-            for j in 0..<input.width { target[j * taps] += source[j] }
+            Self.addRun(row + block * input.blockStride, to: sums + block * input.width, width: input.width)
           }
+        }
+        let w = gradWeight + co * cin * taps
+        w.update(repeating: 0, count: cin * taps)
+        for (slot, t) in usedTaps.enumerated() {
+          for ci in 0..<cin { w[ci * taps + t] = byTap[slot * cin + ci] }
         }
       }
     }
@@ -149,60 +186,49 @@ struct SmallMapConvolution {
 
   /// A [rows, columns]: the kernel's taps laid out as the dense matrix over pixel pairs, one
   /// output channel's rows per task. The channel's weights are first laid out tap by tap, so
-  /// that each block of a row is a contiguous copy.
+  /// that each run of a row is a contiguous copy, and each row is written front to back.
   private func unroll(_ weight: UnsafePointer<Float>, into a: UnsafeMutablePointer<Float>) {
-    let (taps, columns, input, output, zeroFirst) = (self.taps, self.columns, self.input, self.output, !joinsAllPairs)
+    let (taps, columns, input, output, usedTaps, slotOf) = (self.taps, self.columns, self.input, self.output, self.usedTaps, self.slotOf)
     let cin = input.channels
-    let usedTaps = self.usedTaps
     forEachOutputChannel(scratch: usedTaps.count * cin) { co, byTap in
-      if zeroFirst {
-        for p in 0..<output.pixels { (a + output.offset(co, p) * columns).update(repeating: 0, count: columns) }
-      }
       let w = weight + co * cin * taps
       for (slot, t) in usedTaps.enumerated() {
         for ci in 0..<cin { byTap[slot * cin + ci] = w[ci * taps + t] }
       }
-      for pair in pairs {
-        let row = a + output.offset(co, pair.output) * columns + pair.input * input.width
-        let source = UnsafePointer(byTap) + pair.slot * cin
+      for p in 0..<output.pixels {
+        var target = a + output.offset(co, p) * columns
         for block in 0..<input.blocks {
-          let (target, values) = (row + block * input.blockStride, source + block * input.width)
-          for j in 0..<input.width { target[j] = values[j] }
+          for q in 0..<input.pixels {
+            let slot = slotOf[p * input.pixels + q]
+            Self.copyRun(slot < 0 ? nil : byTap + slot * cin + block * input.width, to: target, width: input.width)
+            target += input.width
+          }
         }
       }
     }
   }
 
-  /// Aᵀ [columns, rows], for the forward: one block of output channels per task (16 blocked,
-  /// 1 plain), their weights first laid out tap by tap and input channel by input channel with
-  /// the block's channels side by side, so that each run of a row is a contiguous copy.
-  private func unrollTransposed(_ weight: UnsafePointer<Float>, into aT: UnsafeMutablePointer<Float>) {
-    let (taps, rows, input, output) = (self.taps, self.rows, self.input, self.output)
-    if !joinsAllPairs { aT.update(repeating: 0, count: rows * columns) }
-    let (cin, width, usedTaps) = (input.channels, output.width, self.usedTaps)
-    Parallel.forEach(Swift.min(Parallel.threads, output.blocks)) { worker in
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: usedTaps.count * cin * width) { scratch in
-        let byTap = scratch.baseAddress!
-        for block in stride(from: worker, to: output.blocks, by: Parallel.threads) {
-          let blockWeights = weight + block * width * cin * taps
-          for (slot, t) in usedTaps.enumerated() {
-            for ci in 0..<cin {
-              let (target, source) = (byTap + (slot * cin + ci) * width, blockWeights + ci * taps + t)
-              for j in 0..<width { target[j] = source[j * cin * taps] }
-            }
-          }
-          for pair in pairs {
-            let column = aT + pair.input * input.width * rows + block * output.blockStride + pair.output * width
-            for inBlock in 0..<input.blocks {
-              for k in 0..<input.width {
-                let ci = inBlock * input.width + k
-                let (target, values) = (column + (inBlock * input.blockStride + k) * rows, byTap + (pair.slot * cin + ci) * width)
-                for j in 0..<width { target[j] = values[j] }
-              }
-            }
-          }
-        }
-      }
+  /// Copies `width` floats (16: one vector; or 1, plain), or writes zeros for nil.
+  @inline(__always)
+  private static func copyRun(_ source: UnsafePointer<Float>?, to target: UnsafeMutablePointer<Float>, width: Int) {
+    if width == 16 {
+      let v = source.map { UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self) } ?? .zero
+      UnsafeMutableRawPointer(target).storeBytes(of: v, as: SIMD16<Float>.self)
+    } else if let source {
+      for j in 0..<width { target[j] = source[j] }
+    } else {
+      target.update(repeating: 0, count: width)
+    }
+  }
+
+  /// target[0 ..< width] += source[0 ..< width] (16: one vector; or 1, plain).
+  @inline(__always)
+  private static func addRun(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, width: Int) {
+    if width == 16 {
+      let sum = UnsafeRawPointer(target).loadUnaligned(as: SIMD16<Float>.self) + UnsafeRawPointer(source).loadUnaligned(as: SIMD16<Float>.self)
+      UnsafeMutableRawPointer(target).storeBytes(of: sum, as: SIMD16<Float>.self)
+    } else {
+      for j in 0..<width { target[j] += source[j] }
     }
   }
 
@@ -219,12 +245,13 @@ struct SmallMapConvolution {
 
   /// Splits the output channels over the cores (each channel's rows and weights are its own),
   /// with `scratch` floats of each task's own.
-  private func forEachOutputChannel(scratch: Int = 0, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
-    let workers = Swift.max(1, Swift.min(Parallel.threads, g.outChannels / 16))
-    let per = (g.outChannels + workers - 1) / workers
+  private func forEachOutputChannel(scratch: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+    let channels = g.outChannels
+    let workers = Swift.max(1, Swift.min(Parallel.threads, channels / 16))
+    let per = (channels + workers - 1) / workers
     Parallel.forEach(workers) { w in
       withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, scratch)) { buffer in
-        for co in w * per..<Swift.min(g.outChannels, (w + 1) * per) { body(co, buffer.baseAddress!) }
+        for co in w * per..<Swift.min(channels, (w + 1) * per) { body(co, buffer.baseAddress!) }
       }
     }
   }
