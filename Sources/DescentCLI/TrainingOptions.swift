@@ -46,7 +46,7 @@ struct TrainingOptions: ParsableArguments {
   var threads: Int?
 
   @Option(
-    help: "Convolution algorithm: auto (the fastest for each layer, timed once per machine and kept in conv-algorithms.tsv beside the datasets, $DESCENT_HOME or ~/.descent/data, so a rerun with the same seed and --threads is identical), dnnl, im2col or winograd (default: auto).",
+    help: "Convolution algorithm: auto (the fastest for each layer, timed once per machine and kept in conv-algorithms.tsv beside the datasets, $DESCENT_HOME or ~/.descent/data, so a rerun with the same seed and --threads is identical), or one of \(ConvolutionAlgorithm.argumentNames.replacingOccurrences(of: "auto, ", with: "")) everywhere (default: auto).",
     transform: ConvolutionAlgorithm.parse)
   var conv: ConvolutionAlgorithm = .auto
 

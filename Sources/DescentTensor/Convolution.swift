@@ -36,8 +36,8 @@ extension Tensor {
       g, .forward, for: requested, hasBias: bias != nil,
       layouts: ConvolutionLayouts(input: ActivationFormat(inputFormat), output: ActivationFormat(activationFormat(outShape, .float32))))
     let out = Tensor(uninitializedShape: outShape, format: activationFormat(outShape, precision))
-    // Where an input gradient will be computed, the forward leaves its unrolled kernel for it.
-    let reuse = GradMode.isEnabled && requiresGrad ? ConvolutionReuse() : nil
+    // Where a backward will run, the forward leaves it what it can use again (ConvolutionReuse).
+    let reuse = GradMode.isEnabled && (requiresGrad || weight.requiresGrad) ? ConvolutionReuse() : nil
     ConvolutionKernels.forward(
       g, input: storage.bytes, weight: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) },
       output: out.storage.bytes, precision: precision,
@@ -70,7 +70,7 @@ extension Tensor {
         let precision = ConvolutionKernels.precision(g, .backwardWeights, for: requested, hasBias: gb != nil, layouts: layouts)
         ConvolutionKernels.backwardWeights(
           g, input: self.storage.bytes, gradOutput: gradOut.storage.bytes, gradWeight: gw.pointer,
-          gradBias: gb?.pointer, precision: precision, layouts: layouts)
+          gradBias: gb?.pointer, precision: precision, layouts: layouts, reuse: reuse)
         grads[1] = gw
       }
       if let gb { grads.append(gb) }

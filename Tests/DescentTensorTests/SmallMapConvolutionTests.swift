@@ -61,7 +61,7 @@ import Testing
       // layout's is unrolled differently), or unrolls it itself.
       let reuse = ConvolutionReuse()
       map.forward(input: xs.floats, weight: wt.pointer, bias: withBias ? UnsafePointer(bt.pointer) : nil, output: ys.floats, reuse: reuse)
-      #expect(reuse.unrolled != nil)
+      #expect(reuse.kept != nil)
       let dxsOwn = Tensor(uninitializedShape: inShape, format: layouts.input.storageFormat(inShape))
       let dxsOther = Tensor(uninitializedShape: inShape, format: layouts.input.storageFormat(inShape))
       map.backwardData(gradOutput: dys.floats, weight: wt.pointer, gradInput: dxs.floats, reuse: reuse)

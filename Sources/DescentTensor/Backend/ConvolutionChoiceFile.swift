@@ -46,11 +46,11 @@ enum ConvolutionChoiceFile {
   static let store = Locked<Store?>(nil)
 
   /// The machine this process runs on, as a choice depends on it, and the candidates `.auto`
-  /// times: a choice made before a new candidate existed (`candidates 2`: `smallMap`) is timed
-  /// again.
+  /// times: a choice made before a new candidate existed (`candidates 2`: `smallMap`;
+  /// `candidates 3`: `winograd2x2`) is timed again.
   static var currentMachine: String {
     let version = dnnl_version().pointee
-    return "\(cpuModel()); threads \(Parallel.threads); oneDNN \(version.major).\(version.minor).\(version.patch); candidates 2"
+    return "\(cpuModel()); threads \(Parallel.threads); oneDNN \(version.major).\(version.minor).\(version.patch); candidates 3"
   }
 
   private static func cpuModel() -> String {

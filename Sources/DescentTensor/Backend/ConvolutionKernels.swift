@@ -17,6 +17,10 @@ public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   /// (`SmallMapConvolution`): only the useful multiply-adds, where oneDNN's kernels work
   /// through the padding taps too. Geometries it does not cover run `.dnnl`.
   case smallMap
+  /// 3×3 convolutions (stride 1, padding 1) on 2×2 maps by Winograd's minimal filtering with
+  /// the padding's zeros left out (`Winograd2x2Convolution`): 9 products of channel matrices per
+  /// image where `.smallMap` takes 16. Geometries it does not cover run `.dnnl`.
+  case winograd2x2
   /// oneDNN's direct kernels on bfloat16 operands: what mixed precision's timing records for a
   /// pass where bfloat16 won (`ComputePrecision.mixed`). Not in `allCases`, so `--conv` does
   /// not offer it; forced in code, every pass computes in bfloat16 whatever its activations are
@@ -24,7 +28,7 @@ public enum ConvolutionAlgorithm: UInt8, Hashable, Sendable, CaseIterable {
   case bf16
 
   /// The algorithms a caller may force or `.auto` may pick in float32.
-  public static var allCases: [ConvolutionAlgorithm] { [.auto, .dnnl, .im2col, .winograd, .smallMap] }
+  public static var allCases: [ConvolutionAlgorithm] { [.auto, .dnnl, .im2col, .winograd, .smallMap, .winograd2x2] }
 }
 
 /// 2-D convolution forward and backward on raw activations in the formats `layouts` says (plain
@@ -119,16 +123,17 @@ public enum ConvolutionKernels {
     }
   }
 
-  /// gradWeight, gradBias (overwritten; gradBias optional)
+  /// gradWeight, gradBias (overwritten; gradBias optional), with what the forward left in
+  /// `reuse` (same input).
   public static func backwardWeights(
     _ g: Conv2dGeometry, input: UnsafeRawPointer, gradOutput: UnsafeRawPointer,
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
+    precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain, reuse: ConvolutionReuse? = nil
   ) {
     Profiler.measure(.convBackwardWeights, flops: g.forwardFlops) {
       backwardWeights(
         g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, gradBias: gradBias, using: algorithm,
-        precision: precision, layouts: layouts)
+        precision: precision, layouts: layouts, reuse: reuse)
     }
   }
 
@@ -145,12 +150,17 @@ public enum ConvolutionKernels {
           input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
           output: output.assumingMemoryBound(to: Float.self), reuse: reuse)
       }
+      if algorithm == .winograd2x2, let winograd = Winograd2x2Convolution(g, layouts: layouts) {
+        return winograd.forward(
+          input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
+          output: output.assumingMemoryBound(to: Float.self), reuse: reuse)
+      }
       switch algorithm {
       case .im2col:
         Im2colConvolution.forward(
           g, input: input.assumingMemoryBound(to: Float.self), weight: weight, bias: bias,
           output: output.assumingMemoryBound(to: Float.self))
-      case .dnnl, .winograd, .auto, .bf16, .smallMap:
+      case .dnnl, .winograd, .auto, .bf16, .smallMap, .winograd2x2:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .forward, hasBias: bias != nil, winograd: algorithm == .winograd,
           bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
@@ -180,12 +190,17 @@ public enum ConvolutionKernels {
           gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
           gradInput: gradInput.assumingMemoryBound(to: Float.self), reuse: reuse)
       }
+      if algorithm == .winograd2x2, let winograd = Winograd2x2Convolution(g, layouts: layouts) {
+        return winograd.backwardData(
+          gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
+          gradInput: gradInput.assumingMemoryBound(to: Float.self), reuse: reuse)
+      }
       switch algorithm {
       case .im2col:
         Im2colConvolution.backwardData(
           g, gradOutput: gradOutput.assumingMemoryBound(to: Float.self), weight: weight,
           gradInput: gradInput.assumingMemoryBound(to: Float.self))
-      case .dnnl, .winograd, .auto, .bf16, .smallMap:
+      case .dnnl, .winograd, .auto, .bf16, .smallMap, .winograd2x2:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .backwardData, hasBias: false, winograd: algorithm == .winograd,
           bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
@@ -202,7 +217,8 @@ public enum ConvolutionKernels {
   static func backwardWeights(
     _ g: Conv2dGeometry, input: UnsafeRawPointer, gradOutput: UnsafeRawPointer,
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-    using algorithm: ConvolutionAlgorithm, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain
+    using algorithm: ConvolutionAlgorithm, precision: ComputePrecision = .float32, layouts: ConvolutionLayouts = .plain,
+    reuse: ConvolutionReuse? = nil
   ) {
     dispatch(g, .backwardWeights, algorithm, precision, layouts, hasBias: gradBias != nil) { algorithm in
       if algorithm == .smallMap, let map = SmallMapConvolution(g, layouts: layouts) {
@@ -210,12 +226,17 @@ public enum ConvolutionKernels {
           input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
           gradWeight: gradWeight, gradBias: gradBias)
       }
+      if algorithm == .winograd2x2, let winograd = Winograd2x2Convolution(g, layouts: layouts) {
+        return winograd.backwardWeights(
+          input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
+          gradWeight: gradWeight, gradBias: gradBias, reuse: reuse)
+      }
       switch algorithm {
       case .im2col:
         Im2colConvolution.backwardWeights(
           g, input: input.assumingMemoryBound(to: Float.self), gradOutput: gradOutput.assumingMemoryBound(to: Float.self),
           gradWeight: gradWeight, gradBias: gradBias)
-      case .dnnl, .winograd, .auto, .bf16, .smallMap:
+      case .dnnl, .winograd, .auto, .bf16, .smallMap, .winograd2x2:
         let key = DNNLConvolutionCache.Key(
           geometry: g, direction: .backwardWeights, hasBias: gradBias != nil, winograd: algorithm == .winograd,
           bf16: precision == .bfloat16 || algorithm == .bf16, layouts: layouts)
@@ -253,6 +274,9 @@ public enum ConvolutionKernels {
         }
         if g.batch >= SmallMapConvolution.minimumBatch, SmallMapConvolution(g, layouts: layouts) != nil {
           candidates.append(.smallMap)
+        }
+        if g.batch >= SmallMapConvolution.minimumBatch, Winograd2x2Convolution(g, layouts: layouts) != nil {
+          candidates.append(.winograd2x2)
         }
         let choice = ConvolutionAlgorithmCache.choose(key, among: candidates, body)
         // The outputs hold the last candidate's result; the chosen one's rounds differently, and

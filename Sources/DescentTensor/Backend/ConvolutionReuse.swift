@@ -1,14 +1,33 @@
-/// What a convolution's forward leaves for its backward: where the forward ran as
-/// `SmallMapConvolution`, the kernel unrolled into its matrix A, which the backward's input
-/// gradient multiplies by again (dX = dY · A) instead of unrolling the same weights a second
-/// time. `conv2d` makes one per call that will run a backward; the matrix is borrowed from
-/// `ScratchPool` and goes back to it when the backward is done with it.
+/// What a convolution's forward leaves for its backward, so that the backward does not compute
+/// it again from the same weights and input: `SmallMapConvolution`'s unrolled kernel, or
+/// `Winograd2x2Convolution`'s transformed kernel and inputs. `conv2d` makes one per call that will
+/// run a backward; the buffer is borrowed from `ScratchPool` and goes back to it when the
+/// backward is done with it.
 public final class ConvolutionReuse {
-  /// The unrolled kernel and the geometry and layouts it was unrolled for.
-  var unrolled: (lease: ScratchPool.Lease, geometry: Conv2dGeometry, layouts: ConvolutionLayouts)?
+  /// The kept values, and the geometry, layouts and algorithm that made them: a backward uses
+  /// them only where it runs the same algorithm on the same layouts.
+  var kept: (lease: ScratchPool.Lease, geometry: Conv2dGeometry, layouts: ConvolutionLayouts, algorithm: ConvolutionAlgorithm)?
 
   public init() {}
 
+  /// The kept buffer, where `algorithm` on `layouts` made it for `g`.
+  func buffer(_ g: Conv2dGeometry, _ layouts: ConvolutionLayouts, _ algorithm: ConvolutionAlgorithm) -> UnsafeMutablePointer<Float>? {
+    guard let kept, kept.geometry == g, kept.layouts == layouts, kept.algorithm == algorithm else { return nil }
+    return kept.lease.pointer
+  }
+
+  /// Runs `body` on a buffer of `count` floats that stays in `reuse` for the backward, or, without
+  /// one, on scratch memory for this call alone.
+  static func keeping(
+    in reuse: ConvolutionReuse?, count: Int, _ g: Conv2dGeometry, _ layouts: ConvolutionLayouts,
+    _ algorithm: ConvolutionAlgorithm, _ body: (UnsafeMutablePointer<Float>) -> Void
+  ) {
+    guard let reuse else { return ScratchPool.withBuffer(count: count, body) }
+    let lease = ScratchPool.Lease(count: count)
+    body(lease.pointer)
+    reuse.kept = (lease, g, layouts, algorithm)
+  }
+
   /// Gives the buffer back to the pool now (the backward has used it).
-  func release() { unrolled = nil }
+  func release() { kept = nil }
 }

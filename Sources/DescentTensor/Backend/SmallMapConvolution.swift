@@ -114,13 +114,7 @@ struct SmallMapConvolution {
         MatrixTranspose.transpose(yT, rows: rows, columns: batch, into: y)
       }
     }
-    if let reuse {
-      let lease = ScratchPool.Lease(count: rows * columns)
-      multiply(lease.pointer)
-      reuse.unrolled = (lease, g, layouts)
-    } else {
-      ScratchPool.withBuffer(count: rows * columns, multiply)
-    }
+    ConvolutionReuse.keeping(in: reuse, count: rows * columns, g, layouts, .smallMap, multiply)
     guard let bias else { return }
     let width = output.width
     forEachOutputRun { at, first in
@@ -138,9 +132,7 @@ struct SmallMapConvolution {
         transA: false, transB: false, m: g.batch, n: columns, k: rows, a: gradOutput, lda: rows, b: a, ldb: columns,
         c: gradInput, ldc: columns)
     }
-    if let kept = reuse?.unrolled, kept.geometry == g, kept.layouts == layouts {
-      return multiply(kept.lease.pointer)
-    }
+    if let a = reuse?.buffer(g, layouts, .smallMap) { return multiply(a) }
     ScratchPool.withBuffer(count: rows * columns) { a in
       unroll(weight, into: a)
       multiply(a)
