@@ -41,12 +41,12 @@ struct Winograd2x2Convolution {
     let (n, cin, cout) = (self.n, self.cin, self.cout)
     ConvolutionReuse.keeping(in: reuse, count: 9 * (cout * cin + n * cin), g, layouts, .winograd2x2) { kept in
       let (uT, v) = (kept, kept + 9 * cout * cin)
-      transformKernel(weight, into: uT)
       transformInputs(x, into: v)
       ScratchPool.withBuffer(count: 9 * (cin * cout + n * cout)) { scratch in
         let (u, m) = (scratch, scratch + 9 * cin * cout)
+        transformKernel(weight, into: uT)
+        MatrixTranspose.transpose(uT, rows: cout, columns: cin, into: u, matrices: 9)
         for k in 0..<9 {
-          MatrixTranspose.transpose(uT + k * cout * cin, rows: cout, columns: cin, into: u + k * cin * cout)
           GEMM.sgemm(
             transA: false, transB: false, m: n, n: cout, k: cin, a: v + k * n * cin, lda: cin, b: u + k * cin * cout,
             ldb: cout, c: m + k * n * cout, ldc: cout)
