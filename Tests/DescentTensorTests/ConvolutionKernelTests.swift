@@ -277,6 +277,22 @@ private enum Kernels {
 /// Convolution by its definition, in Double: y[n,o,oy,ox] = b[o] + Σ x[n,c,iy,ix]·w[o,c',ky,kx]
 /// over the input channels c of o's group, with iy = oy·sh − ph + ky·dh (likewise ix).
 enum NaiveConvolution {
+  /// Operands of smooth, distinct values for `g` and the three passes' results by the definition:
+  /// what each kernel's test checks its own passes against.
+  struct Case {
+    let x, w, b, dy, y, dx, dw, db: [Float]
+
+    init(_ g: Conv2dGeometry, withBias: Bool) {
+      x = (0..<g.inputCount).map { Float(sin(0.37 * Double($0) + 0.5)) }
+      w = (0..<g.weightCount).map { Float(0.5 * sin(0.23 * Double($0) + 0.5)) }
+      b = (0..<g.outChannels).map { Float(0.1 * Double($0) - 0.7) }
+      dy = (0..<g.outputCount).map { Float(cos(0.41 * Double($0))) }
+      y = NaiveConvolution.forward(g, input: x, weight: w, bias: withBias ? b : nil)
+      dx = NaiveConvolution.backwardData(g, gradOutput: dy, weight: w)
+      (dw, db) = NaiveConvolution.backwardWeights(g, input: x, gradOutput: dy)
+    }
+  }
+
   /// Calls `body(outputIndex, inputIndex, weightIndex)` for every product of the convolution.
   static func forEachTerm(_ g: Conv2dGeometry, _ body: (Int, Int, Int) -> Void) {
     let cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups

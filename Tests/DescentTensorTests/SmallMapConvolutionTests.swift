@@ -37,13 +37,8 @@ import Testing
 
   @Test(arguments: geometries, [false, true])
   func passesMatchTheDefinition(g: Conv2dGeometry, withBias: Bool) throws {
-    let x = (0..<g.inputCount).map { Float(sin(0.37 * Double($0) + 0.5)) }
-    let w = (0..<g.weightCount).map { Float(0.5 * sin(0.23 * Double($0) + 0.5)) }
-    let b = (0..<g.outChannels).map { Float(0.1 * Double($0) - 0.7) }
-    let dy = (0..<g.outputCount).map { Float(cos(0.41 * Double($0))) }
-    let y = NaiveConvolution.forward(g, input: x, weight: w, bias: withBias ? b : nil)
-    let dx = NaiveConvolution.backwardData(g, gradOutput: dy, weight: w)
-    let (dw, db) = NaiveConvolution.backwardWeights(g, input: x, gradOutput: dy)
+    let c = NaiveConvolution.Case(g, withBias: withBias)
+    let (x, w, b, dy, y, dx, dw, db) = (c.x, c.w, c.b, c.dy, c.y, c.dx, c.dw, c.db)
     let inShape = [g.batch, g.inChannels, g.height, g.width], outShape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
     var previous: ConvolutionReuse? = nil
     for layouts in Self.layouts {

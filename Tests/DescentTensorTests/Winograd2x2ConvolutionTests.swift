@@ -17,13 +17,8 @@ import Testing
 
   @Test(arguments: [geometry(3, 32, 48), geometry(2, 16, 16), geometry(5, 48, 16)], [false, true])
   func passesMatchTheDefinition(g: Conv2dGeometry, withBias: Bool) throws {
-    let x = (0..<g.inputCount).map { Float(sin(0.37 * Double($0) + 0.5)) }
-    let w = (0..<g.weightCount).map { Float(0.5 * sin(0.23 * Double($0) + 0.5)) }
-    let b = (0..<g.outChannels).map { Float(0.1 * Double($0) - 0.7) }
-    let dy = (0..<g.outputCount).map { Float(cos(0.41 * Double($0))) }
-    let y = NaiveConvolution.forward(g, input: x, weight: w, bias: withBias ? b : nil)
-    let dx = NaiveConvolution.backwardData(g, gradOutput: dy, weight: w)
-    let (dw, db) = NaiveConvolution.backwardWeights(g, input: x, gradOutput: dy)
+    let c = NaiveConvolution.Case(g, withBias: withBias)
+    let (x, w, b, dy, y, dx, dw, db) = (c.x, c.w, c.b, c.dy, c.y, c.dx, c.dw, c.db)
     let winograd = try #require(Winograd2x2Convolution(g, layouts: Self.blocked))
     let inShape = [g.batch, g.inChannels, 2, 2], outShape = [g.batch, g.outChannels, 2, 2]
     func blocked(_ values: [Float], _ shape: [Int]) -> Tensor { Tensor(values, shape: shape).converted(to: .blocked(shape)!) }

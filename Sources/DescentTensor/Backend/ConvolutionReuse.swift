@@ -16,6 +16,19 @@ public final class ConvolutionReuse {
     return kept.lease.pointer
   }
 
+  /// Runs `body` on the `count` floats at `offset` of what the forward kept in `reuse`, or, where
+  /// it kept nothing for this pass, on scratch memory that `compute` fills first.
+  static func using(
+    _ reuse: ConvolutionReuse?, _ g: Conv2dGeometry, _ layouts: ConvolutionLayouts, _ algorithm: ConvolutionAlgorithm,
+    at offset: Int = 0, count: Int, orCompute compute: (UnsafeMutablePointer<Float>) -> Void, _ body: (UnsafePointer<Float>) -> Void
+  ) {
+    if let kept = reuse?.buffer(g, layouts, algorithm) { return body(kept + offset) }
+    ScratchPool.withBuffer(count: count) { scratch in
+      compute(scratch)
+      body(scratch)
+    }
+  }
+
   /// Runs `body` on a buffer of `count` floats that stays in `reuse` for the backward, or, without
   /// one, on scratch memory for this call alone.
   static func keeping(

@@ -132,11 +132,7 @@ struct SmallMapConvolution {
         transA: false, transB: false, m: g.batch, n: columns, k: rows, a: gradOutput, lda: rows, b: a, ldb: columns,
         c: gradInput, ldc: columns)
     }
-    if let a = reuse?.buffer(g, layouts, .smallMap) { return multiply(a) }
-    ScratchPool.withBuffer(count: rows * columns) { a in
-      unroll(weight, into: a)
-      multiply(a)
-    }
+    ConvolutionReuse.using(reuse, g, layouts, .smallMap, count: rows * columns, orCompute: { unroll(weight, into: $0) }, multiply)
   }
 
   /// gradWeight, gradBias (overwritten; gradBias optional)

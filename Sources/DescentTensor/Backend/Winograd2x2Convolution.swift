@@ -73,14 +73,7 @@ struct Winograd2x2Convolution {
             ldb: cin, c: dv + k * n * cin, ldc: cin)
         }
       }
-      if let kept = reuse?.buffer(g, layouts, .winograd2x2) {
-        multiply(kept)
-      } else {
-        ScratchPool.withBuffer(count: 9 * cout * cin) { uT in
-          transformKernel(weight, into: uT)
-          multiply(uT)
-        }
-      }
+      ConvolutionReuse.using(reuse, g, layouts, .winograd2x2, count: 9 * cout * cin, orCompute: { transformKernel(weight, into: $0) }, multiply)
       transformInputGradients(dv, into: dx)
     }
   }
@@ -103,14 +96,8 @@ struct Winograd2x2Convolution {
             ldb: cin, c: duT + k * cout * cin, ldc: cin)
         }
       }
-      if let kept = reuse?.buffer(g, layouts, .winograd2x2) {
-        multiply(kept + 9 * cout * cin)
-      } else {
-        ScratchPool.withBuffer(count: 9 * n * cin) { v in
-          transformInputs(x, into: v)
-          multiply(v)
-        }
-      }
+      ConvolutionReuse.using(
+        reuse, g, layouts, .winograd2x2, at: 9 * cout * cin, count: 9 * n * cin, orCompute: { transformInputs(x, into: $0) }, multiply)
       transformKernelGradients(duT, into: gradWeight)
     }
     guard let gradBias else { return }
@@ -159,75 +146,70 @@ struct Winograd2x2Convolution {
     store(v.2, target + (column + 6) * stride)
   }
 
-  /// V_k [N, Cin] = (T ⊗ T) x, each image's 2×2 pixels (rows, then columns).
+  /// V_k [N, Cin] = (T ⊗ T) x, from each image's 2×2 pixels.
   private func transformInputs(_ x: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>) {
-    let (n, cin, blocks) = (self.n, self.cin, cin / 16)
-    Self.spread(n * blocks) { item in
-      let (image, block) = item.quotientAndRemainder(dividingBy: blocks)
-      let at = x + item * 64
-      let (a0, a1, a2) = Self.t(Self.load(at), Self.load(at + 32))  // column 0 along the rows
-      let (b0, b1, b2) = Self.t(Self.load(at + 16), Self.load(at + 48))  // column 1
-      let target = v + image * cin + block * 16
-      Self.storeRow(Self.t(a0, b0), 0, target, stride: n * cin)
-      Self.storeRow(Self.t(a1, b1), 1, target, stride: n * cin)
-      Self.storeRow(Self.t(a2, b2), 2, target, stride: n * cin)
-    }
+    expand(x, channels: cin, into: v, Self.t)
   }
 
   /// dx = (Tᵀ ⊗ Tᵀ) dV: the adjoint of `transformInputs`.
   private func transformInputGradients(_ dv: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) {
-    let (n, cin, blocks) = (self.n, self.cin, cin / 16)
-    Self.spread(n * blocks) { item in
-      let (image, block) = item.quotientAndRemainder(dividingBy: blocks)
-      let source = dv + image * cin + block * 16
-      func d(_ k: Int) -> Lanes { Self.load(source + k * n * cin) }
-      // Along the columns, for each row of factors; then along the rows.
-      let (a0, a1) = Self.tAdjoint(d(0), d(1), d(2))
-      let (b0, b1) = Self.tAdjoint(d(3), d(4), d(5))
-      let (c0, c1) = Self.tAdjoint(d(6), d(7), d(8))
-      let (x00, x10) = Self.tAdjoint(a0, b0, c0)
-      let (x01, x11) = Self.tAdjoint(a1, b1, c1)
-      let at = dx + item * 64
-      Self.store(x00, at)
-      Self.store(x01, at + 16)
-      Self.store(x10, at + 32)
-      Self.store(x11, at + 48)
-    }
+    contract(dv, channels: cin, bias: nil, into: dx, Self.tAdjoint)
   }
 
   /// y = (R ⊗ R) M + bias, into each image's 2×2 pixels.
   private func transformProducts(_ m: UnsafePointer<Float>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) {
-    let (n, cout, blocks) = (self.n, self.cout, cout / 16)
-    Self.spread(n * blocks) { item in
-      let (image, block) = item.quotientAndRemainder(dividingBy: blocks)
-      let source = m + image * cout + block * 16
-      func p(_ k: Int) -> Lanes { Self.load(source + k * n * cout) }
-      let (a0, a1) = Self.r(p(0), p(1), p(2))
-      let (b0, b1) = Self.r(p(3), p(4), p(5))
-      let (c0, c1) = Self.r(p(6), p(7), p(8))
-      let (y00, y10) = Self.r(a0, b0, c0)
-      let (y01, y11) = Self.r(a1, b1, c1)
-      let shift = bias.map { Self.load($0 + block * 16) } ?? .zero
-      let at = y + item * 64
-      Self.store(y00 + shift, at)
-      Self.store(y01 + shift, at + 16)
-      Self.store(y10 + shift, at + 32)
-      Self.store(y11 + shift, at + 48)
-    }
+    contract(m, channels: cout, bias: bias, into: y, Self.r)
   }
 
   /// dM_k [N, Cout] = (Rᵀ ⊗ Rᵀ) dy: the adjoint of `transformProducts`.
   private func transformOutputGradients(_ dy: UnsafePointer<Float>, into dm: UnsafeMutablePointer<Float>) {
-    let (n, cout, blocks) = (self.n, self.cout, cout / 16)
+    expand(dy, channels: cout, into: dm, Self.rAdjoint)
+  }
+
+  /// target_k [N, channels] = (f ⊗ f) of each image's 2×2 pixels: along the rows for each
+  /// column, then along the columns for each row of factors.
+  @inline(__always)
+  private func expand(
+    _ pixels: UnsafePointer<Float>, channels: Int, into target: UnsafeMutablePointer<Float>,
+    _ f: (Lanes, Lanes) -> (Lanes, Lanes, Lanes)
+  ) {
+    let (n, blocks) = (self.n, channels / 16)
     Self.spread(n * blocks) { item in
       let (image, block) = item.quotientAndRemainder(dividingBy: blocks)
-      let at = dy + item * 64
-      let (a0, a1, a2) = Self.rAdjoint(Self.load(at), Self.load(at + 32))  // column 0 along the rows
-      let (b0, b1, b2) = Self.rAdjoint(Self.load(at + 16), Self.load(at + 48))  // column 1
-      let target = dm + image * cout + block * 16
-      Self.storeRow(Self.rAdjoint(a0, b0), 0, target, stride: n * cout)
-      Self.storeRow(Self.rAdjoint(a1, b1), 1, target, stride: n * cout)
-      Self.storeRow(Self.rAdjoint(a2, b2), 2, target, stride: n * cout)
+      let at = pixels + item * 64
+      let (a0, a1, a2) = f(Self.load(at), Self.load(at + 32))  // column 0
+      let (b0, b1, b2) = f(Self.load(at + 16), Self.load(at + 48))  // column 1
+      let row = target + image * channels + block * 16
+      Self.storeRow(f(a0, b0), 0, row, stride: n * channels)
+      Self.storeRow(f(a1, b1), 1, row, stride: n * channels)
+      Self.storeRow(f(a2, b2), 2, row, stride: n * channels)
+    }
+  }
+
+  /// Each image's 2×2 pixels = (f ⊗ f) of the nine matrices [N, channels] (+ bias): along the
+  /// columns for each row of factors, then along the rows. `expand`'s adjoint for f's transpose.
+  @inline(__always)
+  private func contract(
+    _ factors: UnsafePointer<Float>, channels: Int, bias: UnsafePointer<Float>?, into pixels: UnsafeMutablePointer<Float>,
+    _ f: (Lanes, Lanes, Lanes) -> (Lanes, Lanes)
+  ) {
+    let (n, blocks) = (self.n, channels / 16)
+    Self.spread(n * blocks) { item in
+      let (image, block) = item.quotientAndRemainder(dividingBy: blocks)
+      let source = factors + image * channels + block * 16
+      func d(_ k: Int) -> Lanes { Self.load(source + k * n * channels) }
+      let (a0, a1) = f(d(0), d(1), d(2))
+      let (b0, b1) = f(d(3), d(4), d(5))
+      let (c0, c1) = f(d(6), d(7), d(8))
+      let (p00, p10) = f(a0, b0, c0)
+      let (p01, p11) = f(a1, b1, c1)
+      let at = pixels + item * 64
+      // (No zero added without a bias: −0 stays −0.)
+      let shift = bias.map { Self.load($0 + block * 16) }
+      Self.store(shift.map { p00 + $0 } ?? p00, at)
+      Self.store(shift.map { p01 + $0 } ?? p01, at + 16)
+      Self.store(shift.map { p10 + $0 } ?? p10, at + 32)
+      Self.store(shift.map { p11 + $0 } ?? p11, at + 48)
     }
   }
 
