@@ -28,6 +28,21 @@ public enum Parallel {
     }
   }
 
+  /// Calls `body(i, scratch)` for each `i` in `0..<count`, in one contiguous run per core (at
+  /// least `grain` items a core), with `scratch` floats of each task's own: neighbouring items
+  /// (channels whose weights share cache lines, images) stay on one core.
+  static func forEachRun(
+    _ count: Int, grain: Int, scratch: Int = 0, _ body: (_ item: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void
+  ) {
+    let workers = Swift.max(1, Swift.min(threads, count / grain))
+    let per = (count + workers - 1) / workers
+    forEach(workers) { w in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, scratch)) { buffer in
+        for item in w * per..<Swift.min(count, (w + 1) * per) { body(item, buffer.baseAddress!) }
+      }
+    }
+  }
+
   /// Runs `body(i)` for each `i` in `0..<count` spread over the cores (coarse tasks, such as one
   /// image of a batch). On the main thread — the one `descent` trains on and calls oneDNN from —
   /// the tasks run on oneDNN's own OpenMP threads (`OpenMP.parallel`: they would otherwise spin

@@ -27,7 +27,7 @@ enum ScratchPool {
   /// Runs `body` with at least `count` floats of uninitialized scratch memory.
   static func withBuffer<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
     let buffer = borrow(count)
-    defer { free.withLock { $0.append(buffer) } }
+    defer { giveBack(buffer) }
     return body(buffer.pointer)
   }
 
@@ -41,10 +41,7 @@ enum ScratchPool {
 
     init(count: Int) { buffer = ScratchPool.borrow(count) }
 
-    deinit {
-      let buffer = self.buffer
-      ScratchPool.free.withLock { $0.append(buffer) }
-    }
+    deinit { ScratchPool.giveBack(buffer) }
   }
 
   /// Overwrites every free buffer with `value`: tests use NaN to show that no kernel reads
@@ -54,6 +51,8 @@ enum ScratchPool {
       for buffer in free { buffer.pointer.initialize(repeating: value, count: buffer.capacity) }
     }
   }
+
+  private static func giveBack(_ buffer: ScratchBuffer) { free.withLock { $0.append(buffer) } }
 
   private static func borrow(_ count: Int) -> ScratchBuffer {
     let found: ScratchBuffer? = free.withLock { free in

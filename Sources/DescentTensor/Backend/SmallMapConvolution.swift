@@ -234,13 +234,6 @@ struct SmallMapConvolution {
   /// Splits the output channels over the cores (each channel's rows and weights are its own),
   /// with `scratch` floats of each task's own.
   private func forEachOutputChannel(scratch: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
-    let channels = g.outChannels
-    let workers = Swift.max(1, Swift.min(Parallel.threads, channels / 16))
-    let per = (channels + workers - 1) / workers
-    Parallel.forEach(workers) { w in
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, scratch)) { buffer in
-        for co in w * per..<Swift.min(channels, (w + 1) * per) { body(co, buffer.baseAddress!) }
-      }
-    }
+    Parallel.forEachRun(g.outChannels, grain: 16, scratch: scratch, body)
   }
 }

@@ -46,11 +46,7 @@ struct Winograd2x2Convolution {
         let (u, m) = (scratch, scratch + 9 * cin * cout)
         transformKernel(weight, into: uT)
         MatrixTranspose.transpose(uT, rows: cout, columns: cin, into: u, matrices: 9)
-        for k in 0..<9 {
-          GEMM.sgemm(
-            transA: false, transB: false, m: n, n: cout, k: cin, a: v + k * n * cin, lda: cin, b: u + k * cin * cout,
-            ldb: cout, c: m + k * n * cout, ldc: cout)
-        }
+        Self.nineProducts(m: n, n: cout, k: cin, v, u, into: m)
         transformProducts(m, bias: bias, into: y)
       }
     }
@@ -66,13 +62,7 @@ struct Winograd2x2Convolution {
     ScratchPool.withBuffer(count: 9 * (n * cout + n * cin)) { scratch in
       let (dm, dv) = (scratch, scratch + 9 * n * cout)
       transformOutputGradients(dy, into: dm)
-      func multiply(_ uT: UnsafePointer<Float>) {
-        for k in 0..<9 {
-          GEMM.sgemm(
-            transA: false, transB: false, m: n, n: cin, k: cout, a: dm + k * n * cout, lda: cout, b: uT + k * cout * cin,
-            ldb: cin, c: dv + k * n * cin, ldc: cin)
-        }
-      }
+      func multiply(_ uT: UnsafePointer<Float>) { Self.nineProducts(m: n, n: cin, k: cout, dm, uT, into: dv) }
       ConvolutionReuse.using(reuse, g, layouts, .winograd2x2, count: 9 * cout * cin, orCompute: { transformKernel(weight, into: $0) }, multiply)
       transformInputGradients(dv, into: dx)
     }
@@ -89,13 +79,7 @@ struct Winograd2x2Convolution {
       let (dm, duT) = (scratch, scratch + 9 * n * cout)
       transformOutputGradients(dy, into: dm)
       // dU_kᵀ = dM_kᵀ · V_k [Cout, Cin]: the kernel's layout, output channel by output channel.
-      func multiply(_ v: UnsafePointer<Float>) {
-        for k in 0..<9 {
-          GEMM.sgemm(
-            transA: true, transB: false, m: cout, n: cin, k: n, a: dm + k * n * cout, lda: cout, b: v + k * n * cin,
-            ldb: cin, c: duT + k * cout * cin, ldc: cin)
-        }
-      }
+      func multiply(_ v: UnsafePointer<Float>) { Self.nineProducts(transA: true, m: cout, n: cin, k: n, dm, v, into: duT) }
       ConvolutionReuse.using(
         reuse, g, layouts, .winograd2x2, at: 9 * cout * cin, count: 9 * n * cin, orCompute: { transformInputs(x, into: $0) }, multiply)
       transformKernelGradients(duT, into: gradWeight)
@@ -110,6 +94,19 @@ struct Winograd2x2Convolution {
         for pixel in 0..<4 { sum += Self.load(at + pixel * 16) }
         Self.store(sum, gradBias + block * 16)
       }
+    }
+  }
+
+  /// C_k [m, n] = op(A_k) · B_k for the nine factors, each operand's nine matrices one after
+  /// the other (A_k stored [m, k], or [k, m] with `transA`).
+  private static func nineProducts(
+    transA: Bool = false, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+    into c: UnsafeMutablePointer<Float>
+  ) {
+    for factor in 0..<9 {
+      GEMM.sgemm(
+        transA: transA, transB: false, m: m, n: n, k: k, a: a + factor * m * k, lda: transA ? m : k, b: b + factor * k * n,
+        ldb: n, c: c + factor * m * n, ldc: n)
     }
   }
 
@@ -174,7 +171,7 @@ struct Winograd2x2Convolution {
     _ f: (Lanes, Lanes) -> (Lanes, Lanes, Lanes)
   ) {
     let (n, blocks) = (self.n, channels / 16)
-    Self.spread(n * blocks) { item in
+    Parallel.forEachRun(n * blocks, grain: 64) { item, _ in
       let (image, block) = item.quotientAndRemainder(dividingBy: blocks)
       let at = pixels + item * 64
       let (a0, a1, a2) = f(Self.load(at), Self.load(at + 32))  // column 0
@@ -194,7 +191,7 @@ struct Winograd2x2Convolution {
     _ f: (Lanes, Lanes, Lanes) -> (Lanes, Lanes)
   ) {
     let (n, blocks) = (self.n, channels / 16)
-    Self.spread(n * blocks) { item in
+    Parallel.forEachRun(n * blocks, grain: 64) { item, _ in
       let (image, block) = item.quotientAndRemainder(dividingBy: blocks)
       let source = factors + image * channels + block * 16
       func d(_ k: Int) -> Lanes { Self.load(source + k * n * channels) }
@@ -217,7 +214,7 @@ struct Winograd2x2Convolution {
   /// first, input channels side by side.
   private func transformKernel(_ weight: UnsafePointer<Float>, into uT: UnsafeMutablePointer<Float>) {
     let (cin, cout) = (self.cin, self.cout)
-    Self.forEachOutputChannel(cout, scratch: 9 * cin) { co, byTap in
+    Parallel.forEachRun(cout, grain: 16, scratch: 9 * cin) { co, byTap in
       let w = weight + co * cin * 9
       for ci in 0..<cin {
         for tap in 0..<9 { byTap[tap * cin + ci] = w[ci * 9 + tap] }
@@ -238,7 +235,7 @@ struct Winograd2x2Convolution {
   /// dw = (Sᵀ ⊗ Sᵀ) dU: the adjoint of `transformKernel`, into the kernel's OIHW layout.
   private func transformKernelGradients(_ duT: UnsafePointer<Float>, into gradWeight: UnsafeMutablePointer<Float>) {
     let (cin, cout) = (self.cin, self.cout)
-    Self.forEachOutputChannel(cout, scratch: 9 * cin) { co, byTap in
+    Parallel.forEachRun(cout, grain: 16, scratch: 9 * cin) { co, byTap in
       for ci in stride(from: 0, to: cin, by: 16) {
         func d(_ k: Int) -> Lanes { Self.load(duT + k * cout * cin + co * cin + ci) }
         // Along the columns, for each row of factors; then along the rows.
@@ -253,27 +250,6 @@ struct Winograd2x2Convolution {
       let w = gradWeight + co * cin * 9
       for ci in 0..<cin {
         for tap in 0..<9 { w[ci * 9 + tap] = byTap[tap * cin + ci] }
-      }
-    }
-  }
-
-  /// `body(item)` for each item of `0..<count`, in one contiguous range per core.
-  private static func spread(_ count: Int, _ body: (Int) -> Void) {
-    let workers = Swift.max(1, Swift.min(Parallel.threads, count / 64))
-    let per = (count + workers - 1) / workers
-    Parallel.forEach(workers) { w in
-      for item in w * per..<Swift.min(count, (w + 1) * per) { body(item) }
-    }
-  }
-
-  /// `body(co, scratch)` for each output channel, in one contiguous range per core, with
-  /// `scratch` floats of each task's own.
-  private static func forEachOutputChannel(_ channels: Int, scratch: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
-    let workers = Swift.max(1, Swift.min(Parallel.threads, channels / 16))
-    let per = (channels + workers - 1) / workers
-    Parallel.forEach(workers) { w in
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: scratch) { buffer in
-        for co in w * per..<Swift.min(channels, (w + 1) * per) { body(co, buffer.baseAddress!) }
       }
     }
   }
