@@ -251,11 +251,20 @@ public enum ConvolutionKernels {
     }
   }
 
+  /// The smallest batch `.auto` offers the small-map GEMM forms (`SmallMapConvolution`,
+  /// `Winograd2x2Convolution`) for. Their GEMMs do 2·batch operations per value of the
+  /// transformed kernel; below 64 images, transforming the kernel costs about as much as the
+  /// products, the timing against oneDNN becomes a coin toss, and the processes of a
+  /// data-parallel run, each timing its own, could call it differently (their results would then
+  /// round differently from a later run that reads one merged choice: measured with smallMap,
+  /// 3 of 4 resumed `mpirun -np 2` runs at batch 8 were no longer bit for bit).
+  static let smallMapFormsMinimumBatch = 64
+
   /// Runs `body` with the forced algorithm, the remembered choice, or — on first use — with
   /// each candidate while timing them (every candidate writes the same result). bfloat16 runs
   /// oneDNN's direct kernels (its only bfloat16 convolutions). im2col computes on plain
   /// float32 activations only: blocked ones choose between oneDNN's kernels and, on small maps,
-  /// `SmallMapConvolution`.
+  /// the small-map GEMM forms.
   @inline(__always)
   private static func dispatch(
     _ g: Conv2dGeometry, _ direction: ConvolutionDirection, _ algorithm: ConvolutionAlgorithm,
@@ -272,10 +281,10 @@ public enum ConvolutionKernels {
         if autoUsesWinograd && DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: hasBias) {
           candidates.append(.winograd)
         }
-        if g.batch >= SmallMapConvolution.minimumBatch, SmallMapConvolution(g, layouts: layouts) != nil {
+        if g.batch >= smallMapFormsMinimumBatch, SmallMapConvolution(g, layouts: layouts) != nil {
           candidates.append(.smallMap)
         }
-        if g.batch >= SmallMapConvolution.minimumBatch, Winograd2x2Convolution(g, layouts: layouts) != nil {
+        if g.batch >= smallMapFormsMinimumBatch, Winograd2x2Convolution(g, layouts: layouts) != nil {
           candidates.append(.winograd2x2)
         }
         let choice = ConvolutionAlgorithmCache.choose(key, among: candidates, body)

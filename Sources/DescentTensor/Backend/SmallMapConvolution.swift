@@ -29,14 +29,6 @@ struct SmallMapConvolution {
   /// tap that joins them, or -1.
   private let slotOf: [Int]
 
-  /// The smallest batch `.auto` offers it for. Its GEMMs do 2·batch operations per value of the
-  /// unrolled kernel; below 64 images, unrolling costs about as much as the product, the timing
-  /// against oneDNN becomes a coin toss, and the processes of a data-parallel run, each timing
-  /// its own, could call it differently (their results would then round differently from a
-  /// later run that reads one merged choice: measured, 3 of 4 resumed `mpirun -np 2` runs at
-  /// batch 8 were no longer bit for bit).
-  static let minimumBatch = 64
-
   /// Nil where the form does not apply or would do more than twice the useful work.
   init?(_ g: Conv2dGeometry, layouts: ConvolutionLayouts) {
     guard g.groups == 1, layouts.input.element == .float32, layouts.output.element == .float32,
@@ -157,11 +149,7 @@ struct SmallMapConvolution {
             Self.addRun(row + block * input.blockStride, to: sums + block * input.width, width: input.width)
           }
         }
-        let w = gradWeight + co * cin * taps
-        w.update(repeating: 0, count: cin * taps)
-        for (slot, t) in usedTaps.enumerated() {
-          for ci in 0..<cin { w[ci * taps + t] = byTap[slot * cin + ci] }
-        }
+        KernelTaps.scatter(byTap, cin: cin, taps: taps, used: usedTaps, into: gradWeight + co * cin * taps)
       }
     }
     guard let gradBias else { return }
@@ -179,10 +167,7 @@ struct SmallMapConvolution {
     let (taps, columns, input, output, usedTaps, slotOf) = (self.taps, self.columns, self.input, self.output, self.usedTaps, self.slotOf)
     let cin = input.channels
     forEachOutputChannel(scratch: usedTaps.count * cin) { co, byTap in
-      let w = weight + co * cin * taps
-      for (slot, t) in usedTaps.enumerated() {
-        for ci in 0..<cin { byTap[slot * cin + ci] = w[ci * taps + t] }
-      }
+      KernelTaps.gather(weight + co * cin * taps, cin: cin, taps: taps, used: usedTaps, into: byTap)
       for p in 0..<output.pixels {
         var target = a + output.offset(co, p) * columns
         for block in 0..<input.blocks {

@@ -28,6 +28,7 @@ struct Winograd2x2Convolution {
   }
 
   private typealias Lanes = SIMD16<Float>
+  private static let allTaps = Array(0..<9)
   private var n: Int { g.batch }
   private var cin: Int { g.inChannels }
   private var cout: Int { g.outChannels }
@@ -215,10 +216,7 @@ struct Winograd2x2Convolution {
   private func transformKernel(_ weight: UnsafePointer<Float>, into uT: UnsafeMutablePointer<Float>) {
     let (cin, cout) = (self.cin, self.cout)
     Parallel.forEachRun(cout, grain: 16, scratch: 9 * cin) { co, byTap in
-      let w = weight + co * cin * 9
-      for ci in 0..<cin {
-        for tap in 0..<9 { byTap[tap * cin + ci] = w[ci * 9 + tap] }
-      }
+      KernelTaps.gather(weight + co * cin * 9, cin: cin, taps: 9, used: Self.allTaps, into: byTap)
       for ci in stride(from: 0, to: cin, by: 16) {
         func tap(_ kh: Int, _ kw: Int) -> Lanes { Self.load(byTap + (kh * 3 + kw) * cin + ci) }
         let (a0, a1, a2) = Self.s(tap(0, 0), tap(1, 0), tap(2, 0))  // column 0 along the rows
@@ -247,10 +245,7 @@ struct Winograd2x2Convolution {
         Self.storeColumn(Self.sAdjoint(a1, b1, c1), 1, byTap + ci, stride: cin)
         Self.storeColumn(Self.sAdjoint(a2, b2, c2), 2, byTap + ci, stride: cin)
       }
-      let w = gradWeight + co * cin * 9
-      for ci in 0..<cin {
-        for tap in 0..<9 { w[ci * 9 + tap] = byTap[tap * cin + ci] }
-      }
+      KernelTaps.scatter(byTap, cin: cin, taps: 9, used: Self.allTaps, into: gradWeight + co * cin * 9)
     }
   }
 }
