@@ -47,7 +47,7 @@ struct BenchTrain: ParsableCommand {
   @Option(help: "Architecture: \(Architecture.argumentNames) (default: resnet34).", transform: Architecture.parse)
   var arch: Architecture = .resnet34
 
-  @Option(help: "Image size in pixels (square).")
+  @Option(help: "Image size in pixels (square, at least 28: the study's step is --size 28 --bs 128).")
   var size = 64
 
   @Option(help: "Batch size.")
@@ -74,7 +74,7 @@ struct BenchTrain: ParsableCommand {
   var threads: Int?
 
   func validate() throws {
-    guard size >= 32 else { throw ValidationError("--size must be at least 32 pixels, not \(size)") }
+    guard size >= 28 else { throw ValidationError("--size must be at least 28 pixels (the study's), not \(size)") }
     guard bs >= 2 else { throw ValidationError("--bs must be at least 2 (batch norm needs two images), not \(bs)") }
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, not \(steps)") }
     guard !(allBF16 && mixedPrecision) else { throw ValidationError("--all-bf16 and --mixed-precision exclude each other") }
