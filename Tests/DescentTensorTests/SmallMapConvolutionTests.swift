@@ -27,6 +27,8 @@ import Testing
     geometry(4, 16, 32, 1, 1, kernel: (1, 1), pad: (0, 0)),
     geometry(2, 16, 16, 3, 3),  // 3×3 on 3×3: 49 of 81 pairs joined, the rest zero blocks
     geometry(2, 16, 16, 2, 3),  // not square
+    geometry(3, 16, 32, 4, 4, stride: 2),  // a stage's first block: 4×4 into 2×2, 25 of 64 joined
+    geometry(2, 16, 16, 4, 4),  // 3×3 on 4×4: 100 of 256 joined
   ]
 
   static let layouts: [ConvolutionLayouts] = [
@@ -73,10 +75,17 @@ import Testing
     }
   }
 
-  /// Not where it would do more than twice the useful work (3×3 on 4×4: 100 of 256 pixel pairs
-  /// joined; a 1×1 stride-2 kernel on 2×2: 1 of 4), nor on bfloat16 or grouped convolutions.
-  @Test func appliesOnlyWhereMostPixelPairsAreJoined() {
-    #expect(SmallMapConvolution(Self.geometry(2, 16, 16, 4, 4), layouts: .plain) == nil)
+  /// The forward is offered only where it would do at most twice the useful work, the gradients
+  /// (tap by tap where pairs are missing) on any small map: 3×3 on 2×2 and 1×1 maps all three;
+  /// on 4×4 (100 of 256 pixel pairs joined) and 4×4 into 2×2 (25 of 64) the gradients only. Maps too large for half of the pairs to be joined (3×3 on 5×5; a 1×1
+  /// stride-2 kernel on 2×2: 1 of 4) have none, nor bfloat16 or grouped convolutions.
+  @Test func appliesOnlyWhereMostPixelPairsAreJoined() throws {
+    for (g, all) in [(Self.geometries[0], true), (Self.geometries[2], true), (Self.geometry(2, 16, 16, 4, 4), false),
+                     (Self.geometry(2, 16, 32, 4, 4, stride: 2), false)] {
+      let form = try #require(SmallMapConvolution(g, layouts: .plain))
+      #expect(ConvolutionDirection.allCases.map { form.offered(for: $0) } == [all, true, true], "\(g)")
+    }
+    #expect(SmallMapConvolution(Self.geometry(2, 16, 16, 5, 5), layouts: .plain) == nil)
     #expect(SmallMapConvolution(Self.geometry(2, 16, 32, 2, 2, kernel: (1, 1), stride: 2, pad: (0, 0)), layouts: .plain) == nil)
     let one = Self.geometries[2]
     #expect(SmallMapConvolution(one, layouts: .init(input: .init(blocked: true, element: .bfloat16), output: .plain)) == nil)
@@ -85,10 +94,10 @@ import Testing
     #expect(SmallMapConvolution(grouped, layouts: .plain) == nil)
   }
 
-  /// Through the kernels' entry point with the algorithm forced: where it does not apply (4×4),
+  /// Through the kernels' entry point with the algorithm forced: where it does not apply (5×5),
   /// oneDNN's kernels run instead, with the same results.
   @Test func forcedWhereItDoesNotApplyRunsDNNL() {
-    let g = Self.geometry(2, 16, 16, 4, 4)
+    let g = Self.geometry(2, 16, 16, 5, 5)
     let x = (0..<g.inputCount).map { Float(sin(0.37 * Double($0))) }, w = (0..<g.weightCount).map { Float(cos(0.29 * Double($0))) }
     var y = [Float](repeating: .nan, count: g.outputCount)
     ConvolutionKernels.forward(g, input: x, weight: w, bias: nil, output: &y, using: .smallMap)

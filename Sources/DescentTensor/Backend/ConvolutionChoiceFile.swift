@@ -47,10 +47,11 @@ enum ConvolutionChoiceFile {
 
   /// The machine this process runs on, as a choice depends on it, and the candidates `.auto`
   /// times: a choice made before a new candidate existed (`candidates 2`: `smallMap`;
-  /// `candidates 3`: `winograd2x2`) is timed again.
+  /// `candidates 3`: `winograd2x2`; `candidates 4`: `smallMap`'s weight gradient on strided
+  /// maps) is timed again.
   static var currentMachine: String {
     let version = dnnl_version().pointee
-    return "\(cpuModel()); threads \(Parallel.threads); oneDNN \(version.major).\(version.minor).\(version.patch); candidates 3"
+    return "\(cpuModel()); threads \(Parallel.threads); oneDNN \(version.major).\(version.minor).\(version.patch); candidates 4"
   }
 
   private static func cpuModel() -> String {

@@ -281,7 +281,7 @@ public enum ConvolutionKernels {
         if autoUsesWinograd && DNNLConvolutionCache.supportsWinograd(g, direction, hasBias: hasBias) {
           candidates.append(.winograd)
         }
-        if g.batch >= smallMapFormsMinimumBatch, SmallMapConvolution(g, layouts: layouts) != nil {
+        if g.batch >= smallMapFormsMinimumBatch, SmallMapConvolution(g, layouts: layouts)?.offered(for: direction) == true {
           candidates.append(.smallMap)
         }
         if g.batch >= smallMapFormsMinimumBatch, Winograd2x2Convolution(g, layouts: layouts) != nil {

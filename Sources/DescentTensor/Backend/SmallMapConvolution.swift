@@ -12,9 +12,12 @@
 /// Where every (output, input) pixel pair is joined by a tap, these GEMMs do exactly the useful
 /// multiply-adds, while oneDNN's direct kernels work through the padding taps too: on 2×2 maps
 /// 36 multiply-adds per pair of channels and image are counted, 16 useful; on 1×1 maps 9, 1. So
-/// it is offered to `.auto` (timed against oneDNN's kernels) where at least half of the pixel
-/// pairs are joined. Building `A` (and summing `dA` back into taps) costs one pass over a matrix
-/// of Ho·Wo·H·W weight-sized blocks: 16 on 2×2 maps. float32 activations, ungrouped.
+/// the forward is offered to `.auto` (timed against oneDNN's kernels) where at least half of the
+/// pixel pairs are joined. Building `A` (and summing `dA` back into taps) costs one pass over a
+/// matrix of Ho·Wo·H·W weight-sized blocks: 16 on 2×2 maps. Where some pairs are joined by no
+/// tap (strided maps: a stage's first convolution, 4×4 into 2×2), both gradients go tap by tap
+/// over the joined pairs alone, and are offered on any map small enough. float32 activations,
+/// ungrouped.
 struct SmallMapConvolution {
   let g: Conv2dGeometry
   let layouts: ConvolutionLayouts
@@ -28,8 +31,11 @@ struct SmallMapConvolution {
   /// For output pixel p and input pixel q, at p · H·W + q: the place among `usedTaps` of the
   /// tap that joins them, or -1.
   private let slotOf: [Int]
+  /// `pairs` ordered by tap (in `usedTaps` order), and each tap's run of them there.
+  private let pairsByTap: [(output: Int, input: Int)]
+  private let tapRuns: [Range<Int>]
 
-  /// Nil where the form does not apply or would do more than twice the useful work.
+  /// Nil where the form does not apply: maps too large for half of the pixel pairs to be joined.
   init?(_ g: Conv2dGeometry, layouts: ConvolutionLayouts) {
     guard g.groups == 1, layouts.input.element == .float32, layouts.output.element == .float32,
       !layouts.input.blocked || g.inChannels % 16 == 0, !layouts.output.blocked || g.outChannels % 16 == 0
@@ -53,7 +59,6 @@ struct SmallMapConvolution {
         }
       }
     }
-    guard 2 * joined.count >= inPixels * outPixels else { return nil }
     self.g = g
     self.layouts = layouts
     usedTaps = Set(joined.map(\.tap)).sorted()
@@ -61,6 +66,14 @@ struct SmallMapConvolution {
     var slotOf = [Int](repeating: -1, count: outPixels * inPixels)
     for pair in pairs { slotOf[pair.output * inPixels + pair.input] = pair.slot }
     self.slotOf = slotOf
+    let byTap = usedTaps.indices.map { [pairs] slot in pairs.filter { $0.slot == slot }.map { (output: $0.output, input: $0.input) } }
+    pairsByTap = byTap.flatMap { $0 }
+    var runs: [Range<Int>] = [], start = 0
+    for tapPairs in byTap {
+      runs.append(start..<start + tapPairs.count)
+      start += tapPairs.count
+    }
+    tapRuns = runs
     input = ImageLayout(channels: g.inChannels, pixels: inPixels, blocked: layouts.input.blocked)
     output = ImageLayout(channels: g.outChannels, pixels: outPixels, blocked: layouts.output.blocked)
   }
@@ -81,6 +94,13 @@ struct SmallMapConvolution {
     }
 
     func offset(_ c: Int, _ p: Int) -> Int { c / width * blockStride + p * width + c % width }
+  }
+
+  /// Whether `.auto` times it for this pass: the forward multiplies the whole unrolled kernel, so
+  /// only where at least half of the pixel pairs are joined (more than twice the useful work
+  /// never wins); the gradients go tap by tap where pairs are missing, so always.
+  func offered(for direction: ConvolutionDirection) -> Bool {
+    direction != .forward || 2 * pairs.count >= input.pixels * output.pixels
   }
 
   private var rows: Int { output.count }
@@ -119,6 +139,9 @@ struct SmallMapConvolution {
   func backwardData(
     gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>, reuse: ConvolutionReuse?
   ) {
+    if pairs.count < output.pixels * input.pixels {
+      return backwardDataByTap(gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+    }
     func multiply(_ a: UnsafePointer<Float>) {
       GEMM.sgemm(
         transA: false, transB: false, m: g.batch, n: columns, k: rows, a: gradOutput, lda: rows, b: a, ldb: columns,
@@ -131,6 +154,24 @@ struct SmallMapConvolution {
   func backwardWeights(
     input x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, gradWeight: UnsafeMutablePointer<Float>,
     gradBias: UnsafeMutablePointer<Float>?
+  ) {
+    if pairs.count < output.pixels * input.pixels {
+      backwardWeightsByTap(input: x, gradOutput: gradOutput, gradWeight: gradWeight)
+    } else {
+      backwardWeightsDense(input: x, gradOutput: gradOutput, gradWeight: gradWeight)
+    }
+    guard let gradBias else { return }
+    gradBias.update(repeating: 0, count: output.channels)
+    let width = output.width
+    forEachOutputRun { at, first in
+      for j in 0..<width { gradBias[first + j] += gradOutput[at + j] }
+    }
+  }
+
+  /// Every pixel pair joined (1×1 and 2×2 maps, 2×2 into 1×1 at stride 2): dA = dYᵀ · X, one GEMM, and
+  /// each tap's gradient summed from the blocks it fills.
+  private func backwardWeightsDense(
+    input x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, gradWeight: UnsafeMutablePointer<Float>
   ) {
     ScratchPool.withBuffer(count: rows * columns) { gradA in
       GEMM.sgemm(
@@ -152,11 +193,84 @@ struct SmallMapConvolution {
         KernelTaps.scatter(byTap, cin: cin, taps: taps, used: usedTaps, into: gradWeight + co * cin * taps)
       }
     }
-    guard let gradBias else { return }
-    gradBias.update(repeating: 0, count: output.channels)
-    let width = output.width
-    forEachOutputRun { at, first in
-      for j in 0..<width { gradBias[first + j] += gradOutput[at + j] }
+  }
+
+  // MARK: Tap by tap, where some pixel pairs are joined by no tap
+
+  // On a strided map (a stage's first convolution: 25 of 64 pairs joined on a 4×4 map at stride
+  // 2) most of A's blocks are zeros, and so would be most of dA's products. Instead each used tap
+  // runs one GEMM over the batch times the pairs it joins, on those pairs' pixel rows gathered
+  // first ([N, C] per pair, taps one after the other): only the useful multiply-adds.
+
+  /// dX_q = Σ dY_o · W_tap over the pairs (o, q) each tap joins: the products of each tap's
+  /// gathered output-gradient rows, added into the input gradient's pixels.
+  private func backwardDataByTap(
+    gradOutput dy: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradInput dx: UnsafeMutablePointer<Float>
+  ) {
+    let (n, cin, cout, taps, usedTaps) = (g.batch, input.channels, output.channels, self.taps, self.usedTaps)
+    let (input, pairsByTap, columns) = (self.input, self.pairsByTap, self.columns)
+    let gathered = pairsByTap.count * n
+    ScratchPool.withBuffer(count: gathered * (cout + cin) + usedTaps.count * cout * cin) { scratch in
+      let (dyRows, products, kernel) = (scratch, scratch + gathered * cout, scratch + gathered * (cout + cin))
+      gatherPairRows(dy, output, outputs: true, into: dyRows)
+      // kernel[slot] = W_tap [Cout, Cin]
+      Parallel.forEachRun(cout, grain: 16) { co, _ in
+        KernelTaps.gather(weight + co * cin * taps, cin: cin, taps: taps, used: usedTaps, into: kernel + co * cin, slotStride: cout * cin)
+      }
+      for (slot, run) in tapRuns.enumerated() {
+        GEMM.sgemm(
+          transA: false, transB: false, m: run.count * n, n: cin, k: cout, a: dyRows + run.lowerBound * n * cout, lda: cout,
+          b: kernel + slot * cout * cin, ldb: cin, c: products + run.lowerBound * n * cin, ldc: cin)
+      }
+      // Image by image (an image's pixels meet several pairs), pairs in tap order.
+      Parallel.forEachRun(n, grain: 1) { image, _ in
+        let target = dx + image * columns
+        target.update(repeating: 0, count: columns)
+        for (pair, pixels) in pairsByTap.enumerated() {
+          let row = UnsafePointer(products + (pair * n + image) * cin)
+          for block in 0..<input.blocks {
+            Self.addRun(row + block * input.width, to: target + block * input.blockStride + pixels.input * input.width, width: input.width)
+          }
+        }
+      }
+    }
+  }
+
+  /// dW_tap = Σ dY_oᵀ · X_q over the pairs (o, q) each tap joins: one GEMM of each tap's
+  /// gathered rows, laid out as weights.
+  private func backwardWeightsByTap(
+    input x: UnsafePointer<Float>, gradOutput dy: UnsafePointer<Float>, gradWeight: UnsafeMutablePointer<Float>
+  ) {
+    let (n, cin, cout, taps, usedTaps) = (g.batch, input.channels, output.channels, self.taps, self.usedTaps)
+    let gathered = pairsByTap.count * n
+    ScratchPool.withBuffer(count: gathered * (cin + cout) + usedTaps.count * cout * cin) { scratch in
+      let (xRows, dyRows, kernelGradient) = (scratch, scratch + gathered * cin, scratch + gathered * (cin + cout))
+      gatherPairRows(x, input, outputs: false, into: xRows)
+      gatherPairRows(dy, output, outputs: true, into: dyRows)
+      for (slot, run) in tapRuns.enumerated() {
+        GEMM.sgemm(
+          transA: true, transB: false, m: cout, n: cin, k: run.count * n, a: dyRows + run.lowerBound * n * cout, lda: cout,
+          b: xRows + run.lowerBound * n * cin, ldb: cin, c: kernelGradient + slot * cout * cin, ldc: cin)
+      }
+      Parallel.forEachRun(cout, grain: 16) { co, _ in
+        KernelTaps.scatter(kernelGradient + co * cin, cin: cin, taps: taps, used: usedTaps, into: gradWeight + co * cin * taps, slotStride: cout * cin)
+      }
+    }
+  }
+
+  /// rows[pair · N + image] = the pair's output (or input) pixel of each image in `images`
+  /// (`layout`), all channels, for the pairs tap by tap.
+  private func gatherPairRows(
+    _ images: UnsafePointer<Float>, _ layout: ImageLayout, outputs: Bool, into rows: UnsafeMutablePointer<Float>
+  ) {
+    let (n, pairsByTap) = (g.batch, self.pairsByTap)
+    Parallel.forEachRun(pairsByTap.count * n, grain: 64) { row, _ in
+      let (pair, image) = row.quotientAndRemainder(dividingBy: n)
+      let (source, target) = (images + image * layout.count, rows + row * layout.channels)
+      let pixel = outputs ? pairsByTap[pair].output : pairsByTap[pair].input
+      for block in 0..<layout.blocks {
+        Self.copyRun(source + block * layout.blockStride + pixel * layout.width, to: target + block * layout.width, width: layout.width)
+      }
     }
   }
 
