@@ -103,6 +103,10 @@ struct SmallMapConvolution {
     direction != .forward || 2 * pairs.count >= input.pixels * output.pixels
   }
 
+  /// Whether every (output, input) pixel pair is joined by a tap: A has no zero block, and the
+  /// gradients run dense.
+  private var everyPairJoined: Bool { pairs.count == output.pixels * input.pixels }
+
   private var rows: Int { output.count }
   private var columns: Int { input.count }
   private var taps: Int { g.kernelHeight * g.kernelWidth }
@@ -139,7 +143,7 @@ struct SmallMapConvolution {
   func backwardData(
     gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>, reuse: ConvolutionReuse?
   ) {
-    if pairs.count < output.pixels * input.pixels {
+    if !everyPairJoined {
       return backwardDataByTap(gradOutput: gradOutput, weight: weight, gradInput: gradInput)
     }
     func multiply(_ a: UnsafePointer<Float>) {
@@ -155,10 +159,10 @@ struct SmallMapConvolution {
     input x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, gradWeight: UnsafeMutablePointer<Float>,
     gradBias: UnsafeMutablePointer<Float>?
   ) {
-    if pairs.count < output.pixels * input.pixels {
-      backwardWeightsByTap(input: x, gradOutput: gradOutput, gradWeight: gradWeight)
-    } else {
+    if everyPairJoined {
       backwardWeightsDense(input: x, gradOutput: gradOutput, gradWeight: gradWeight)
+    } else {
+      backwardWeightsByTap(input: x, gradOutput: gradOutput, gradWeight: gradWeight)
     }
     guard let gradBias else { return }
     gradBias.update(repeating: 0, count: output.channels)
@@ -168,8 +172,8 @@ struct SmallMapConvolution {
     }
   }
 
-  /// Every pixel pair joined (1×1 and 2×2 maps, 2×2 into 1×1 at stride 2): dA = dYᵀ · X, one GEMM, and
-  /// each tap's gradient summed from the blocks it fills.
+  /// Every pixel pair joined (1×1 and 2×2 maps, 2×2 into 1×1 at stride 2): dA = dYᵀ · X, one
+  /// GEMM, and each tap's gradient summed from the blocks it fills.
   private func backwardWeightsDense(
     input x: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, gradWeight: UnsafeMutablePointer<Float>
   ) {
@@ -214,7 +218,7 @@ struct SmallMapConvolution {
       let (dyRows, products, kernel) = (scratch, scratch + gathered * cout, scratch + gathered * (cout + cin))
       gatherPairRows(dy, output, outputs: true, into: dyRows)
       // kernel[slot] = W_tap [Cout, Cin]
-      Parallel.forEachRun(cout, grain: 16) { co, _ in
+      forEachOutputChannel(scratch: 0) { co, _ in
         KernelTaps.gather(weight + co * cin * taps, cin: cin, taps: taps, used: usedTaps, into: kernel + co * cin, slotStride: cout * cin)
       }
       for (slot, run) in tapRuns.enumerated() {
@@ -252,7 +256,7 @@ struct SmallMapConvolution {
           transA: true, transB: false, m: cout, n: cin, k: run.count * n, a: dyRows + run.lowerBound * n * cout, lda: cout,
           b: xRows + run.lowerBound * n * cin, ldb: cin, c: kernelGradient + slot * cout * cin, ldc: cin)
       }
-      Parallel.forEachRun(cout, grain: 16) { co, _ in
+      forEachOutputChannel(scratch: 0) { co, _ in
         KernelTaps.scatter(kernelGradient + co * cin, cin: cin, taps: taps, used: usedTaps, into: gradWeight + co * cin * taps, slotStride: cout * cin)
       }
     }
