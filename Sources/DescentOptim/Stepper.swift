@@ -3,8 +3,7 @@
 /// composes a chain of steppers into ONE loop over each parameter's memory, so a chain of any
 /// length reads and writes each buffer once.
 ///
-///     struct AverageGrad: Stepper {
-///       let mom = Hyper("mom"), avg = State("grad_avg")
+///     struct AverageGrad: Stepper { let mom = Hyper("mom"), avg = State("grad_avg")
 ///       func step(_ s: inout Lanes) { s[avg] = s[mom] * s[avg] + s[1 - mom] * s.g }
 ///     }
 ///     let opt = Optimizer(params, steppers: [.fused { AverageGrad(); MomentumStep() }], defaults: ["lr": 1e-2, "mom": 0.9])

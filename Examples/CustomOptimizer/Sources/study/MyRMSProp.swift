@@ -5,14 +5,12 @@ import DescentOptim
 // into one pass over memory. The same math as Descent's `rmsprop`, so the two train alike.
 
 /// The seed's `average_square_grad`: square_avg ← square_mom·square_avg + (1 − square_mom)·g².
-struct AverageSquareGrad: Stepper {
-  let squareMom = Hyper("square_mom"), squareAvg = State("square_avg")
+struct AverageSquareGrad: Stepper { let squareMom = Hyper("square_mom"), squareAvg = State("square_avg")
   func step(_ s: inout Lanes) { s[squareAvg] = s[squareMom] * s[squareAvg] + s[1 - squareMom] * (s.g * s.g) }
 }
 
 /// The seed's `rms_prop_step`, which divides the raw gradient: p ← p − lr·g / (√square_avg + eps).
-struct RawGradientRMSPropStep: Stepper {
-  let lr = Hyper("lr"), eps = Hyper("eps"), squareAvg = State("square_avg")
+struct RawGradientRMSPropStep: Stepper { let lr = Hyper("lr"), eps = Hyper("eps"), squareAvg = State("square_avg")
   func step(_ s: inout Lanes) { s.p -= s[lr] * (s.g / (sqrt(s[squareAvg]) + s[eps])) }
 }
 
