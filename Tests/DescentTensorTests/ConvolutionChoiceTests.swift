@@ -28,6 +28,38 @@ import Testing
     #expect(ConvolutionKernels.chosenAlgorithm(g, .backwardData) == nil)
   }
 
+  /// The timing race on a made-up clock (each candidate's run advances it by its cost, in
+  /// nanoseconds; a run's first cost is its untimed one): the fastest best time wins, a clear
+  /// loser leaves the race after the first two turns, close contenders race on to the turn
+  /// limit, and a burst that slows the winner in the first turns does not decide.
+  @Test func timingRaceKeepsCloseCallsGoing() {
+    let costs: [String: [UInt64]] = [
+      "slow": [9_000, 3_000, 3_000],
+      "close": [2_000, 1_100, 1_100],
+      "winner": [2_000, 1_500, 1_500, 1_000],  // a burst of load in its first two turns
+    ]
+    var now: UInt64 = 0, runs: [String: Int] = [:]
+    let choice = ConvolutionAlgorithmCache.fastest(among: ["slow", "close", "winner"], clock: { now }) { name in
+      let cost = costs[name]!
+      now += cost[Swift.min(runs[name, default: 0], cost.count - 1)]
+      runs[name, default: 0] += 1
+    }
+    #expect(choice == "winner")
+    #expect(runs == ["slow": 3, "close": 13, "winner": 13])
+    // With two turns only, as before, the burst would have decided.
+    var twoTurns: [String: Int] = [:]
+    now = 0
+    runs = [:]
+    let early = ConvolutionAlgorithmCache.fastest(among: ["slow", "close", "winner"], maxRounds: 2, clock: { now }) { name in
+      let cost = costs[name]!
+      now += cost[Swift.min(runs[name, default: 0], cost.count - 1)]
+      runs[name, default: 0] += 1
+      twoTurns[name, default: 0] += 1
+    }
+    #expect(early == "close")
+    #expect(twoTurns == ["slow": 3, "close": 3, "winner": 3])
+  }
+
   /// One forward and backward of `x.conv2d(w)` under `precision`: the output, its format, the
   /// input and weight gradients, and the mixed-precision tally of the passes.
   static func convolve(

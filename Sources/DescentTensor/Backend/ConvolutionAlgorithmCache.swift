@@ -51,27 +51,34 @@ enum ConvolutionAlgorithmCache {
 
   /// The candidate `run` runs fastest. Each candidate runs once untimed (building its plan,
   /// scratch and caches), then they take turns, each keeping its best time: taking turns and
-  /// keeping the best keep a burst of load from another process from deciding. At least
-  /// `minRounds` turns, and more up to `maxRounds` while the timing has taken less than
-  /// `budget` seconds, so small layers are timed often and large ones do not slow the first
-  /// step much. Two threads meeting a new key at once both time it; either answer is fine.
+  /// keeping the best keep a burst of load from another process from deciding. After
+  /// `minRounds` turns, only the contenders race on — those within `contenders` × the leader's
+  /// best — for more turns up to `maxRounds`, while the timing has taken less than `budget`
+  /// seconds: a close call gets many turns (a first step's timings swing by half on a busy
+  /// host, and stage 3's two small-map forms at 28 px are 1.3 × apart), a clear one costs no
+  /// more, and large layers do not slow the first step much. Two threads meeting a new key at
+  /// once both time it; either answer is fine. `clock` (nanoseconds) is for tests.
   static func fastest<Candidate>(
-    among candidates: [Candidate], minRounds: Int = 2, maxRounds: Int = 6, budget: Double = 0.5,
+    among candidates: [Candidate], minRounds: Int = 2, maxRounds: Int = 12, budget: Double = 0.5,
+    contenders: Double = 1.5, clock: () -> UInt64 = { DispatchTime.now().uptimeNanoseconds },
     _ run: (Candidate) -> Void
   ) -> Candidate {
     var best = [UInt64](repeating: .max, count: candidates.count)
     for candidate in candidates { run(candidate) }
-    let start = DispatchTime.now().uptimeNanoseconds
+    let start = clock()
+    var racing = Array(candidates.indices)
     var rounds = 0
-    while rounds < minRounds
-      || (rounds < maxRounds && Double(DispatchTime.now().uptimeNanoseconds - start) < budget * 1e9)
-    {
-      for (i, candidate) in candidates.enumerated() {
-        let t = DispatchTime.now().uptimeNanoseconds
-        run(candidate)
-        best[i] = Swift.min(best[i], DispatchTime.now().uptimeNanoseconds - t)
+    while rounds < minRounds || (rounds < maxRounds && racing.count > 1 && Double(clock() - start) < budget * 1e9) {
+      for i in racing {
+        let t = clock()
+        run(candidates[i])
+        best[i] = Swift.min(best[i], clock() - t)
       }
       rounds += 1
+      if rounds >= minRounds {
+        let leader = Double(racing.map { best[$0] }.min()!)
+        racing.removeAll { Double(best[$0]) > contenders * leader }
+      }
     }
     return candidates[best.indices.min { best[$0] < best[$1] }!]
   }
