@@ -38,26 +38,22 @@ import Testing
       "close": [2_000, 1_100, 1_100],
       "winner": [2_000, 1_500, 1_500, 1_000],  // a burst of load in its first two turns
     ]
-    var now: UInt64 = 0, runs: [String: Int] = [:]
-    let choice = ConvolutionAlgorithmCache.fastest(among: ["slow", "close", "winner"], clock: { now }) { name in
-      let cost = costs[name]!
-      now += cost[Swift.min(runs[name, default: 0], cost.count - 1)]
-      runs[name, default: 0] += 1
+    func race(maxRounds: Int) -> (choice: String, runs: [String: Int]) {
+      var now: UInt64 = 0, runs: [String: Int] = [:]
+      let choice = ConvolutionAlgorithmCache.fastest(among: ["slow", "close", "winner"], maxRounds: maxRounds, clock: { now }) { name in
+        let cost = costs[name]!
+        now += cost[Swift.min(runs[name, default: 0], cost.count - 1)]
+        runs[name, default: 0] += 1
+      }
+      return (choice, runs)
     }
-    #expect(choice == "winner")
-    #expect(runs == ["slow": 3, "close": 13, "winner": 13])
-    // With two turns only, as before, the burst would have decided.
-    var twoTurns: [String: Int] = [:]
-    now = 0
-    runs = [:]
-    let early = ConvolutionAlgorithmCache.fastest(among: ["slow", "close", "winner"], maxRounds: 2, clock: { now }) { name in
-      let cost = costs[name]!
-      now += cost[Swift.min(runs[name, default: 0], cost.count - 1)]
-      runs[name, default: 0] += 1
-      twoTurns[name, default: 0] += 1
-    }
-    #expect(early == "close")
-    #expect(twoTurns == ["slow": 3, "close": 3, "winner": 3])
+    let raced = race(maxRounds: 12)
+    #expect(raced.choice == "winner")
+    #expect(raced.runs == ["slow": 3, "close": 13, "winner": 13])
+    // With two turns only, the burst decides.
+    let early = race(maxRounds: 2)
+    #expect(early.choice == "close")
+    #expect(early.runs == ["slow": 3, "close": 3, "winner": 3])
   }
 
   /// One forward and backward of `x.conv2d(w)` under `precision`: the output, its format, the
