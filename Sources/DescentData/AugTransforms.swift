@@ -116,11 +116,13 @@ public struct AugTransforms: Sendable {
   }
 
   /// Augments image `index` of `batch` into image `index` of `out` with the given choices.
-  public func apply(_ batch: Tensor, index: Int, draws: AugmentDraws, into out: Tensor) {
+  /// `sourceChannels: 1` reads only the image's first plane and writes every channel from it
+  /// (a gray image whose planes would be copies).
+  public func apply(_ batch: Tensor, index: Int, draws: AugmentDraws, into out: Tensor, sourceChannels: Int? = nil) {
     let (c, h, w) = (batch.shape[1], batch.shape[2], batch.shape[3])
     let (oh, ow) = (out.shape[2], out.shape[3])
     let map = SampleMap(draws, input: (h, w), output: (oh, ow))
-    Resampler.run(src: batch.pointer + index * c * h * w, channels: c, h: h, w: w,
+    Resampler.run(src: batch.pointer + index * c * h * w, channels: c, sourceChannels: sourceChannels ?? c, h: h, w: w,
                   out: out.pointer + index * c * oh * ow, oh: oh, ow: ow,
                   map: map, draws: draws, normalize: normalize)
   }

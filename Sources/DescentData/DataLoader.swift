@@ -101,7 +101,7 @@ public final class DataLoader: Sendable {
     var images: [Image8] = [], labels: [Int] = [], files: [String] = [], itemIndices: [Int] = []
     for i in indices {
       do {
-        images.append(try ImageDecoder.decode(file: items.files[i], channels: channels))
+        images.append(try ImageDecoder.decode(file: items.files[i], channels: channels, keepingGray: true))
         itemIndices.append(i)
         labels.append(items.labels[i])
         files.append(items.files[i].path)
@@ -116,22 +116,28 @@ public final class DataLoader: Sendable {
     let x = Tensor(uninitializedShape: [images.count, channels, h, w])
     // One generator per item, seeded by the item: its draws do not depend on its batch.
     var generators = itemIndices.map { RandomGenerator(seed: mix(seed, UInt64(epoch), UInt64($0))) }
+    // A gray image kept one channel (`keepingGray`): its one plane is written, and stands for
+    // all three until the batch transforms write them, or is copied into them.
     for (k, image) in images.enumerated() {
+      let planes = x.pointer + k * plane
       if let resize {
-        resize.apply(image, position: resize.drawPosition(training: training, using: &generators[k]), into: x.pointer + k * plane)
+        resize.apply(image, position: resize.drawPosition(training: training, using: &generators[k]), into: planes)
       } else {
         guard image.width == w && image.height == h else {
           throw DataError.sizeMismatch(files[k], expected: "\(w)×\(h)", found: "\(image.width)×\(image.height)")
         }
-        image.writePlanes(into: x.pointer + k * plane)
+        image.writePlanes(into: planes)
+      }
+      if augment == nil {
+        for ch in image.channels..<channels { (planes + ch * h * w).update(from: planes, count: h * w) }
       }
     }
     guard let augment else { return Batch(x: x, y: labels, files: files) }
     let (oh, ow) = augment.outputSize(h: h, w: w)
     let out = Tensor(uninitializedShape: [images.count, channels, oh, ow])
-    for k in 0..<images.count {
+    for (k, image) in images.enumerated() {
       let draws = training ? augment.draw(h: h, w: w, using: &generators[k]) : augment.validationDraws(h: h, w: w)
-      augment.apply(x, index: k, draws: draws, into: out)
+      augment.apply(x, index: k, draws: draws, into: out, sourceChannels: image.channels)
     }
     return Batch(x: out, y: labels, files: files)
   }

@@ -36,6 +36,13 @@ public enum ImageDecoder {
   }
 
   public static func decode(file: URL, channels: Int = 3) throws -> Image8 {
+    try decode(file: file, channels: channels, keepingGray: false)
+  }
+
+  /// As `decode(file:channels:)`, except that with `keepingGray` a one-channel image stays one
+  /// channel where three are asked for: its three planes would be copies, so the loader computes
+  /// one and copies it (the same values, a third of the work).
+  static func decode(file: URL, channels: Int, keepingGray: Bool) throws -> Image8 {
     let bytes: [UInt8]
     do {
       bytes = try WholeFile.read(file.path)
@@ -46,20 +53,20 @@ public enum ImageDecoder {
     } catch {
       throw DataError.unreadableFile(file.path, reason: "\(error)")
     }
-    return try bytes.withUnsafeBytes { try decode($0, name: file.path, channels: channels) }
+    return try bytes.withUnsafeBytes { try decode($0, name: file.path, channels: channels, keepingGray: keepingGray) }
   }
 
   public static func decode(_ data: Data, name: String, channels: Int = 3) throws -> Image8 {
     try data.withUnsafeBytes { try decode($0, name: name, channels: channels) }
   }
 
-  static func decode(_ bytes: UnsafeRawBufferPointer, name: String, channels: Int) throws -> Image8 {
+  static func decode(_ bytes: UnsafeRawBufferPointer, name: String, channels: Int, keepingGray: Bool = false) throws -> Image8 {
     guard !bytes.isEmpty else { throw DataError.emptyFile(name) }
     let image = try { () throws -> Image8 in
       if bytes.starts(with: [0xFF, 0xD8]) { return try JPEGCodec.decode(bytes, name: name) }
       if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNGCodec.decode(bytes, name: name) }
       throw DataError.unsupportedFormat(name)
     }()
-    return image.converted(to: channels)
+    return keepingGray && image.channels == 1 && channels == 3 ? image : image.converted(to: channels)
   }
 }

@@ -5,10 +5,13 @@ import Foundation
 /// align_corners=True)`), then gets fastai's lighting and `Normalize`, so an augmented image
 /// costs one read of the input and one write of the output.
 enum Resampler {
-  /// `src`: C planes of h × w; `out`: C planes of oh × ow.
-  static func run(src: UnsafePointer<Float>, channels: Int, h: Int, w: Int,
+  /// `src`: C planes of h × w, of which only the first `sourceChannels` are read: with 1, the
+  /// first plane is sampled once per pixel and stands for every channel (normalized per
+  /// channel); `out`: C planes of oh × ow.
+  static func run(src: UnsafePointer<Float>, channels: Int, sourceChannels: Int, h: Int, w: Int,
                   out: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
                   map: SampleMap, draws: AugmentDraws, normalize: Normalize?) {
+    precondition(sourceChannels == 1 || sourceChannels == channels, "Resampler: \(sourceChannels) source planes for \(channels) channels")
     let plane = h * w, outPlane = oh * ow
     let lighting = draws.hasLighting
     // fastai's lighting, sigmoid((logit(x) + logit(b)) · c) with x clamped to [1e-7, 1 − 1e-7],
@@ -29,13 +32,16 @@ enum Resampler {
           let fx = ix - Float(x0), fy = iy - Float(y0)
           let w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy
           let o00 = y0 * w + x0, o01 = y0 * w + x1, o10 = y1 * w + x0, o11 = y1 * w + x1
+          var value: Float = 0
           for ch in 0..<channels {
-            let p = src + ch * plane
-            var value = w00 * p[o00] + w01 * p[o01] + w10 * p[o10] + w11 * p[o11]
-            if lighting {
-              let x = Swift.min(Swift.max(value, 1e-7), 1 - 1e-7)
-              let odds = (1 - x) / x
-              value = 1 / (1 + k * (unitContrast ? odds : powf(odds, c)))
+            if ch < sourceChannels {
+              let p = src + ch * plane
+              value = w00 * p[o00] + w01 * p[o01] + w10 * p[o10] + w11 * p[o11]
+              if lighting {
+                let x = Swift.min(Swift.max(value, 1e-7), 1 - 1e-7)
+                let odds = (1 - x) / x
+                value = 1 / (1 + k * (unitContrast ? odds : powf(odds, c)))
+              }
             }
             out[ch * outPlane + i * ow + j] = (value - stats[2 * ch]) / stats[2 * ch + 1]
           }

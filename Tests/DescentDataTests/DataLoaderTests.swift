@@ -89,4 +89,36 @@ struct DataLoaderTests {
     _ = try collect(skipping.epoch(1))
     #expect(skipping.skipped.count == 1)
   }
+
+  /// A gray file is decoded to one channel and its planes computed once, then copied
+  /// (`keepingGray`): its batches are the same bits as those of the same image saved as RGB,
+  /// with the batch transforms (crop, warp, lighting, Normalize) and without.
+  @Test func grayImagesBatchLikeTheirRGBCopies() throws {
+    let gray = try TestImages.folder("gray"), rgb = try TestImages.folder("rgb")
+    for (s, split) in ["train", "valid"].enumerated() {
+      for (c, label) in ["a", "b"].enumerated() {
+        for i in 0..<4 {
+          let image = TestImages.smooth(width: 10 + 3 * i, height: 9 + c + s).converted(to: 1)
+          for (root, copy) in [(gray, image), (rgb, image.converted(to: 3))] {
+            let dir = root.appendingPathComponent(split).appendingPathComponent(label)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try PNGImage.write(copy, to: dir.appendingPathComponent("\(i).png"))
+          }
+        }
+      }
+    }
+    let grayFile = gray.appendingPathComponent("train/a/0.png")
+    #expect(try ImageDecoder.decode(file: grayFile, channels: 3, keepingGray: true).channels == 1)
+    #expect(try ImageDecoder.decode(file: grayFile, channels: 3).channels == 3)
+    for transforms in [AugTransforms(normalize: .imagenet), nil] {
+      let a = try DataLoaders.fromFolder(gray, batchSize: 3, resize: Resize(8), batchTransforms: transforms, seed: 5, workers: 1)
+      let b = try DataLoaders.fromFolder(rgb, batchSize: 3, resize: Resize(8), batchTransforms: transforms, seed: 5, workers: 1)
+      for (x, y) in [(a.train, b.train), (a.valid, b.valid)] {
+        let batchesX = try collect(x.epoch(1)), batchesY = try collect(y.epoch(1))
+        #expect(!batchesX.isEmpty && batchesX.map(\.x.shape) == batchesY.map(\.x.shape))
+        let same = batchesX.map(\.x.scalars) == batchesY.map(\.x.scalars)
+        #expect(same, "gray files batch unlike their RGB copies (transforms: \(transforms != nil))")
+      }
+    }
+  }
 }
